@@ -1,0 +1,36 @@
+# The two commands: `make demo` runs the main job end to end, `make test` runs every check.
+# Each creates .venv on first use with the first Python >= 3.12 it finds (see scripts/find-python).
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := build/demo.db
+
+.PHONY: demo test lint typecheck unit venv clean
+
+demo: $(STAMP)
+	@mkdir -p build
+	@rm -f $(DEMO_DB)
+	$(BIN)/revcycle --db sqlite:///$(DEMO_DB) demo
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
