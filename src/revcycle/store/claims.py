@@ -1,0 +1,149 @@
+"""Repository of claims with their diagnoses and service lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from revcycle.domain import Claim, ServiceLine
+from revcycle.store import tables
+from revcycle.store.encounters import diagnoses_from, diagnosis_rows
+from revcycle.store.repository import (
+    Repository,
+    group_by,
+    insert_rows,
+    numbered_columns,
+    numbered_from,
+    rows_where,
+    source_columns,
+    source_from,
+)
+
+
+def _line_row(claim_id: str, position: int, line: ServiceLine) -> dict[str, Any]:
+    return {
+        "claim_id": claim_id,
+        "position": position,
+        "line_number": line.line_number,
+        "procedure_code": line.procedure_code,
+        **numbered_columns("modifier", line.modifiers),
+        "units": line.units,
+        "unit_basis": line.unit_basis.value,
+        "charge": line.charge,
+        "service_date": line.service_date,
+        "service_date_end": line.service_date_end,
+        **numbered_columns("diagnosis_pointer", line.diagnosis_pointers),
+        "place_of_service": line.place_of_service,
+        "revenue_code": line.revenue_code,
+        "ndc": line.ndc,
+        "ndc_quantity": line.ndc_quantity,
+        "ndc_unit": line.ndc_unit.value if line.ndc_unit else None,
+        "rendering_provider_id": line.rendering_provider_id,
+        "line_control_number": line.line_control_number,
+    }
+
+
+def _line_from(row: Mapping[Any, Any]) -> ServiceLine:
+    return ServiceLine(
+        line_number=row["line_number"],
+        procedure_code=row["procedure_code"],
+        modifiers=numbered_from(row, "modifier"),
+        units=row["units"],
+        unit_basis=row["unit_basis"],
+        charge=row["charge"],
+        service_date=row["service_date"],
+        service_date_end=row["service_date_end"],
+        diagnosis_pointers=numbered_from(row, "diagnosis_pointer"),
+        place_of_service=row["place_of_service"],
+        revenue_code=row["revenue_code"],
+        ndc=row["ndc"],
+        ndc_quantity=row["ndc_quantity"],
+        ndc_unit=row["ndc_unit"],
+        rendering_provider_id=row["rendering_provider_id"],
+        line_control_number=row["line_control_number"],
+    )
+
+
+class Claims(Repository[Claim]):
+    """The claims."""
+
+    record_name = "Claim"
+    table = tables.claims
+
+    def _insert(self, record: Claim) -> None:
+        self.connection.execute(
+            self.table.insert().values(
+                id=record.id,
+                kind=record.kind.value,
+                patient_control_number=record.patient_control_number,
+                patient_id=record.patient_id,
+                coverage_id=record.coverage_id,
+                billing_provider_id=record.billing_provider_id,
+                total_charge=record.total_charge,
+                frequency=record.frequency.value,
+                original_claim_reference=record.original_claim_reference,
+                place_of_service=record.place_of_service,
+                facility_type_code=record.facility_type_code,
+                encounter_id=record.encounter_id,
+                rendering_provider_id=record.rendering_provider_id,
+                referring_provider_id=record.referring_provider_id,
+                facility_provider_id=record.facility_provider_id,
+                statement_from=record.statement_from,
+                statement_to=record.statement_to,
+                admission_date=record.admission_date,
+                prior_authorization=record.prior_authorization,
+                **source_columns(record.source),
+            )
+        )
+        insert_rows(self.connection, tables.claim_diagnoses, diagnosis_rows("claim_id", record.id, record.diagnoses))
+        insert_rows(
+            self.connection,
+            tables.service_lines,
+            [_line_row(record.id, position, line) for position, line in enumerate(record.lines)],
+        )
+
+    def _load(self, ids: Sequence[str]) -> dict[str, Claim]:
+        rows = list(self.connection.execute(select(self.table).where(self.table.c.id.in_(ids))))
+        diagnoses = group_by(rows_where(self.connection, tables.claim_diagnoses, "claim_id", ids), "claim_id")
+        lines = group_by(rows_where(self.connection, tables.service_lines, "claim_id", ids), "claim_id")
+        return {
+            row.id: Claim(
+                id=row.id,
+                kind=row.kind,
+                patient_control_number=row.patient_control_number,
+                patient_id=row.patient_id,
+                coverage_id=row.coverage_id,
+                billing_provider_id=row.billing_provider_id,
+                diagnoses=diagnoses_from(diagnoses.get(row.id, [])),
+                lines=tuple(_line_from(line) for line in lines.get(row.id, [])),
+                total_charge=row.total_charge,
+                frequency=row.frequency,
+                original_claim_reference=row.original_claim_reference,
+                place_of_service=row.place_of_service,
+                facility_type_code=row.facility_type_code,
+                encounter_id=row.encounter_id,
+                rendering_provider_id=row.rendering_provider_id,
+                referring_provider_id=row.referring_provider_id,
+                facility_provider_id=row.facility_provider_id,
+                statement_from=row.statement_from,
+                statement_to=row.statement_to,
+                admission_date=row.admission_date,
+                prior_authorization=row.prior_authorization,
+                source=source_from(row._mapping),
+            )
+            for row in rows
+        }
+
+    def with_patient_control_number(self, patient_control_number: str) -> list[Claim]:
+        """The claims billed under one CLM01 (an original and its replacements), in id order."""
+        ids = list(
+            self.connection.scalars(
+                select(self.table.c.id)
+                .where(self.table.c.patient_control_number == patient_control_number)
+                .order_by(self.table.c.id)
+            )
+        )
+        loaded = self.load(ids)
+        return [loaded[claim_id] for claim_id in ids]
