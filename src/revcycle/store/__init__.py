@@ -3,7 +3,8 @@
 SQLite by default, PostgreSQL in production; the same code and migrations serve both.
 """
 
+from revcycle.store import tables
 from revcycle.store.database import display_url, make_engine, parse_url
 from revcycle.store.unit_of_work import UnitOfWork
 
-__all__ = ["UnitOfWork", "display_url", "make_engine", "parse_url"]
+__all__ = ["UnitOfWork", "display_url", "make_engine", "parse_url", "tables"]

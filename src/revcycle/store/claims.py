@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from revcycle.domain import Claim, ServiceLine
+from revcycle.domain.money import ZERO_MONEY
 from revcycle.store import tables
 from revcycle.store.encounters import diagnoses_from, diagnosis_rows
 from revcycle.store.repository import (
@@ -71,6 +73,13 @@ class Claims(Repository[Claim]):
 
     record_name = "Claim"
     table = tables.claims
+
+    def references(self, record: Claim) -> Iterator[tuple[str, str]]:
+        """The records the claim and its lines refer to."""
+        yield from super().references(record)
+        for index, line in enumerate(record.lines):
+            if line.rendering_provider_id:
+                yield f"lines[{index}].rendering_provider_id", line.rendering_provider_id
 
     def _insert(self, record: Claim) -> None:
         self.connection.execute(
@@ -147,3 +156,8 @@ class Claims(Repository[Claim]):
         )
         loaded = self.load(ids)
         return [loaded[claim_id] for claim_id in ids]
+
+    def total_charge(self) -> Decimal:
+        """Σ CLM02 over every stored claim."""
+        total = self.connection.scalar(select(func.sum(self.table.c.total_charge)))
+        return total if total is not None else ZERO_MONEY

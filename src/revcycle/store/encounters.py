@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -35,6 +35,13 @@ class Encounters(Repository[Encounter]):
 
     record_name = "Encounter"
     table = tables.encounters
+
+    def references(self, record: Encounter) -> Iterator[tuple[str, str]]:
+        """The records the encounter and its notes refer to."""
+        yield from super().references(record)
+        for index, note in enumerate(record.notes):
+            if note.author_provider_id:
+                yield f"notes[{index}].author_provider_id", note.author_provider_id
 
     def _insert(self, record: Encounter) -> None:
         self.connection.execute(

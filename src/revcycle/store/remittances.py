@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from revcycle.domain import Adjustment, ClaimPayment, ProviderAdjustment, Remittance, ServicePayment
+from revcycle.domain.money import ZERO_MONEY
 from revcycle.store import tables
 from revcycle.store.repository import (
     Repository,
@@ -229,3 +231,13 @@ class Remittances(Repository[Remittance]):
             )
             for row in rows
         }
+
+    def total_payment(self) -> Decimal:
+        """Σ BPR02 over every stored remittance: the money received."""
+        total = self.connection.scalar(select(func.sum(self.table.c.payment_amount)))
+        return total if total is not None else ZERO_MONEY
+
+    def total_paid_on_claims(self) -> Decimal:
+        """Σ CLP04 over every stored claim payment."""
+        total = self.connection.scalar(select(func.sum(tables.claim_payments.c.paid)))
+        return total if total is not None else ZERO_MONEY

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, Table, func, select
+from sqlalchemy.exc import IntegrityError
 
 from revcycle.domain import Address, PersonName, Source
-from revcycle.errors import Conflict, NotFound
+from revcycle.errors import Conflict, DatabaseError, InvalidRecord, NotFound
+from revcycle.store import tables
 
 # Bound parameters per IN (...) list: far below SQLite's limit of 32,766 and PostgreSQL's 65,535.
 BATCH = 500
@@ -26,6 +28,26 @@ class HasId(Protocol):
     def id(self) -> str:
         """The record's identifier."""
         ...
+
+
+# The record a field ending in these names refers to, by table.
+_REFERENCED_TABLES = {
+    "patient_id": tables.patients,
+    "payer_id": tables.payers,
+    "coverage_id": tables.coverages,
+    "encounter_id": tables.encounters,
+    "claim_id": tables.claims,
+    "remittance_id": tables.remittances,
+    "provider_id": tables.providers,
+}
+
+
+def referenced_table(field: str) -> Table | None:
+    """The table a field such as ``rendering_provider_id`` refers to, or None for a field that is no reference."""
+    for suffix, table in _REFERENCED_TABLES.items():
+        if field == suffix or field.endswith("_" + suffix):
+            return table
+    return None
 
 
 class Repository[R: HasId](ABC):
@@ -45,7 +67,12 @@ class Repository[R: HasId](ABC):
         """
         existing = self.find(record.id)
         if existing is None:
-            self._insert(record)
+            self._check_references(record)
+            try:
+                with self.connection.begin_nested():
+                    self._insert(record)
+            except IntegrityError as error:
+                raise DatabaseError(f"{self.record_name} {record.id!r} cannot be stored: {error.orig}") from None
             return True
         if existing != record:
             raise Conflict(self.record_name, record.id)
@@ -89,6 +116,23 @@ class Repository[R: HasId](ABC):
             found.update(self._load(ids[start : start + BATCH]))
         return found
 
+    def references(self, record: R) -> Iterator[tuple[str, str]]:
+        """The (field path, id) of every other record ``record`` refers to; parts add theirs by overriding."""
+        for name, value in vars_of(record):
+            if isinstance(value, str) and name != "id" and referenced_table(name) is not None:
+                yield name, value
+
+    def _check_references(self, record: R) -> None:
+        for field, record_id in self.references(record):
+            table = referenced_table(field.rsplit(".", 1)[-1])
+            if table is None:  # pragma: no cover - references() yields reference fields only
+                continue
+            found = self.connection.scalar(select(func.count()).select_from(table).where(table.c.id == record_id))
+            if not found:
+                raise InvalidRecord(
+                    self.record_name, field, f"refers to {record_id!r}, which is not in {table.name}; add it first"
+                )
+
     @abstractmethod
     def _insert(self, record: R) -> None:
         """Insert the rows of a new record."""
@@ -96,6 +140,12 @@ class Repository[R: HasId](ABC):
     @abstractmethod
     def _load(self, ids: Sequence[str]) -> dict[str, R]:
         """Load at most `BATCH` records by id."""
+
+
+def vars_of(record: object) -> Iterator[tuple[str, object]]:
+    """The (field name, value) pairs of a record."""
+    for name in getattr(record, "__dataclass_fields__", {}):
+        yield name, getattr(record, name)
 
 
 def rows_where(connection: Connection, table: Table, column: str, keys: Iterable[object]) -> list[Row[Any]]:

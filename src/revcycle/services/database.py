@@ -1,0 +1,62 @@
+"""Database services: connect, migrate, report the schema revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import Engine
+
+from revcycle.store import display_url, make_engine, migrate
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    """The process's one engine (and connection pool) for ``url``."""
+    return make_engine(url)
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    """The schema revision of a database.
+
+    Attributes:
+        url: the database URL with any password hidden.
+        current: its revision, None when no migration has run.
+        head: the newest revision of this version of revcycle.
+        up_to_date: whether ``current`` is ``head``.
+    """
+
+    url: str
+    current: str | None
+    head: str
+    up_to_date: bool
+
+
+def database_status(url: str) -> DatabaseStatus:
+    """Where the database at ``url`` stands against the migrations."""
+    schema = migrate.status(engine_for(url))
+    return DatabaseStatus(display_url(url), schema.current, schema.head, schema.up_to_date)
+
+
+def upgrade_database(url: str, revision: str = "head") -> DatabaseStatus:
+    """Migrate the database at ``url`` up to ``revision``."""
+    migrate.upgrade(engine_for(url), revision)
+    return database_status(url)
+
+
+def downgrade_database(url: str, revision: str) -> DatabaseStatus:
+    """Migrate the database at ``url`` down to ``revision`` (``base`` drops every table)."""
+    migrate.downgrade(engine_for(url), revision)
+    return database_status(url)
+
+
+def ready_engine(url: str) -> Engine:
+    """The engine for ``url``, after checking the schema is current.
+
+    Raises:
+        DatabaseError: the database is unreachable or needs `revcycle db upgrade`.
+    """
+    engine = engine_for(url)
+    migrate.require_current(engine)
+    return engine

@@ -1,0 +1,126 @@
+"""Dataset files: many records of many kinds in one JSON document, imported as one all-or-nothing operation.
+
+A dataset is a JSON object whose keys are record kinds (``patients``, ``providers``, ``payers``, ``coverages``,
+``encounters``, ``claims``, ``remittances``, ``ledger_entries``) and whose values are lists of records in the
+interchange format of `revcycle.domain.interchange`. Importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from revcycle.domain.interchange import record_from_json
+from revcycle.errors import InputFileError, InvalidRecord, RevcycleError
+from revcycle.services.records import RECORD_KINDS
+from revcycle.store import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """Records by kind, in the dependency order of `RECORD_KINDS`.
+
+    Attributes:
+        records: the records of each kind present.
+        source: the file it was read from, for messages.
+    """
+
+    records: dict[str, tuple[Any, ...]]
+    source: str = "<dataset>"
+
+    @property
+    def size(self) -> int:
+        """How many records the dataset holds."""
+        return sum(len(records) for records in self.records.values())
+
+
+def parse_dataset(document: object, source: str = "<dataset>") -> Dataset:
+    """The dataset described by a parsed JSON document.
+
+    Raises:
+        InputFileError: naming ``source``, the record's place in the document and what is wrong.
+    """
+    if not isinstance(document, dict):
+        raise InputFileError(source, "", "a dataset is a JSON object of record lists")
+    unknown = sorted(set(document) - set(RECORD_KINDS))
+    if unknown:
+        kinds = ", ".join(RECORD_KINDS)
+        raise InputFileError(source, unknown[0], f"is not a kind of record (expected some of {kinds})")
+    records: dict[str, tuple[Any, ...]] = {}
+    for name, kind in RECORD_KINDS.items():
+        items = document.get(name, [])
+        if not isinstance(items, list):
+            raise InputFileError(source, name, "must be a list of records")
+        try:
+            records[name] = tuple(
+                record_from_json(kind.record, item, f"{name}[{index}]") for index, item in enumerate(items)
+            )
+        except InvalidRecord as error:
+            raise InputFileError(source, error.field, f"{error.record}: {error.reason}") from None
+    return Dataset(records, source)
+
+
+def read_dataset(path: Path) -> Dataset:
+    """The dataset in the JSON file at ``path``.
+
+    Raises:
+        InputFileError: the file cannot be read, is not JSON (with line and column), or holds a bad record.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputFileError(str(path), "", f"cannot be read: {error}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(str(path), f"line {error.lineno} column {error.colno}", f"not JSON: {error.msg}") from None
+    return parse_dataset(document, str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did.
+
+    Attributes:
+        added: new records stored, by kind.
+        unchanged: records already stored exactly so, by kind.
+    """
+
+    added: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_added(self) -> int:
+        """How many records were new."""
+        return sum(self.added.values())
+
+
+def import_dataset(engine: Engine, dataset: Dataset, on_record: Callable[[], None] | None = None) -> ImportResult:
+    """Store every record of ``dataset`` in one transaction: all of them, or on any error none.
+
+    Raises:
+        InputFileError: a record conflicts with a stored one or refers to a missing one, naming the record.
+    """
+    added: dict[str, int] = {}
+    unchanged: dict[str, int] = {}
+    with UnitOfWork(engine) as unit:
+        for name, records in dataset.records.items():
+            repository = RECORD_KINDS[name].of(unit)
+            for index, record in enumerate(records):
+                try:
+                    is_new = repository.add(record)
+                except InvalidRecord as error:
+                    raise InputFileError(dataset.source, f"{name}[{index}].{error.field}", error.reason) from None
+                except RevcycleError as error:
+                    raise InputFileError(dataset.source, f"{name}[{index}]", str(error)) from None
+                counter = added if is_new else unchanged
+                counter[name] = counter.get(name, 0) + 1
+                if on_record:
+                    on_record()
+        unit.commit()
+    return ImportResult(added, unchanged)
