@@ -26,19 +26,21 @@ class InvalidRecord(RevcycleError):
         record: the kind of record, e.g. ``Claim``.
         field: the dotted path of the offending field within the input, e.g. ``lines[2].charge``.
         reason: what is wrong, in billing terms.
+        record_id: the identifier of the offending record, when it has one and is known.
     """
 
-    def __init__(self, record: str, field: str, reason: str) -> None:
+    def __init__(self, record: str, field: str, reason: str, record_id: str | None = None) -> None:
         self.record = record
         self.field = field
         self.reason = reason
+        self.record_id = record_id
         where = f"{record}.{field}" if field else record
         super().__init__(f"{where}: {reason}")
 
     def within(self, record: str, prefix: str) -> InvalidRecord:
         """The same error seen from an enclosing record, e.g. a service line's error as part of its claim."""
         field = f"{prefix}.{self.field}" if self.field else prefix
-        return InvalidRecord(record, field, self.reason)
+        return InvalidRecord(record, field, self.reason, self.record_id)
 
 
 class InputFileError(RevcycleError):

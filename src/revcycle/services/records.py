@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,27 +82,18 @@ class AddResult:
     unchanged: int
 
 
-def add_records(
-    engine: Engine, kind: RecordKind, records: Iterable[Any], on_record: Callable[[], None] | None = None
-) -> AddResult:
+def add_records(engine: Engine, kind: RecordKind, records: Sequence[Any]) -> AddResult:
     """Store records of one kind in one transaction: all are stored, or none.
 
     Raises:
         Conflict: a record's id is taken by a different record.
-        DatabaseError: a record refers to one that does not exist, or the database fails.
+        InvalidRecord: a record refers to one that does not exist.
+        DatabaseError: the database fails.
     """
     with UnitOfWork(engine) as unit:
-        added = unchanged = 0
-        repository = kind.of(unit)
-        for record in records:
-            if repository.add(record):
-                added += 1
-            else:
-                unchanged += 1
-            if on_record:
-                on_record()
+        outcome = kind.of(unit).add_many(records)
         unit.commit()
-    return AddResult(added, unchanged)
+    return AddResult(added=outcome.count(True), unchanged=outcome.count(False))
 
 
 def get_record(engine: Engine, kind: RecordKind, record_id: str) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from revcycle.domain import Claim, ServiceLine
 from revcycle.domain.money import ZERO_MONEY
@@ -15,7 +15,6 @@ from revcycle.store.encounters import diagnoses_from, diagnosis_rows
 from revcycle.store.repository import (
     Repository,
     group_by,
-    insert_rows,
     numbered_columns,
     numbered_from,
     rows_where,
@@ -81,37 +80,34 @@ class Claims(Repository[Claim]):
             if line.rendering_provider_id:
                 yield f"lines[{index}].rendering_provider_id", line.rendering_provider_id
 
-    def _insert(self, record: Claim) -> None:
-        self.connection.execute(
-            self.table.insert().values(
-                id=record.id,
-                kind=record.kind.value,
-                patient_control_number=record.patient_control_number,
-                patient_id=record.patient_id,
-                coverage_id=record.coverage_id,
-                billing_provider_id=record.billing_provider_id,
-                total_charge=record.total_charge,
-                frequency=record.frequency.value,
-                original_claim_reference=record.original_claim_reference,
-                place_of_service=record.place_of_service,
-                facility_type_code=record.facility_type_code,
-                encounter_id=record.encounter_id,
-                rendering_provider_id=record.rendering_provider_id,
-                referring_provider_id=record.referring_provider_id,
-                facility_provider_id=record.facility_provider_id,
-                statement_from=record.statement_from,
-                statement_to=record.statement_to,
-                admission_date=record.admission_date,
-                prior_authorization=record.prior_authorization,
-                **source_columns(record.source),
-            )
+    def _rows(self, record: Claim) -> list[tuple[Table, list[dict[str, Any]]]]:
+        main = dict(
+            id=record.id,
+            kind=record.kind.value,
+            patient_control_number=record.patient_control_number,
+            patient_id=record.patient_id,
+            coverage_id=record.coverage_id,
+            billing_provider_id=record.billing_provider_id,
+            total_charge=record.total_charge,
+            frequency=record.frequency.value,
+            original_claim_reference=record.original_claim_reference,
+            place_of_service=record.place_of_service,
+            facility_type_code=record.facility_type_code,
+            encounter_id=record.encounter_id,
+            rendering_provider_id=record.rendering_provider_id,
+            referring_provider_id=record.referring_provider_id,
+            facility_provider_id=record.facility_provider_id,
+            statement_from=record.statement_from,
+            statement_to=record.statement_to,
+            admission_date=record.admission_date,
+            prior_authorization=record.prior_authorization,
+            **source_columns(record.source),
         )
-        insert_rows(self.connection, tables.claim_diagnoses, diagnosis_rows("claim_id", record.id, record.diagnoses))
-        insert_rows(
-            self.connection,
-            tables.service_lines,
-            [_line_row(record.id, position, line) for position, line in enumerate(record.lines)],
-        )
+        return [
+            (self.table, [main]),
+            (tables.claim_diagnoses, diagnosis_rows("claim_id", record.id, record.diagnoses)),
+            (tables.service_lines, [_line_row(record.id, number, line) for number, line in enumerate(record.lines)]),
+        ]
 
     def _load(self, ids: Sequence[str]) -> dict[str, Claim]:
         rows = list(self.connection.execute(select(self.table).where(self.table.c.id.in_(ids))))
@@ -147,15 +143,7 @@ class Claims(Repository[Claim]):
 
     def with_patient_control_number(self, patient_control_number: str) -> list[Claim]:
         """The claims billed under one CLM01 (an original and its replacements), in id order."""
-        ids = list(
-            self.connection.scalars(
-                select(self.table.c.id)
-                .where(self.table.c.patient_control_number == patient_control_number)
-                .order_by(self.table.c.id)
-            )
-        )
-        loaded = self.load(ids)
-        return [loaded[claim_id] for claim_id in ids]
+        return self.where(self.table.c.patient_control_number == patient_control_number, self.table.c.id)
 
     def total_charge(self) -> Decimal:
         """Σ CLM02 over every stored claim."""

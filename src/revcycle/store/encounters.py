@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from revcycle.domain import ClinicalNote, Diagnosis, Encounter
 from revcycle.store import tables
-from revcycle.store.repository import Repository, group_by, insert_rows, rows_where
+from revcycle.store.repository import Repository, group_by, rows_where
 
 
 def diagnosis_rows(owner_column: str, owner_id: str, diagnoses: Sequence[Diagnosis]) -> list[dict[str, Any]]:
@@ -43,42 +43,38 @@ class Encounters(Repository[Encounter]):
             if note.author_provider_id:
                 yield f"notes[{index}].author_provider_id", note.author_provider_id
 
-    def _insert(self, record: Encounter) -> None:
-        self.connection.execute(
-            self.table.insert().values(
-                id=record.id,
-                patient_id=record.patient_id,
-                start_date=record.start_date,
-                end_date=record.end_date,
-                place_of_service=record.place_of_service,
-                billing_provider_id=record.billing_provider_id,
-                rendering_provider_id=record.rendering_provider_id,
-                referring_provider_id=record.referring_provider_id,
-                facility_provider_id=record.facility_provider_id,
-            )
-        )
-        insert_rows(
-            self.connection,
-            tables.encounter_diagnoses,
-            diagnosis_rows("encounter_id", record.id, record.diagnoses),
-        )
-        insert_rows(
-            self.connection,
-            tables.clinical_notes,
-            [
-                {
-                    "id": note.id,
-                    "encounter_id": record.id,
-                    "position": position,
-                    "kind": note.kind.value,
-                    "authored_on": note.authored_on,
-                    "title": note.title,
-                    "author_provider_id": note.author_provider_id,
-                    "text": note.text,
-                }
-                for position, note in enumerate(record.notes)
-            ],
-        )
+    def _rows(self, record: Encounter) -> list[tuple[Table, list[dict[str, Any]]]]:
+        main = {
+            "id": record.id,
+            "patient_id": record.patient_id,
+            "start_date": record.start_date,
+            "end_date": record.end_date,
+            "place_of_service": record.place_of_service,
+            "billing_provider_id": record.billing_provider_id,
+            "rendering_provider_id": record.rendering_provider_id,
+            "referring_provider_id": record.referring_provider_id,
+            "facility_provider_id": record.facility_provider_id,
+        }
+        return [
+            (self.table, [main]),
+            (tables.encounter_diagnoses, diagnosis_rows("encounter_id", record.id, record.diagnoses)),
+            (
+                tables.clinical_notes,
+                [
+                    {
+                        "id": note.id,
+                        "encounter_id": record.id,
+                        "position": position,
+                        "kind": note.kind.value,
+                        "authored_on": note.authored_on,
+                        "title": note.title,
+                        "author_provider_id": note.author_provider_id,
+                        "text": note.text,
+                    }
+                    for position, note in enumerate(record.notes)
+                ],
+            ),
+        ]
 
     def _load(self, ids: Sequence[str]) -> dict[str, Encounter]:
         rows = list(self.connection.execute(select(self.table).where(self.table.c.id.in_(ids))))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from revcycle.domain import LedgerEntry, Posting
 from revcycle.domain.money import ZERO_MONEY
 from revcycle.store import tables
-from revcycle.store.repository import Repository, group_by, insert_rows, rows_where
+from revcycle.store.repository import Repository, group_by, rows_where
 
 
 class LedgerEntries(Repository[LedgerEntry]):
@@ -19,25 +20,25 @@ class LedgerEntries(Repository[LedgerEntry]):
     record_name = "LedgerEntry"
     table = tables.ledger_entries
 
-    def _insert(self, record: LedgerEntry) -> None:
-        self.connection.execute(
-            self.table.insert().values(
-                id=record.id,
-                posted_on=record.posted_on,
-                description=record.description,
-                claim_id=record.claim_id,
-                remittance_id=record.remittance_id,
-                patient_id=record.patient_id,
-            )
-        )
-        insert_rows(
-            self.connection,
-            tables.ledger_postings,
-            [
-                {"entry_id": record.id, "position": position, "account": posting.account, "amount": posting.amount}
-                for position, posting in enumerate(record.postings)
-            ],
-        )
+    def _rows(self, record: LedgerEntry) -> list[tuple[Table, list[dict[str, Any]]]]:
+        main = {
+            "id": record.id,
+            "posted_on": record.posted_on,
+            "description": record.description,
+            "claim_id": record.claim_id,
+            "remittance_id": record.remittance_id,
+            "patient_id": record.patient_id,
+        }
+        return [
+            (self.table, [main]),
+            (
+                tables.ledger_postings,
+                [
+                    {"entry_id": record.id, "position": position, "account": posting.account, "amount": posting.amount}
+                    for position, posting in enumerate(record.postings)
+                ],
+            ),
+        ]
 
     def _load(self, ids: Sequence[str]) -> dict[str, LedgerEntry]:
         rows = list(self.connection.execute(select(self.table).where(self.table.c.id.in_(ids))))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from revcycle.domain import Coverage, Patient, Payer, Provider, Subscriber
 from revcycle.store import tables
@@ -23,17 +24,16 @@ class Patients(Repository[Patient]):
     record_name = "Patient"
     table = tables.patients
 
-    def _insert(self, record: Patient) -> None:
-        self.connection.execute(
-            self.table.insert().values(
-                id=record.id,
-                **name_columns("name", record.name),
-                birth_date=record.birth_date,
-                sex=record.sex.value,
-                **address_columns("address", record.address),
-                medical_record_number=record.medical_record_number,
-            )
+    def _rows(self, record: Patient) -> list[tuple[Table, list[dict[str, Any]]]]:
+        main = dict(
+            id=record.id,
+            **name_columns("name", record.name),
+            birth_date=record.birth_date,
+            sex=record.sex.value,
+            **address_columns("address", record.address),
+            medical_record_number=record.medical_record_number,
         )
+        return [(self.table, [main])]
 
     def _load(self, ids: Sequence[str]) -> dict[str, Patient]:
         rows = self.connection.execute(select(self.table).where(self.table.c.id.in_(ids)))
@@ -57,19 +57,18 @@ class Providers(Repository[Provider]):
     record_name = "Provider"
     table = tables.providers
 
-    def _insert(self, record: Provider) -> None:
-        self.connection.execute(
-            self.table.insert().values(
-                id=record.id,
-                kind=record.kind.value,
-                npi=record.npi,
-                name=record.name,
-                first_name=record.first_name,
-                taxonomy=record.taxonomy,
-                tax_id=record.tax_id,
-                **address_columns("address", record.address),
-            )
+    def _rows(self, record: Provider) -> list[tuple[Table, list[dict[str, Any]]]]:
+        main = dict(
+            id=record.id,
+            kind=record.kind.value,
+            npi=record.npi,
+            name=record.name,
+            first_name=record.first_name,
+            taxonomy=record.taxonomy,
+            tax_id=record.tax_id,
+            **address_columns("address", record.address),
         )
+        return [(self.table, [main])]
 
     def _load(self, ids: Sequence[str]) -> dict[str, Provider]:
         rows = self.connection.execute(select(self.table).where(self.table.c.id.in_(ids)))
@@ -94,17 +93,16 @@ class Payers(Repository[Payer]):
     record_name = "Payer"
     table = tables.payers
 
-    def _insert(self, record: Payer) -> None:
-        self.connection.execute(
-            self.table.insert().values(
-                id=record.id,
-                name=record.name,
-                payer_identifier=record.payer_identifier,
-                claim_filing_indicator=record.claim_filing_indicator.value,
-                **address_columns("address", record.address),
-                timely_filing_days=record.timely_filing_days,
-            )
+    def _rows(self, record: Payer) -> list[tuple[Table, list[dict[str, Any]]]]:
+        main = dict(
+            id=record.id,
+            name=record.name,
+            payer_identifier=record.payer_identifier,
+            claim_filing_indicator=record.claim_filing_indicator.value,
+            **address_columns("address", record.address),
+            timely_filing_days=record.timely_filing_days,
         )
+        return [(self.table, [main])]
 
     def _load(self, ids: Sequence[str]) -> dict[str, Payer]:
         rows = self.connection.execute(select(self.table).where(self.table.c.id.in_(ids)))
@@ -127,26 +125,25 @@ class Coverages(Repository[Coverage]):
     record_name = "Coverage"
     table = tables.coverages
 
-    def _insert(self, record: Coverage) -> None:
+    def _rows(self, record: Coverage) -> list[tuple[Table, list[dict[str, Any]]]]:
         subscriber = record.subscriber
-        self.connection.execute(
-            self.table.insert().values(
-                id=record.id,
-                patient_id=record.patient_id,
-                payer_id=record.payer_id,
-                coverage_order=record.order.value,
-                member_id=record.member_id,
-                relationship=record.relationship.value,
-                group_number=record.group_number,
-                plan_name=record.plan_name,
-                effective_from=record.effective_from,
-                effective_to=record.effective_to,
-                **name_columns("subscriber", subscriber.name if subscriber else None),
-                subscriber_birth_date=subscriber.birth_date if subscriber else None,
-                subscriber_sex=subscriber.sex.value if subscriber else None,
-                **address_columns("subscriber_address", subscriber.address if subscriber else None),
-            )
+        main = dict(
+            id=record.id,
+            patient_id=record.patient_id,
+            payer_id=record.payer_id,
+            coverage_order=record.order.value,
+            member_id=record.member_id,
+            relationship=record.relationship.value,
+            group_number=record.group_number,
+            plan_name=record.plan_name,
+            effective_from=record.effective_from,
+            effective_to=record.effective_to,
+            **name_columns("subscriber", subscriber.name if subscriber else None),
+            subscriber_birth_date=subscriber.birth_date if subscriber else None,
+            subscriber_sex=subscriber.sex.value if subscriber else None,
+            **address_columns("subscriber_address", subscriber.address if subscriber else None),
         )
+        return [(self.table, [main])]
 
     def _load(self, ids: Sequence[str]) -> dict[str, Coverage]:
         rows = self.connection.execute(select(self.table).where(self.table.c.id.in_(ids)))
@@ -180,12 +177,4 @@ class Coverages(Repository[Coverage]):
 
     def of_patient(self, patient_id: str) -> list[Coverage]:
         """The coverages of one patient, primary first."""
-        ids = list(
-            self.connection.scalars(
-                select(self.table.c.id)
-                .where(self.table.c.patient_id == patient_id)
-                .order_by(self.table.c.coverage_order, self.table.c.id)
-            )
-        )
-        loaded = self.load(ids)
-        return [loaded[coverage_id] for coverage_id in ids]
+        return self.where(self.table.c.patient_id == patient_id, self.table.c.coverage_order, self.table.c.id)

@@ -67,6 +67,11 @@ class Remittances(Repository[Remittance]):
     record_name = "Remittance"
     table = tables.remittances
 
+    def _insert_many(self, records: Sequence[Remittance]) -> None:
+        """Insert remittances one by one: their parts need the generated keys of claim and service payments."""
+        for record in records:
+            self._insert(record)
+
     def _insert(self, record: Remittance) -> None:
         self.connection.execute(
             self.table.insert().values(

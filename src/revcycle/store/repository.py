@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Row, Table, func, select
+from sqlalchemy import ColumnElement, Connection, Row, Table, func, select
 from sqlalchemy.exc import IntegrityError
 
 from revcycle.domain import Address, PersonName, Source
@@ -64,19 +64,38 @@ class Repository[R: HasId](ABC):
 
         Raises:
             Conflict: a different record is stored under the same id.
+            InvalidRecord: the record refers to a record that is not stored.
         """
-        existing = self.find(record.id)
-        if existing is None:
-            self._check_references(record)
+        return self.add_many([record])[0]
+
+    def add_many(self, records: Sequence[R]) -> list[bool]:
+        """Store ``records`` with a few statements per batch; for each, whether it was new.
+
+        The same record again is skipped (idempotent); a different record under a stored id is a conflict.
+
+        Raises:
+            Conflict: a different record is stored (or listed earlier) under the same id.
+            InvalidRecord: a record refers to a record that is not stored.
+        """
+        outcome: list[bool] = []
+        for start in range(0, len(records), BATCH):
+            chunk = records[start : start + BATCH]
+            stored: dict[str, R] = self.load([record.id for record in chunk])
+            new: list[R] = []
+            for record in chunk:
+                existing = stored.get(record.id)
+                if existing is not None and existing != record:
+                    raise Conflict(self.record_name, record.id)
+                outcome.append(existing is None)
+                if existing is None:
+                    stored[record.id] = record
+                    new.append(record)
+            self._check_references(new)
             try:
-                with self.connection.begin_nested():
-                    self._insert(record)
+                self._insert_many(new)
             except IntegrityError as error:
-                raise DatabaseError(f"{self.record_name} {record.id!r} cannot be stored: {error.orig}") from None
-            return True
-        if existing != record:
-            raise Conflict(self.record_name, record.id)
-        return False
+                raise DatabaseError(f"{self.record_name} records cannot be stored: {error.orig}") from None
+        return outcome
 
     def find(self, record_id: str) -> R | None:
         """The record with ``record_id``, or None."""
@@ -105,6 +124,12 @@ class Repository[R: HasId](ABC):
             loaded = self.load(chunk)
             yield from (loaded[record_id] for record_id in chunk)
 
+    def where(self, condition: ColumnElement[bool], *order: ColumnElement[Any]) -> list[R]:
+        """The records whose main row meets ``condition``, in ``order``."""
+        ids = list(self.connection.scalars(select(self.table.c.id).where(condition).order_by(*order)))
+        loaded = self.load(ids)
+        return [loaded[record_id] for record_id in ids]
+
     def count(self) -> int:
         """How many records are stored."""
         return int(self.connection.scalar(select(func.count()).select_from(self.table)) or 0)
@@ -122,20 +147,42 @@ class Repository[R: HasId](ABC):
             if isinstance(value, str) and name != "id" and referenced_table(name) is not None:
                 yield name, value
 
-    def _check_references(self, record: R) -> None:
-        for field, record_id in self.references(record):
-            table = referenced_table(field.rsplit(".", 1)[-1])
-            if table is None:  # pragma: no cover - references() yields reference fields only
-                continue
-            found = self.connection.scalar(select(func.count()).select_from(table).where(table.c.id == record_id))
-            if not found:
-                raise InvalidRecord(
-                    self.record_name, field, f"refers to {record_id!r}, which is not in {table.name}; add it first"
-                )
+    def _check_references(self, records: Sequence[R]) -> None:
+        """Refuse records that refer to records not stored, with one query per referenced table."""
+        wanted: dict[str, dict[str, tuple[R, str]]] = {}
+        for record in records:
+            for field, record_id in self.references(record):
+                table = referenced_table(field.rsplit(".", 1)[-1])
+                if table is not None:
+                    wanted.setdefault(table.name, {}).setdefault(record_id, (record, field))
+        for table_name, by_id in wanted.items():
+            table = tables.metadata.tables[table_name]
+            ids = list(by_id)
+            found: set[str] = set()
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                found.update(self.connection.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
+            for record_id, (record, field) in by_id.items():
+                if record_id not in found:
+                    raise InvalidRecord(
+                        self.record_name,
+                        field,
+                        f"refers to {record_id!r}, which is not in {table_name}; add it first",
+                        record.id,
+                    )
 
-    @abstractmethod
-    def _insert(self, record: R) -> None:
-        """Insert the rows of a new record."""
+    def _insert_many(self, records: Sequence[R]) -> None:
+        """Insert new records: the rows of all of them, one multi-row statement per table."""
+        rows: dict[Table, list[dict[str, Any]]] = {}
+        for record in records:
+            for table, table_rows in self._rows(record):
+                rows.setdefault(table, []).extend(table_rows)
+        for table in tables.metadata.sorted_tables:
+            insert_rows(self.connection, table, rows.get(table, []))
+
+    def _rows(self, record: R) -> list[tuple[Table, list[dict[str, Any]]]]:
+        """The rows of a new record, by table (repositories that insert otherwise override `_insert_many`)."""
+        raise NotImplementedError
 
     @abstractmethod
     def _load(self, ids: Sequence[str]) -> dict[str, R]:

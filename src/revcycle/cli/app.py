@@ -1,0 +1,84 @@
+"""The ``revcycle`` command: the root of the CLI and its error handling.
+
+User errors (`revcycle.errors.RevcycleError`) end the command with a one-line message and exit status 1, never a
+traceback; with ``--json`` the message is JSON on stdout. Usage errors exit with 2 as Click reports them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from revcycle import __version__
+from revcycle.cli.db import db_app
+from revcycle.cli.demo import demo_command
+from revcycle.cli.output import JsonOption, console, emit_json, report_error
+from revcycle.cli.records import import_command, records_app
+from revcycle.cli.serve import serve_command
+from revcycle.cli.state import CliState
+from revcycle.cli.summary import summary_command
+from revcycle.config import Settings
+from revcycle.errors import RevcycleError
+
+app = typer.Typer(
+    name="revcycle",
+    help="revcycle: coding, billing and audit of the healthcare revenue cycle.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(records_app, name="records")
+app.command("import")(import_command)
+app.command("summary")(summary_command)
+app.command("demo")(demo_command)
+app.command("serve")(serve_command)
+
+
+@app.callback()
+def root(
+    context: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database URL (default: REVCYCLE_DATABASE_URL, else a file in the user data folder)."
+        ),
+    ] = None,
+) -> None:
+    """Coding, billing and audit of the healthcare revenue cycle."""
+    context.obj = CliState(db or Settings().database_url)
+
+
+@app.command()
+def version(as_json: JsonOption = False) -> None:
+    """Print revcycle's version."""
+    if as_json:
+        emit_json({"version": __version__})
+    else:
+        console.print(f"revcycle {__version__}")
+
+
+def run(arguments: list[str]) -> int:
+    """Run the CLI on ``arguments`` and return the exit status."""
+    as_json = "--json" in arguments
+    try:
+        # Not standalone, so that errors reach the handlers below instead of Click's own exit.
+        status = app(arguments, prog_name="revcycle", standalone_mode=False)
+    except RevcycleError as error:
+        report_error(str(error), as_json=as_json)
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        report_error("interrupted", as_json=as_json)
+        return 130
+    return status if isinstance(status, int) else 0
+
+
+def main() -> None:
+    """The console entry point."""
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.helpers import revcycle
+
+
+def test_upgrade_downgrade_and_upgrade_again(capsys: pytest.CaptureFixture[str], empty_database_url: str) -> None:
+    status = revcycle(capsys, "--db", empty_database_url, "db", "status", "--json")
+    assert status.status == 0, status.stderr
+    assert status.json()["current"] is None
+    assert status.json()["up_to_date"] is False
+
+    upgraded = revcycle(capsys, "--db", empty_database_url, "db", "upgrade", "--json")
+    assert upgraded.status == 0, upgraded.stderr
+    assert upgraded.json()["current"] == upgraded.json()["head"]
+
+    downgraded = revcycle(capsys, "--db", empty_database_url, "db", "downgrade", "base", "--json")
+    assert downgraded.status == 0, downgraded.stderr
+    assert downgraded.json()["current"] is None
+
+    again = revcycle(capsys, "--db", empty_database_url, "db", "upgrade", "--json")
+    assert again.status == 0, again.stderr
+    assert again.json()["up_to_date"] is True
+
+
+def test_status_table_hides_password(capsys: pytest.CaptureFixture[str], empty_database_url: str) -> None:
+    outcome = revcycle(capsys, "--db", empty_database_url, "db", "status")
+    assert outcome.status == 0
+    assert "up to date" in outcome.stdout
+
+
+def test_unsupported_url_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = revcycle(capsys, "--db", "mysql://nobody@localhost/x", "db", "status")
+    assert outcome.status == 1
+    assert "not supported" in outcome.stderr
+    assert "Traceback" not in outcome.stderr + outcome.stdout
+
+
+def test_unknown_revision_is_a_clear_error(capsys: pytest.CaptureFixture[str], empty_database_url: str) -> None:
+    outcome = revcycle(capsys, "--db", empty_database_url, "db", "upgrade", "--revision", "nope", "--json")
+    assert outcome.status == 1
+    assert "nope" in outcome.json()["error"]
+
+
+def test_unreachable_postgres_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = revcycle(capsys, "--db", "postgresql://nobody@127.0.0.1:1/none", "db", "status")
+    assert outcome.status == 1
+    assert "cannot read the database" in outcome.stderr
