@@ -17,6 +17,7 @@ from pathlib import Path
 
 from revcycle.domain import (
     Claim,
+    ClaimFilingIndicator,
     ClaimKind,
     Coverage,
     CoverageOrder,
@@ -40,7 +41,9 @@ def synthetic_dataset(claims: int) -> Dataset:
     practice = Provider(
         id="PRAC", kind=ProviderKind.ORGANIZATION, npi="199999001" + npi_check_digit("199999001"), name="Bench Clinic"
     )
-    payer = Payer(id="PAYER", name="Bench Payer", payer_identifier="BENCH", claim_filing_indicator="CI")
+    payer = Payer(
+        id="PAYER", name="Bench Payer", payer_identifier="BENCH", claim_filing_indicator=ClaimFilingIndicator.COMMERCIAL
+    )
     patients, coverages, bills = [], [], []
     for number in range(claims):
         day = date(2026, 1, 1) + timedelta(days=number % 300)
@@ -135,12 +138,12 @@ def main() -> None:
         loaded = sum(1 for _ in unit.claims.all())
     loading = time.perf_counter() - started
 
-    assert result.total_added == dataset.size and again.total_added == 0 and loaded == arguments.claims
+    if (result.total_added, again.total_added, loaded) != (dataset.size, 0, arguments.claims):
+        raise SystemExit(f"unexpected counts: {result}, {again}, {loaded} loaded")
     backend = url.get_backend_name()
     print(f"backend={backend} claims={arguments.claims} records={dataset.size}")
-    print(
-        f"import:    {imported:.2f} s  {dataset.size / imported:,.0f} records/s  ({arguments.claims / imported:,.0f} claims/s)"
-    )
+    rate = f"{dataset.size / imported:,.0f} records/s ({arguments.claims / imported:,.0f} claims/s)"
+    print(f"import:    {imported:.2f} s  {rate}")
     print(f"re-import: {reimported:.2f} s  (idempotent: 0 added)")
     print(f"load:      {loading:.2f} s  {loaded / loading:,.0f} claims/s")
     print(f"peak RSS:  {peak_rss_mib():.0f} MiB")

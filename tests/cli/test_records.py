@@ -1,20 +1,14 @@
 from __future__ import annotations
 
 import json
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.cli.helpers import revcycle
-
-DEMO = Path(str(files("revcycle") / "demo_data" / "demo_dataset.json"))
-
-
-def demo_document() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(DEMO.read_text())
-    return document
+from tests.demo_data import DEMO_DATASET as DEMO
+from tests.demo_data import demo_document
 
 
 def write(path: Path, document: object) -> Path:
@@ -69,8 +63,12 @@ def test_bad_records_are_rejected_and_nothing_is_stored(
 def test_add_one_record_and_conflict(capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path) -> None:
     patient = demo_document()["patients"][0]
     path = write(tmp_path / "patient.json", patient)
-    assert revcycle(capsys, "--db", database_url, "records", "add", "patients", str(path), "--json").json()["added"] == 1
-    assert revcycle(capsys, "--db", database_url, "records", "add", "patients", str(path), "--json").json()["added"] == 0
+    assert (
+        revcycle(capsys, "--db", database_url, "records", "add", "patients", str(path), "--json").json()["added"] == 1
+    )
+    assert (
+        revcycle(capsys, "--db", database_url, "records", "add", "patients", str(path), "--json").json()["added"] == 0
+    )
     patient["birth_date"] = "1960-01-01"
     changed = revcycle(capsys, "--db", database_url, "records", "add", "patients", str(write(path, patient)))
     assert changed.status == 1

@@ -26,10 +26,15 @@ def test_commit_keeps_and_leaving_without_commit_rolls_back(engine: Engine) -> N
 
 
 def test_an_error_rolls_back_everything(engine: Engine) -> None:
-    with pytest.raises(Conflict), UnitOfWork(engine) as unit:
-        unit.patients.add(patient("P1"))
-        unit.patients.add(patient("P2"))
-        unit.patients.add(patient("P1", last="Other"))
+    def add_three() -> None:
+        with UnitOfWork(engine) as unit:
+            unit.patients.add(patient("P1"))
+            unit.patients.add(patient("P2"))
+            unit.patients.add(patient("P1", last="Other"))
+            unit.commit()
+
+    with pytest.raises(Conflict):
+        add_three()
     with UnitOfWork(engine) as unit:
         assert unit.patients.count() == 0
 

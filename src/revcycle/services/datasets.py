@@ -19,6 +19,7 @@ from revcycle.domain.interchange import record_from_json
 from revcycle.errors import Conflict, InputFileError, InvalidRecord, RevcycleError
 from revcycle.services.records import RECORD_KINDS
 from revcycle.store import UnitOfWork
+from revcycle.store.database import refresh_statistics
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ def read_dataset(path: Path) -> Dataset:
 
 
 IMPORT_STEP = 500
+# Imports at least this large refresh the database's planner statistics.
+BULK_LOAD = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,8 @@ def import_dataset(engine: Engine, dataset: Dataset, on_records: Callable[[int],
             added[name] = outcome.count(True)
             unchanged[name] = outcome.count(False)
         unit.commit()
+    if sum(added.values()) >= BULK_LOAD:
+        refresh_statistics(engine)
     return ImportResult(added, unchanged)
 
 

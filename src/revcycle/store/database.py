@@ -74,3 +74,15 @@ def make_engine(url: str) -> Engine:
         _sqlite_transactions(engine)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Update PostgreSQL's planner statistics after a bulk load (nothing on SQLite).
+
+    Until autovacuum gets to them, freshly filled tables look empty to the planner, which then scans whole tables
+    for every batch of a following load; a bulk import ends with ANALYZE so the next query is fast at once.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
