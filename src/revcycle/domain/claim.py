@@ -165,7 +165,7 @@ class ClaimFrequency(StrEnum):
 
 def _facility_type(value: object) -> str:
     text = line(value, max_length=2)
-    if len(text) != 2 or not text.isdigit():
+    if len(text) != 2 or not (text.isascii() and text.isdigit()):
         raise FieldError(f"{value!r} is not a facility type code (the first two digits of the type of bill)")
     return text
 
@@ -259,8 +259,9 @@ class Claim:
         if self.kind is ClaimKind.INSTITUTIONAL:
             if self.facility_type_code is None:
                 raise check.fail("facility_type_code", "an institutional claim needs a facility type code")
-            if self.statement_from is None or self.statement_to is None:
-                raise check.fail("statement_from", "an institutional claim needs its statement period")
+            for field in ("statement_from", "statement_to"):
+                if getattr(self, field) is None:
+                    raise check.fail(field, "an institutional claim needs its statement period (DTP*434)")
 
     def _check_frequency(self, check: Normaliser) -> None:
         replaces = self.frequency in (ClaimFrequency.REPLACEMENT, ClaimFrequency.VOID)

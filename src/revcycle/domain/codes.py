@@ -25,19 +25,20 @@ _CARC = re.compile(r"[A-Z]?[0-9]{1,3}")
 _RARC = re.compile(r"(?:M|MA|N)[0-9]{1,4}")
 _NDC_PARTS = {(4, 4, 2): (1, 0, 0), (5, 3, 2): (0, 1, 0), (5, 4, 1): (0, 0, 1), (5, 4, 2): (0, 0, 0)}
 _STATE = re.compile(r"[A-Z]{2}")
-_POSTAL = re.compile(r"[0-9]{5}(?:[0-9]{4})?")
-_EIN = re.compile(r"[0-9]{9}")
+_POSTAL = re.compile(r"([0-9]{5})-?([0-9]{4})?")
+_TAX_ID = re.compile(r"([0-9]{2})-?([0-9]{7})|([0-9]{3})-?([0-9]{2})-?([0-9]{4})")
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise FieldError(f"{value!r} is not a code")
+def _text(value: object, what: str) -> str:
+    # ASCII before upper-casing: "ß".upper() is "SS", which would turn garbage into a valid-looking code.
+    if not isinstance(value, str) or not value.isascii():
+        raise FieldError(f"{value!r} is not {what}")
     return value.strip().upper()
 
 
 def icd10cm(value: object) -> str:
     """An ICD-10-CM code stored without its dot: ``"e11.22"`` becomes ``"E1122"``."""
-    code = _text(value)
+    code = _text(value, "an ICD-10-CM code")
     if "." in code:
         category, _, rest = code.partition(".")
         if len(category) != 3 or not rest:
@@ -55,7 +56,7 @@ def icd10cm_display(code: str) -> str:
 
 def procedure_code(value: object) -> str:
     """A CPT (Category I, II, III, PLA) or HCPCS Level II code, as billed in SV101-2 or SV202-2."""
-    code = _text(value)
+    code = _text(value, "a CPT or HCPCS code")
     if not _PROCEDURE.fullmatch(code):
         raise FieldError(f"{value!r} is not a CPT or HCPCS code")
     return code
@@ -63,7 +64,7 @@ def procedure_code(value: object) -> str:
 
 def modifier(value: object) -> str:
     """A procedure modifier: two letters or digits (25, 59, XS, RT, TC, ...)."""
-    code = _text(value)
+    code = _text(value, "a modifier (two letters or digits)")
     if not _MODIFIER.fullmatch(code):
         raise FieldError(f"{value!r} is not a modifier (two letters or digits)")
     return code
@@ -71,7 +72,7 @@ def modifier(value: object) -> str:
 
 def place_of_service(value: object) -> str:
     """A CMS place-of-service code (CLM05-1 of an 837P), e.g. ``"11"`` for office."""
-    code = _text(value)
+    code = _text(value, "a place-of-service code")
     if code not in PLACES_OF_SERVICE:
         raise FieldError(f"{value!r} is not a place-of-service code")
     return code
@@ -79,7 +80,7 @@ def place_of_service(value: object) -> str:
 
 def taxonomy(value: object) -> str:
     """A NUCC health care provider taxonomy code (PRV03), e.g. ``"207Q00000X"`` for family medicine."""
-    code = _text(value)
+    code = _text(value, "a provider taxonomy code (10 characters ending in X)")
     if not _TAXONOMY.fullmatch(code):
         raise FieldError(f"{value!r} is not a provider taxonomy code (10 characters ending in X)")
     return code
@@ -87,7 +88,7 @@ def taxonomy(value: object) -> str:
 
 def revenue_code(value: object) -> str:
     """A UB-04 revenue code (SV201 of an 837I), four digits such as ``"0450"``."""
-    code = _text(value)
+    code = _text(value, "a revenue code (four digits)")
     if code.isdigit() and len(code) == 3:
         code = "0" + code
     if not _REVENUE.fullmatch(code):
@@ -101,11 +102,11 @@ def ndc(value: object) -> str:
     The 10-digit labeller forms 4-4-2, 5-3-2 and 5-4-1 must carry their hyphens, since without them the padding
     position is ambiguous; they are padded with a leading zero in the short segment.
     """
-    code = _text(value)
-    if code.isdigit() and len(code) == 11:
+    code = _text(value, "an NDC")
+    if code.isascii() and code.isdigit() and len(code) == 11:
         return code
     parts = code.split("-")
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isascii() and part.isdigit() for part in parts):
         raise FieldError(f"{value!r} is not an NDC")
     if len(parts) != 3 or (shape := (len(parts[0]), len(parts[1]), len(parts[2]))) not in _NDC_PARTS:
         raise FieldError(f"{value!r} is not an NDC (11 digits, or hyphenated 4-4-2, 5-3-2, 5-4-1 or 5-4-2)")
@@ -115,7 +116,7 @@ def ndc(value: object) -> str:
 
 def carc(value: object) -> str:
     """A Claim Adjustment Reason Code (CAS02, CAS05, ...), e.g. ``"45"`` or ``"B7"``."""
-    code = _text(value)
+    code = _text(value, "a claim adjustment reason code")
     if not _CARC.fullmatch(code):
         raise FieldError(f"{value!r} is not a claim adjustment reason code")
     return code
@@ -123,7 +124,7 @@ def carc(value: object) -> str:
 
 def rarc(value: object) -> str:
     """A Remittance Advice Remark Code (LQ02, MOA, MIA), e.g. ``"N130"`` or ``"MA01"``."""
-    code = _text(value)
+    code = _text(value, "a remittance advice remark code")
     if not _RARC.fullmatch(code):
         raise FieldError(f"{value!r} is not a remittance advice remark code")
     return code
@@ -131,7 +132,7 @@ def rarc(value: object) -> str:
 
 def plb_reason(value: object) -> str:
     """A provider-level adjustment reason (PLB03-1), two letters or digits such as ``"WO"``, ``"L6"``, ``"72"``."""
-    code = _text(value)
+    code = _text(value, "a provider adjustment reason code")
     if not _MODIFIER.fullmatch(code):
         raise FieldError(f"{value!r} is not a provider adjustment reason code")
     return code
@@ -139,26 +140,28 @@ def plb_reason(value: object) -> str:
 
 def state(value: object) -> str:
     """A two-letter US state or territory code (N402)."""
-    code = _text(value)
+    code = _text(value, "a two-letter state code")
     if not _STATE.fullmatch(code):
         raise FieldError(f"{value!r} is not a two-letter state code")
     return code
 
 
 def postal_code(value: object) -> str:
-    """A US ZIP code of five or nine digits (N403), stored without the hyphen."""
-    code = _text(value).replace("-", "")
-    if not _POSTAL.fullmatch(code):
+    """A US ZIP code of five or nine digits (N403, ZIP+4 with or without its hyphen), stored without the hyphen."""
+    code = _text(value, "a ZIP code (5 or 9 digits)")
+    match = _POSTAL.fullmatch(code)
+    if not match or (code.endswith("-")):
         raise FieldError(f"{value!r} is not a ZIP code (5 or 9 digits)")
-    return code
+    return "".join(part for part in match.groups() if part)
 
 
 def tax_id(value: object) -> str:
-    """A federal tax id (EIN or SSN, REF*EI / REF*SY): nine digits, stored without the hyphen."""
-    code = _text(value).replace("-", "")
-    if not _EIN.fullmatch(code):
+    """A federal tax id (REF*EI / REF*SY): nine digits, or an EIN 12-3456789 or SSN 123-45-6789, stored bare."""
+    code = _text(value, "a tax id (nine digits)")
+    match = _TAX_ID.fullmatch(code)
+    if not match:
         raise FieldError(f"{value!r} is not a tax id (nine digits)")
-    return code
+    return "".join(part for part in match.groups() if part)
 
 
 def npi(value: object) -> str:

@@ -19,10 +19,10 @@ class FieldError(ValueError):
 
 
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-# Control characters are refused in one-line fields: they break X12 and fixed-width output and can be used to
-# forge log lines. Notes may hold line breaks and tabs.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0, DEL, C1) and Unicode line separators are refused in one-line fields: they break X12 and
+# fixed-width output and can forge log lines. Notes may hold line breaks and tabs, never other controls.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_IN_NOTE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def record_id(value: object) -> str:
@@ -36,11 +36,12 @@ def line(value: object, *, max_length: int, required: bool = True) -> str:
     """A one-line text field, stripped, with no control characters and at most ``max_length`` characters."""
     if not isinstance(value, str):
         raise FieldError(f"{value!r} is not text")
+    # Controls are checked before stripping, which would silently drop those at the ends.
+    if _CONTROL.search(value):
+        raise FieldError(f"{value!r} holds control characters")
     text = value.strip()
     if required and not text:
         raise FieldError("is required and empty")
-    if _CONTROL.search(text):
-        raise FieldError(f"{value!r} holds control characters")
     if len(text) > max_length:
         raise FieldError(f"is {len(text)} characters long; at most {max_length} are allowed")
     return text
@@ -120,7 +121,8 @@ class Normaliser:
     def each(self, field: str, check: Callable[[Any], Any]) -> tuple[Any, ...]:
         """Check every item of a sequence field and store it back as a tuple."""
         items = getattr(self._record, field)
-        if isinstance(items, str | bytes) or not hasattr(items, "__iter__"):
+        # Lists and tuples only: a set would lose the order that modifiers, pointers and lines carry.
+        if not isinstance(items, list | tuple):
             raise InvalidRecord(self._name, field, f"{items!r} is not a list")
         checked = []
         for index, item in enumerate(items):
@@ -156,7 +158,11 @@ def instance[T](kind: type[T]) -> Callable[[object], T]:
 
     def check_instance(value: object) -> T:
         if not isinstance(value, kind):
-            raise FieldError(f"{value!r} is not a {kind.__name__}")
+            raise FieldError(f"{value!r} is not {_article(kind.__name__)} {kind.__name__}")
         return value
 
     return check_instance
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "AEIOU" else "a"

@@ -6,6 +6,7 @@ balance; so every amount enters revcycle through `money`, which refuses floats o
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from revcycle.domain.fields import FieldError
@@ -16,6 +17,9 @@ ZERO_MONEY = Decimal("0.00")
 MAX_MONEY = Decimal("999999999999.99")
 QUANTITY_STEP = Decimal("0.001")
 MAX_QUANTITY = Decimal("999999999999.999")
+
+# ASCII digits only: Decimal() would also take other scripts' digits and underscores, which no payer file holds.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 type MoneyInput = Decimal | int | str
 """What `money` accepts: a Decimal, an int or a decimal string such as ``"125.50"``."""
@@ -30,6 +34,8 @@ def _to_decimal(value: object, what: str) -> Decimal:
         raise MoneyError(f"{value!r} is a {type(value).__name__}; {what} must be a decimal string, not a float")
     if isinstance(value, Decimal):
         number = value
+    elif isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value.strip()):
+        raise MoneyError(f"{value!r} is not a decimal number (digits, an optional sign and point)")
     elif isinstance(value, int | str):
         try:
             number = Decimal(value.strip() if isinstance(value, str) else value)
@@ -50,10 +56,11 @@ def money(value: object) -> Decimal:
             amounts too large for the store.
     """
     number = _to_decimal(value, "money")
-    if number != number.quantize(CENT):
-        raise MoneyError(f"{value!r} has fractions of a cent")
+    # The size first: quantizing a huge number would overflow the decimal context.
     if abs(number) > MAX_MONEY:
         raise MoneyError(f"{value!r} is larger than {MAX_MONEY}")
+    if number != number.quantize(CENT):
+        raise MoneyError(f"{value!r} has fractions of a cent")
     return number.quantize(CENT) + 0  # + 0 folds -0.00 into 0.00
 
 
@@ -64,10 +71,10 @@ def quantity(value: object) -> Decimal:
         MoneyError: for floats, non-numbers, more than three decimal places or numbers too large for the store.
     """
     number = _to_decimal(value, "a quantity")
-    if number != number.quantize(QUANTITY_STEP):
-        raise MoneyError(f"{value!r} has more than three decimal places")
     if abs(number) > MAX_QUANTITY:
         raise MoneyError(f"{value!r} is larger than {MAX_QUANTITY}")
+    if number != number.quantize(QUANTITY_STEP):
+        raise MoneyError(f"{value!r} has more than three decimal places")
     # One canonical form (2, 0.5), whatever the input or the database column scale (2.000).
     if number == number.to_integral_value():
         return number.quantize(Decimal(1)) + 0

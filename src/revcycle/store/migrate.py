@@ -7,6 +7,7 @@ same from a clone, a wheel or a container.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -29,8 +30,9 @@ def alembic_config() -> Config:
     return config
 
 
+@cache
 def head_revision() -> str:
-    """The newest revision the code knows."""
+    """The newest revision the code knows (read once: the scripts ship with the code)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships its migrations
         raise RuntimeError("no migrations found")

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Connection, Row, Table, func, select
 from sqlalchemy.exc import IntegrityError
 
 from revcycle.domain import Address, PersonName, Source
-from revcycle.errors import Conflict, DatabaseError, InvalidRecord, NotFound
+from revcycle.errors import Conflict, InvalidRecord, NotFound
 from revcycle.store import tables
 
 # Bound parameters per IN (...) list: far below SQLite's limit of 32,766 and PostgreSQL's 65,535.
@@ -94,7 +94,9 @@ class Repository[R: HasId](ABC):
             try:
                 self._insert_many(new)
             except IntegrityError as error:
-                raise DatabaseError(f"{self.record_name} records cannot be stored: {error.orig}") from None
+                # A constraint the checks above do not cover, such as a clinical note id already used elsewhere.
+                # The database's message names the offending key; the id is that of the first record of the batch.
+                raise Conflict(self.record_name, new[0].id, f"cannot be stored: {error.orig}") from None
         return outcome
 
     def find(self, record_id: str) -> R | None:
