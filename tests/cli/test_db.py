@@ -47,3 +47,13 @@ def test_unreachable_postgres_is_a_clear_error(capsys: pytest.CaptureFixture[str
     outcome = revcycle(capsys, "--db", "postgresql://nobody@127.0.0.1:1/none", "db", "status")
     assert outcome.status == 1
     assert "cannot read the database" in outcome.stderr
+
+
+def test_db_option_after_the_command(capsys: pytest.CaptureFixture[str], empty_database_url: str) -> None:
+    """`revcycle db upgrade --db URL`, the form the README and operators use."""
+    upgraded = revcycle(capsys, "db", "upgrade", "--db", empty_database_url, "--json")
+    assert upgraded.status == 0, upgraded.stderr
+    assert upgraded.json()["up_to_date"] is True
+    downgraded = revcycle(capsys, "db", "downgrade", "base", "--db", empty_database_url, "--json")
+    assert downgraded.json()["current"] is None
+    assert revcycle(capsys, "db", "upgrade", "--db", empty_database_url, "--json").json()["up_to_date"] is True

@@ -7,7 +7,6 @@ traceback; with ``--json`` the message is JSON on stdout. Usage errors exit with
 from __future__ import annotations
 
 import sys
-from typing import Annotated
 
 import click
 import typer
@@ -18,7 +17,7 @@ from revcycle.cli.demo import demo_command
 from revcycle.cli.output import JsonOption, console, emit_json, report_error
 from revcycle.cli.records import import_command, records_app
 from revcycle.cli.serve import serve_command
-from revcycle.cli.state import CliState
+from revcycle.cli.state import CliState, DbOption
 from revcycle.cli.summary import summary_command
 from revcycle.config import Settings
 from revcycle.errors import RevcycleError
@@ -39,15 +38,7 @@ app.command("serve")(serve_command)
 
 
 @app.callback()
-def root(
-    context: typer.Context,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db", help="Database URL (default: REVCYCLE_DATABASE_URL, else a file in the user data folder)."
-        ),
-    ] = None,
-) -> None:
+def root(context: typer.Context, db: DbOption = None) -> None:
     """Coding, billing and audit of the healthcare revenue cycle."""
     context.obj = CliState(db or Settings().database_url)
 

@@ -13,7 +13,7 @@ from rich.pretty import Pretty
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from revcycle.cli.output import JsonOption, console, emit_json, errors, rows_table
-from revcycle.cli.state import state
+from revcycle.cli.state import DbOption, database_url
 from revcycle.domain.interchange import record_from_json, record_to_json
 from revcycle.errors import InputFileError, InvalidRecord
 from revcycle.services.database import ready_engine
@@ -64,10 +64,11 @@ def show_import(result: ImportResult, source: str) -> None:
 def import_command(
     context: typer.Context,
     path: FileArgument,
+    db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import a dataset file (records of several kinds) in one transaction; importing it again changes nothing."""
-    result = import_file(state(context).database_url, path, hidden_progress=as_json)
+    result = import_file(database_url(context, db), path, hidden_progress=as_json)
     if as_json:
         emit_json(result)
     else:
@@ -94,10 +95,12 @@ def _read_records(path: Path, kind_name: str) -> list[Any]:
 
 
 @records_app.command("add")
-def add(context: typer.Context, kind: KindArgument, path: FileArgument, as_json: JsonOption = False) -> None:
+def add(
+    context: typer.Context, kind: KindArgument, path: FileArgument, db: DbOption = None, as_json: JsonOption = False
+) -> None:
     """Add records of KIND from a JSON file (one record or a list), all or none; re-adding changes nothing."""
     records = _read_records(path, kind)
-    result = add_records(ready_engine(state(context).database_url), record_kind(kind), records)
+    result = add_records(ready_engine(database_url(context, db)), record_kind(kind), records)
     if as_json:
         emit_json(result)
     else:
@@ -110,10 +113,11 @@ def list_command(
     kind: KindArgument,
     offset: Annotated[int, typer.Option(min=0, help="Records to skip.")] = 0,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="Records to show.")] = 100,
+    db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List records of KIND in id order."""
-    records = list_records(ready_engine(state(context).database_url), record_kind(kind), offset=offset, limit=limit)
+    records = list_records(ready_engine(database_url(context, db)), record_kind(kind), offset=offset, limit=limit)
     if as_json:
         emit_json([record_to_json(record) for record in records])
         return
@@ -121,9 +125,11 @@ def list_command(
 
 
 @records_app.command()
-def show(context: typer.Context, kind: KindArgument, record_id: str, as_json: JsonOption = False) -> None:
+def show(
+    context: typer.Context, kind: KindArgument, record_id: str, db: DbOption = None, as_json: JsonOption = False
+) -> None:
     """Show one record of KIND."""
-    record = get_record(ready_engine(state(context).database_url), record_kind(kind), record_id)
+    record = get_record(ready_engine(database_url(context, db)), record_kind(kind), record_id)
     if as_json:
         emit_json(record_to_json(record))
     else:

@@ -8,7 +8,7 @@ import typer
 import uvicorn
 
 from revcycle.cli.output import JsonOption, console, emit_json
-from revcycle.cli.state import state
+from revcycle.cli.state import DbOption, database_url
 from revcycle.config import Settings
 
 
@@ -16,12 +16,13 @@ def serve_command(
     context: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to listen on (REVCYCLE_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (REVCYCLE_API_PORT).")] = None,
+    db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Serve the REST API (OpenAPI docs at /docs) on the chosen database."""
     from revcycle.api.app import create_app
 
-    settings = Settings(database_url=state(context).database_url)
+    settings = Settings(database_url=database_url(context, db))
     host = host or settings.api_host
     port = port or settings.api_port
     address = f"http://{host}:{port}"

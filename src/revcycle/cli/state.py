@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import typer
 
@@ -20,7 +21,20 @@ class CliState:
     database_url: str
 
 
-def state(context: typer.Context) -> CliState:
-    """The global options of the running command."""
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: REVCYCLE_DATABASE_URL, else a file in the user data folder).",
+        show_default=False,
+    ),
+]
+"""``--db``, accepted before the command (``revcycle --db URL db upgrade``) and after it (``... upgrade --db URL``)."""
+
+
+def database_url(context: typer.Context, db: str | None = None) -> str:
+    """The database of the running command: its own ``--db``, else the one given before it, else the settings'."""
+    if db:
+        return db
     found = context.find_object(CliState)
-    return found if found is not None else CliState(Settings().database_url)
+    return found.database_url if found is not None else Settings().database_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from revcycle.cli.output import JsonOption, emit_json, key_values
-from revcycle.cli.state import state
+from revcycle.cli.state import DbOption, database_url
 from revcycle.domain import format_money
 from revcycle.services.database import ready_engine
 from revcycle.services.summary import Summary, summarize
@@ -20,9 +20,9 @@ def show_summary(summary: Summary, title: str = "revcycle summary") -> None:
     key_values(title, rows)
 
 
-def summary_command(context: typer.Context, as_json: JsonOption = False) -> None:
+def summary_command(context: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Count the records and total the money billed and received."""
-    summary = summarize(ready_engine(state(context).database_url))
+    summary = summarize(ready_engine(database_url(context, db)))
     if as_json:
         emit_json(summary)
     else:
