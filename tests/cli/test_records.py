@@ -117,8 +117,8 @@ def test_unknown_kind(capsys: pytest.CaptureFixture[str], database_url: str) -> 
     assert "'invoices' is not a kind of record" in outcome.stderr
 
 
-def test_unmigrated_database_says_what_to_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    outcome = revcycle(capsys, "--db", f"sqlite:///{tmp_path / 'new.db'}", "summary")
+def test_unmigrated_database_says_what_to_run(capsys: pytest.CaptureFixture[str], empty_database_url: str) -> None:
+    outcome = revcycle(capsys, "summary", "--db", empty_database_url)
     assert outcome.status == 1
     assert "revcycle db upgrade" in outcome.stderr
 
