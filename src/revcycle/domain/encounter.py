@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from revcycle.domain import codes
 from revcycle.domain.fields import (
@@ -41,6 +43,9 @@ class Diagnosis:
 
     code: str
     present_on_admission: PresentOnAdmission | None = None
+
+    # How fields are shown to people (and written in JSON) when that differs from how they are stored.
+    DISPLAY: ClassVar[dict[str, Callable[[str], str]]] = {"code": codes.icd10cm_display}
 
     def __post_init__(self) -> None:
         check = Normaliser(self)

@@ -2,8 +2,9 @@
 
 The JSON shape is the records' own: one object per record with the field names of the dataclass, nested records
 as objects, tuples as arrays, dates as ISO strings, money and quantities as decimal strings (``"125.00"``), codes
-as strings. Reading is strict: unknown or missing fields, and JSON numbers with a fraction where money is expected,
-are errors naming the path of the field. Null and empty-list fields are left out when writing.
+as strings (ICD-10-CM written with its dot, as people read it; read with or without). Reading is strict: unknown
+or missing fields, and JSON numbers with a fraction where money is expected, are errors naming the path of the
+field. Null and empty-list fields are left out when writing.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ type JsonValue = None | bool | int | str | list[JsonValue] | dict[str, JsonValue
 def record_to_json(record: object) -> dict[str, JsonValue]:
     """The JSON object of a record (a frozen dataclass of `revcycle.domain`)."""
     result: dict[str, JsonValue] = {}
+    display = getattr(type(record), "DISPLAY", {})
     for field in dataclasses.fields(cast(Any, record)):
-        value = _to_json(getattr(record, field.name))
+        raw = getattr(record, field.name)
+        value = _to_json(display[field.name](raw) if field.name in display else raw)
         if value is None or value == []:
             continue
         result[field.name] = value

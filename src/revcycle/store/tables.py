@@ -261,8 +261,8 @@ claim_payments = Table(
     Column("patient_name", String(120)),
     Column("statement_from", Date),
     Column("statement_to", Date),
-    # RARCs are short codes of a fixed form, kept space-separated in order.
-    Column("remark_codes", String(500), nullable=False),
+    # RARCs are short codes of a fixed form, kept space-separated in order (a payer may send many).
+    Column("remark_codes", Text, nullable=False),
 )
 
 service_payments = Table(
@@ -283,7 +283,7 @@ service_payments = Table(
     Column("service_date", Date),
     Column("line_control_number", String(50)),
     Money("allowed_amount", nullable=True),
-    Column("remark_codes", String(500), nullable=False),
+    Column("remark_codes", Text, nullable=False),
 )
 
 adjustments = Table(

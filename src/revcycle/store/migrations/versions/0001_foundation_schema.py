@@ -180,7 +180,7 @@ def upgrade() -> None:
         sa.Column("patient_name", sa.String(length=120), nullable=True),
         sa.Column("statement_from", sa.Date(), nullable=True),
         sa.Column("statement_to", sa.Date(), nullable=True),
-        sa.Column("remark_codes", sa.String(length=500), nullable=False),
+        sa.Column("remark_codes", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["remittance_id"],
             ["remittances.id"],
@@ -400,7 +400,7 @@ def upgrade() -> None:
         sa.Column("service_date", sa.Date(), nullable=True),
         sa.Column("line_control_number", sa.String(length=50), nullable=True),
         sa.Column("allowed_amount", revcycle.store.types.MoneyType(precision=14), nullable=True),
-        sa.Column("remark_codes", sa.String(length=500), nullable=False),
+        sa.Column("remark_codes", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["claim_payment_id"],
             ["claim_payments.id"],
