@@ -134,3 +134,22 @@ def test_hostile_text_is_escaped_not_interpreted(
     assert shown.json()["name"]["last"] == patient["name"]["last"]
     bad = revcycle(capsys, "--db", database_url, "records", "show", "patients", "[red]x")
     assert "[red]x" in bad.stderr
+
+
+def test_a_missing_sqlite_file_is_not_created_by_reading(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "typo.db"
+    outcome = revcycle(capsys, "records", "list", "claims", "--db", f"sqlite:///{path}")
+    assert outcome.status == 1
+    assert "there is no database at" in outcome.stderr
+    assert not path.exists()
+
+
+def test_list_tables_show_what_billers_scan(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
+    revcycle(capsys, "import", str(DEMO), "--db", database_url)
+    claims = revcycle(capsys, "records", "list", "claims", "--db", database_url)
+    assert "217.00" in claims.stdout
+    assert "2026-09-08" in claims.stdout
+    encounters = revcycle(capsys, "records", "list", "encounters", "--db", database_url)
+    assert "E11.22" in encounters.stdout
+    for kind in ("patients", "providers", "payers", "coverages", "remittances", "ledger_entries"):
+        assert revcycle(capsys, "records", "list", kind, "--db", database_url).status == 0

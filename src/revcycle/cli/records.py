@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -121,7 +121,7 @@ def list_command(
     if as_json:
         emit_json([record_to_json(record) for record in records])
         return
-    rows_table(kind, ["id", "record"], [(record.id, _one_line(record)) for record in records])
+    list_table(kind, records)
 
 
 @records_app.command()
@@ -136,8 +136,50 @@ def show(
         console.print(Pretty(record_to_json(record)))
 
 
-def _one_line(record: object) -> str:
-    fields = record_to_json(record)
-    fields.pop("id", None)
-    text = ", ".join(f"{name}={value}" for name, value in fields.items() if not isinstance(value, list | dict))
-    return text if len(text) <= 100 else text[:97] + "..."
+# The columns a biller scans in each list: (heading, value of the record).
+LIST_COLUMNS: dict[str, list[tuple[str, Callable[[Any], object]]]] = {
+    "patients": [("name", lambda r: r.name), ("born", lambda r: r.birth_date), ("sex", lambda r: r.sex.value)],
+    "providers": [("npi", lambda r: r.npi), ("name", lambda r: r.display_name), ("taxonomy", lambda r: r.taxonomy)],
+    "payers": [("name", lambda r: r.name), ("payer id", lambda r: r.payer_identifier)],
+    "coverages": [
+        ("patient", lambda r: r.patient_id),
+        ("payer", lambda r: r.payer_id),
+        ("order", lambda r: r.order.name.lower()),
+        ("member id", lambda r: r.member_id),
+    ],
+    "encounters": [
+        ("patient", lambda r: r.patient_id),
+        ("date", lambda r: r.start_date),
+        ("place", lambda r: r.place_of_service),
+        ("diagnoses", lambda r: " ".join(d.display for d in r.diagnoses)),
+    ],
+    "claims": [
+        ("CLM01", lambda r: r.patient_control_number),
+        ("patient", lambda r: r.patient_id),
+        ("service date", lambda r: r.first_service_date),
+        ("lines", lambda r: len(r.lines)),
+        ("charge", lambda r: r.total_charge),
+    ],
+    "remittances": [
+        ("payer", lambda r: r.payer_name),
+        ("paid on", lambda r: r.payment_date),
+        ("trace", lambda r: r.trace_number),
+        ("claims", lambda r: len(r.claims)),
+        ("payment", lambda r: r.payment_amount),
+    ],
+    "ledger_entries": [
+        ("date", lambda r: r.posted_on),
+        ("description", lambda r: r.description),
+        ("postings", lambda r: len(r.postings)),
+    ],
+}
+
+
+def list_table(kind: str, records: list[Any]) -> None:
+    """Print records of ``kind`` as a table of the columns billers scan."""
+    columns = LIST_COLUMNS[kind]
+    rows_table(
+        kind,
+        ["id", *(heading for heading, _ in columns)],
+        [(record.id, *(value(record) for _, value in columns)) for record in records],
+    )

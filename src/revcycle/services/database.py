@@ -7,7 +7,9 @@ from functools import cache
 
 from sqlalchemy import Engine
 
+from revcycle.errors import DatabaseError
 from revcycle.store import display_url, make_engine, migrate
+from revcycle.store.database import sqlite_file_missing
 
 
 @cache
@@ -55,8 +57,12 @@ def ready_engine(url: str) -> Engine:
     """The engine for ``url``, after checking the schema is current.
 
     Raises:
-        DatabaseError: the database is unreachable or needs `revcycle db upgrade`.
+        DatabaseError: the database is unreachable, missing or needs `revcycle db upgrade`.
     """
+    missing = sqlite_file_missing(url)
+    if missing:
+        # Connecting would create an empty file; a mistyped path must not leave one behind.
+        raise DatabaseError(f"there is no database at {missing}: run `revcycle db upgrade` to create it")
     engine = engine_for(url)
     migrate.require_current(engine)
     return engine

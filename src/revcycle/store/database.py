@@ -59,6 +59,16 @@ def _sqlite_transactions(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def sqlite_file_missing(url: str) -> str | None:
+    """The path of the SQLite file ``url`` names when that file does not exist, else None."""
+    parsed = parse_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database).expanduser()
+    return None if path.exists() else str(path)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; an SQLite file's folder is created when missing.
 
