@@ -16,6 +16,9 @@ def serve_command(
     context: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to listen on (REVCYCLE_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (REVCYCLE_API_PORT).")] = None,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request line; off by default, since paths carry record ids.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -30,4 +33,4 @@ def serve_command(
         emit_json({"listening": address, "docs": f"{address}/docs"})
     else:
         console.print(f"revcycle API on {address} (docs at {address}/docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
