@@ -13,66 +13,12 @@ from revcycle.domain import (
     ClaimKind,
     Diagnosis,
     NdcUnit,
-    PresentOnAdmission,
-    ServiceLine,
     Source,
     UnitBasis,
 )
 from revcycle.errors import InvalidRecord
 from tests import strategies
-
-
-def make_line(**overrides: Any) -> ServiceLine:
-    fields: dict[str, Any] = {
-        "line_number": 1,
-        "procedure_code": "99213",
-        "units": Decimal(1),
-        "charge": Decimal("125.00"),
-        "service_date": date(2024, 3, 1),
-        "diagnosis_pointers": (1,),
-    }
-    fields.update(overrides)
-    return ServiceLine(**fields)
-
-
-def make_claim(**overrides: Any) -> Claim:
-    """A professional claim of two lines, 125.00 + 100.00."""
-    fields: dict[str, Any] = {
-        "id": "clm-1",
-        "kind": ClaimKind.PROFESSIONAL,
-        "patient_control_number": "PCN-0001",
-        "patient_id": "pat-1",
-        "coverage_id": "cov-1",
-        "billing_provider_id": "prov-bill",
-        "diagnoses": (Diagnosis(code="E11.22"), Diagnosis(code="I10")),
-        "lines": (
-            make_line(),
-            make_line(line_number=2, procedure_code="82947", charge=Decimal("100.00"), diagnosis_pointers=(1, 2)),
-        ),
-        "total_charge": Decimal("225.00"),
-        "place_of_service": "11",
-    }
-    fields.update(overrides)
-    return Claim(**fields)
-
-
-def make_institutional_claim(**overrides: Any) -> Claim:
-    """An outpatient hospital claim (type of bill 13x) of two lines."""
-    fields: dict[str, Any] = {
-        "kind": ClaimKind.INSTITUTIONAL,
-        "place_of_service": None,
-        "facility_type_code": "13",
-        "statement_from": date(2024, 3, 1),
-        "statement_to": date(2024, 3, 2),
-        "diagnoses": (Diagnosis(code="R07.9", present_on_admission=PresentOnAdmission.UNKNOWN),),
-        "lines": (
-            make_line(revenue_code="0450", procedure_code="99284", diagnosis_pointers=()),
-            make_line(line_number=2, revenue_code="0300", procedure_code="80053", charge=Decimal("100.00")),
-        ),
-    }
-    fields.update(overrides)
-    return make_claim(**fields)
-
+from tests.domain.builders import make_claim, make_institutional_claim, make_line
 
 # Service lines
 
@@ -304,20 +250,13 @@ def test_a_facility_type_code_of_non_ascii_digits_is_refused(code: str) -> None:
     assert "is not a facility type code" in caught.value.reason
 
 
-def test_an_institutional_claim_needs_its_statement_period() -> None:
+@pytest.mark.parametrize("missing", ["statement_from", "statement_to"])
+def test_an_institutional_claim_needs_its_statement_period(missing: str) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        make_institutional_claim(statement_from=None)
+        make_institutional_claim(**{missing: None})
 
-    assert (caught.value.record, caught.value.field) == ("Claim", "statement_from")
+    assert (caught.value.record, caught.value.field) == ("Claim", missing)
     assert caught.value.reason.startswith("an institutional claim needs its statement period")
-
-
-def test_a_missing_statement_end_is_named() -> None:
-    with pytest.raises(InvalidRecord) as caught:
-        make_institutional_claim(statement_to=None)
-
-    assert (caught.value.record, caught.value.field) == ("Claim", "statement_to")
-    assert "needs its statement period" in caught.value.reason
 
 
 def test_a_statement_period_cannot_end_before_it_starts() -> None:

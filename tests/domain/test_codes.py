@@ -1,30 +1,15 @@
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from hypothesis import given
 
-from revcycle.domain import Address, Diagnosis, Encounter, NdcUnit, ServiceLine, codes
+from revcycle.domain import Diagnosis, NdcUnit, codes
 from revcycle.domain.fields import FieldError
 from revcycle.domain.place_of_service import PLACES_OF_SERVICE
 from revcycle.errors import InvalidRecord
 from tests import strategies
-
-
-def make_line(**overrides: Any) -> ServiceLine:
-    fields: dict[str, Any] = {
-        "line_number": 1,
-        "procedure_code": "99213",
-        "units": Decimal(1),
-        "charge": Decimal("125.00"),
-        "service_date": date(2024, 3, 1),
-        "diagnosis_pointers": (1,),
-    }
-    fields.update(overrides)
-    return ServiceLine(**fields)
-
+from tests.domain.builders import make_address, make_encounter, make_line
 
 # ICD-10-CM
 
@@ -148,9 +133,7 @@ def test_an_unknown_place_of_service_is_refused(value: str) -> None:
 
 def test_an_encounter_at_an_unknown_place_of_service_is_refused() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Encounter(
-            id="enc-1", patient_id="pat-1", start_date=date(2024, 3, 1), place_of_service="98", billing_provider_id="b"
-        )
+        make_encounter(place_of_service="98")
 
     assert (caught.value.record, caught.value.field) == ("Encounter", "place_of_service")
     assert "'98' is not a place-of-service code" in caught.value.reason
@@ -270,11 +253,11 @@ def test_malformed_codes_are_refused(check: Callable[[object], str], value: obje
 
 
 def test_an_address_is_normalised_and_names_a_bad_state() -> None:
-    address = Address(line1="1 Main St", city="Springfield", state="il", postal_code="62701-1234")
+    address = make_address(state="il", postal_code="62701-1234")
     assert (address.state, address.postal_code) == ("IL", "627011234")
 
     with pytest.raises(InvalidRecord) as caught:
-        Address(line1="1 Main St", city="Springfield", state="Illinois", postal_code="62701")
+        make_address(state="Illinois")
 
     assert (caught.value.record, caught.value.field) == ("Address", "state")
     assert "'Illinois' is not a two-letter state code" in caught.value.reason

@@ -4,33 +4,10 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from revcycle.domain import ClinicalNote, Diagnosis, Encounter, NoteKind, PresentOnAdmission
+from revcycle.domain import Diagnosis, Encounter, NoteKind, PresentOnAdmission
 from revcycle.errors import InvalidRecord
 from tests import strategies
-
-
-def make_note(**overrides: Any) -> ClinicalNote:
-    fields: dict[str, Any] = {
-        "id": "note-1",
-        "kind": NoteKind.PROGRESS,
-        "authored_on": date(2024, 3, 1),
-        "text": "S: cough for 3 days.\nA: acute URI.\nP: rest, fluids.",
-    }
-    fields.update(overrides)
-    return ClinicalNote(**fields)
-
-
-def make_encounter(**overrides: Any) -> Encounter:
-    fields: dict[str, Any] = {
-        "id": "enc-1",
-        "patient_id": "pat-1",
-        "start_date": date(2024, 3, 1),
-        "place_of_service": "11",
-        "billing_provider_id": "prov-bill",
-    }
-    fields.update(overrides)
-    return Encounter(**fields)
-
+from tests.domain.builders import make_encounter, make_note
 
 # Diagnoses
 

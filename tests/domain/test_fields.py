@@ -1,28 +1,13 @@
+from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import given
 
 from revcycle.domain import (
-    Address,
-    Claim,
-    ClaimFilingIndicator,
-    ClaimKind,
-    ClinicalNote,
-    Coverage,
-    CoverageOrder,
     Diagnosis,
-    Encounter,
-    LedgerEntry,
-    NoteKind,
-    Patient,
-    Payer,
     PersonName,
-    Posting,
-    ProviderAdjustment,
-    ServiceLine,
     Sex,
     Source,
 )
@@ -42,6 +27,17 @@ from revcycle.domain.fields import (
 )
 from revcycle.errors import InvalidRecord
 from tests import strategies
+from tests.domain.builders import (
+    make_address,
+    make_claim,
+    make_coverage,
+    make_encounter,
+    make_entry,
+    make_note,
+    make_patient,
+    make_payer,
+    make_provider_adjustment,
+)
 
 # Record identifiers
 
@@ -56,7 +52,7 @@ def test_record_ids(value: str) -> None:
 )
 def test_a_malformed_record_id_is_refused(value: Any) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Patient(id=value, name=PersonName(last="Doe"), birth_date=date(1980, 1, 1), sex=Sex.FEMALE)
+        make_patient(id=value)
 
     assert (caught.value.record, caught.value.field) == ("Patient", "id")
     assert "is not an identifier (1-64 letters, digits, '.', '_', ':', '-')" in caught.value.reason
@@ -117,62 +113,18 @@ def test_control_characters_are_refused_in_one_line_fields(char: str) -> None:
 @pytest.mark.parametrize(
     ("make", "record", "field"),
     [
-        (lambda bad: Address(line1=bad, city="Springfield", state="IL", postal_code="62701"), "Address", "line1"),
-        (
-            lambda bad: Payer(
-                id="p", name=bad, payer_identifier="1", claim_filing_indicator=ClaimFilingIndicator.COMMERCIAL
-            ),
-            "Payer",
-            "name",
-        ),
-        (
-            lambda bad: Coverage(id="c", patient_id="p", payer_id="y", order=CoverageOrder.PRIMARY, member_id=bad),
-            "Coverage",
-            "member_id",
-        ),
-        (
-            lambda bad: Coverage(
-                id="c", patient_id="p", payer_id="y", order=CoverageOrder.PRIMARY, member_id="M1", plan_name=bad
-            ),
-            "Coverage",
-            "plan_name",
-        ),
-        (
-            lambda bad: ProviderAdjustment(
-                provider_identifier="1234567893",
-                fiscal_period_end=date(2024, 12, 31),
-                reason_code="WO",
-                amount=Decimal(1),
-                reference=bad,
-            ),
-            "ProviderAdjustment",
-            "reference",
-        ),
-        (
-            lambda bad: LedgerEntry(
-                id="e",
-                posted_on=date(2024, 1, 1),
-                description=bad,
-                postings=(
-                    Posting(account="Assets:Cash", amount=Decimal(1)),
-                    Posting(account="Income:Fees", amount=Decimal(-1)),
-                ),
-            ),
-            "LedgerEntry",
-            "description",
-        ),
-        (
-            lambda bad: ClinicalNote(
-                id="n", kind=NoteKind.PROGRESS, authored_on=date(2024, 1, 1), text="ok", title=bad
-            ),
-            "ClinicalNote",
-            "title",
-        ),
+        (make_address, "Address", "line1"),
+        (make_payer, "Payer", "name"),
+        (make_coverage, "Coverage", "member_id"),
+        (make_coverage, "Coverage", "plan_name"),
+        (make_provider_adjustment, "ProviderAdjustment", "reference"),
+        (make_entry, "LedgerEntry", "description"),
+        (make_note, "ClinicalNote", "title"),
     ],
 )
-def test_nul_is_refused_in_every_kind_of_one_line_field(make: Any, record: str, field: str) -> None:
+def test_nul_is_refused_in_every_kind_of_one_line_field(make: Callable[..., object], record: str, field: str) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        make("abc\x00def")
+        make(**{field: "abc\x00def"})
 
     assert (caught.value.record, caught.value.field) == (record, field)
     assert "holds control characters" in caught.value.reason
@@ -181,27 +133,7 @@ def test_nul_is_refused_in_every_kind_of_one_line_field(make: Any, record: str, 
 
 def test_a_claim_number_with_a_line_break_is_refused() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Claim(
-            id="clm-1",
-            kind=ClaimKind.PROFESSIONAL,
-            patient_control_number="PCN\n1",
-            patient_id="pat-1",
-            coverage_id="cov-1",
-            billing_provider_id="bill-1",
-            diagnoses=(Diagnosis(code="E1122"),),
-            lines=(
-                ServiceLine(
-                    line_number=1,
-                    procedure_code="99213",
-                    units=Decimal(1),
-                    charge=Decimal("10.00"),
-                    service_date=date(2024, 1, 1),
-                    diagnosis_pointers=(1,),
-                ),
-            ),
-            total_charge=Decimal("10.00"),
-            place_of_service="11",
-        )
+        make_claim(patient_control_number="PCN\n1")
 
     assert (caught.value.record, caught.value.field) == ("Claim", "patient_control_number")
     assert "holds control characters" in caught.value.reason
@@ -220,21 +152,13 @@ def test_optional_line_turns_blank_into_none() -> None:
     assert optional_line(None, max_length=10) is None
     assert optional_line("   ", max_length=10) is None
     assert optional_line(" ab ", max_length=10) == "ab"
-    coverage = Coverage(
-        id="c", patient_id="p", payer_id="y", order=CoverageOrder.PRIMARY, member_id="M1", group_number="  "
-    )
+    coverage = make_coverage(group_number="  ")
     assert coverage.group_number is None
 
 
 def test_an_optional_line_still_has_a_limit() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Patient(
-            id="p",
-            name=PersonName(last="Doe"),
-            birth_date=date(1980, 1, 1),
-            sex=Sex.MALE,
-            medical_record_number="M" * 51,
-        )
+        make_patient(medical_record_number="M" * 51)
 
     assert (caught.value.record, caught.value.field) == ("Patient", "medical_record_number")
     assert "at most 50" in caught.value.reason
@@ -251,7 +175,7 @@ def test_note_text_keeps_line_breaks_tabs_and_surrounding_space() -> None:
 @pytest.mark.parametrize("char", ["\x00", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f"])
 def test_note_text_refuses_other_control_characters(char: str) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        ClinicalNote(id="n", kind=NoteKind.PROGRESS, authored_on=date(2024, 1, 1), text=f"Plan{char}: rest")
+        make_note(text=f"Plan{char}: rest")
 
     assert (caught.value.record, caught.value.field) == ("ClinicalNote", "text")
     assert caught.value.reason == "holds control characters other than line breaks and tabs"
@@ -260,7 +184,7 @@ def test_note_text_refuses_other_control_characters(char: str) -> None:
 @pytest.mark.parametrize(("value", "reason"), [("", "is empty"), (" \n\t ", "is empty"), (None, "None is not text")])
 def test_note_text_must_have_content(value: Any, reason: str) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        ClinicalNote(id="n", kind=NoteKind.PROGRESS, authored_on=date(2024, 1, 1), text=value)
+        make_note(text=value)
 
     assert (caught.value.record, caught.value.field) == ("ClinicalNote", "text")
     assert caught.value.reason == reason
@@ -272,7 +196,7 @@ def test_note_text_must_have_content(value: Any, reason: str) -> None:
 @pytest.mark.parametrize("value", [datetime(1980, 1, 1, 12, 0), "1980-01-01", 19800101, None])
 def test_a_date_must_be_a_date(value: Any) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Patient(id="p", name=PersonName(last="Doe"), birth_date=value, sex=Sex.MALE)
+        make_patient(birth_date=value)
 
     assert (caught.value.record, caught.value.field) == ("Patient", "birth_date")
     assert "is not a date" in caught.value.reason
@@ -313,7 +237,7 @@ def test_member_accepts_the_code_or_the_member() -> None:
 
 def test_an_unknown_code_lists_the_known_ones() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Patient(id="p", name=PersonName(last="Doe"), birth_date=date(1980, 1, 1), sex="X")  # type: ignore[arg-type]
+        make_patient(sex="X")
 
     assert (caught.value.record, caught.value.field) == ("Patient", "sex")
     assert caught.value.reason == "'X' is not one of M, F, U"
@@ -321,7 +245,7 @@ def test_an_unknown_code_lists_the_known_ones() -> None:
 
 def test_codes_of_enumerations_are_case_sensitive() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Patient(id="p", name=PersonName(last="Doe"), birth_date=date(1980, 1, 1), sex="f")  # type: ignore[arg-type]
+        make_patient(sex="f")
 
     assert (caught.value.record, caught.value.field) == ("Patient", "sex")
 
@@ -337,12 +261,7 @@ def test_optional_and_instance() -> None:
 
 def test_a_nested_record_of_the_wrong_kind_is_refused() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Patient(
-            id="p",
-            name="Doe, Jane",  # type: ignore[arg-type]
-            birth_date=date(1980, 1, 1),
-            sex=Sex.FEMALE,
-        )
+        make_patient(name="Doe, Jane")
 
     assert (caught.value.record, caught.value.field) == ("Patient", "name")
     assert caught.value.reason == "'Doe, Jane' is not a PersonName"
@@ -352,14 +271,7 @@ def test_a_nested_record_of_the_wrong_kind_is_refused() -> None:
 
 
 def test_a_list_of_records_is_stored_as_a_tuple() -> None:
-    encounter = Encounter(
-        id="e",
-        patient_id="p",
-        start_date=date(2024, 1, 1),
-        place_of_service="11",
-        billing_provider_id="b",
-        diagnoses=[Diagnosis(code="E1122"), Diagnosis(code="I10")],  # type: ignore[arg-type]
-    )
+    encounter = make_encounter(diagnoses=[Diagnosis(code="E1122"), Diagnosis(code="I10")])
 
     assert encounter.diagnoses == (Diagnosis(code="E1122"), Diagnosis(code="I10"))
     assert isinstance(encounter.diagnoses, tuple)
@@ -368,14 +280,7 @@ def test_a_list_of_records_is_stored_as_a_tuple() -> None:
 @pytest.mark.parametrize("value", ["E1122", None, 3])
 def test_a_sequence_field_must_be_a_list(value: Any) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Encounter(
-            id="e",
-            patient_id="p",
-            start_date=date(2024, 1, 1),
-            place_of_service="11",
-            billing_provider_id="b",
-            diagnoses=value,
-        )
+        make_encounter(diagnoses=value)
 
     assert (caught.value.record, caught.value.field) == ("Encounter", "diagnoses")
     assert "is not a list" in caught.value.reason
@@ -383,14 +288,7 @@ def test_a_sequence_field_must_be_a_list(value: Any) -> None:
 
 def test_a_bad_item_is_named_by_its_index() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Encounter(
-            id="e",
-            patient_id="p",
-            start_date=date(2024, 1, 1),
-            place_of_service="11",
-            billing_provider_id="b",
-            diagnoses=(Diagnosis(code="E1122"), "I10"),  # type: ignore[arg-type]
-        )
+        make_encounter(diagnoses=(Diagnosis(code="E1122"), "I10"))
 
     assert (caught.value.record, caught.value.field) == ("Encounter", "diagnoses[1]")
     assert caught.value.reason == "'I10' is not a Diagnosis"

@@ -1,5 +1,4 @@
 import dataclasses
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,21 +10,7 @@ from revcycle.domain import LedgerEntry, Posting
 from revcycle.domain.ledger import account
 from revcycle.errors import InvalidRecord
 from tests import strategies
-
-
-def make_entry(**overrides: Any) -> LedgerEntry:
-    """A charge of 125.00 to the insurance receivable."""
-    fields: dict[str, Any] = {
-        "id": "entry-1",
-        "posted_on": date(2024, 3, 1),
-        "description": "Charge for claim clm-1",
-        "postings": (
-            Posting(account="Assets:Receivable:Insurance:MEDICARE", amount=Decimal("125.00")),
-            Posting(account="Income:Charges", amount=Decimal("-125.00")),
-        ),
-    }
-    fields.update(overrides)
-    return LedgerEntry(**fields)
+from tests.domain.builders import make_entry
 
 
 @pytest.mark.parametrize(
@@ -100,17 +85,13 @@ def test_an_entry_that_does_not_balance_is_refused() -> None:
     assert caught.value.reason == "the postings sum to 0.01, not zero"
 
 
-def test_an_entry_of_one_posting_is_refused() -> None:
+@pytest.mark.parametrize(
+    "postings",
+    [pytest.param((Posting(account="Assets:Cash", amount=Decimal("1.00")),), id="one"), pytest.param((), id="none")],
+)
+def test_an_entry_of_fewer_than_two_postings_is_refused(postings: tuple[Posting, ...]) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        make_entry(postings=(Posting(account="Assets:Cash", amount=Decimal("1.00")),))
-
-    assert (caught.value.record, caught.value.field) == ("LedgerEntry", "postings")
-    assert caught.value.reason == "an entry has at least two postings"
-
-
-def test_an_entry_without_postings_is_refused() -> None:
-    with pytest.raises(InvalidRecord) as caught:
-        make_entry(postings=())
+        make_entry(postings=postings)
 
     assert (caught.value.record, caught.value.field) == ("LedgerEntry", "postings")
     assert caught.value.reason == "an entry has at least two postings"

@@ -6,23 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revcycle.domain import Adjustment, AdjustmentGroup, Posting, ServiceLine, format_money, money, quantity
+from revcycle.domain import Adjustment, AdjustmentGroup, Posting, format_money, money, quantity
 from revcycle.domain.money import MAX_MONEY, MAX_QUANTITY, MoneyError
 from revcycle.errors import InvalidRecord
 from tests import strategies
-
-
-def make_line(**overrides: Any) -> ServiceLine:
-    fields: dict[str, Any] = {
-        "line_number": 1,
-        "procedure_code": "99213",
-        "units": Decimal(1),
-        "charge": Decimal("125.00"),
-        "service_date": date(2024, 3, 1),
-        "diagnosis_pointers": (1,),
-    }
-    fields.update(overrides)
-    return ServiceLine(**fields)
+from tests.domain.builders import make_line
 
 
 @pytest.mark.parametrize(

@@ -1,22 +1,12 @@
-from decimal import Decimal
-from typing import Any
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revcycle.domain import PaymentMethod, Provider, ProviderKind, Remittance, is_valid_npi, npi_check_digit
+from revcycle.domain import is_valid_npi, npi_check_digit
 from revcycle.domain.npi import npi_problem
 from revcycle.errors import InvalidRecord
 from tests import strategies
-
-CMS_EXAMPLE_NPI = "1234567893"
-
-
-def make_provider(**overrides: Any) -> Provider:
-    fields: dict[str, Any] = {"id": "prov-1", "kind": ProviderKind.INDIVIDUAL, "npi": CMS_EXAMPLE_NPI, "name": "Welby"}
-    fields.update(overrides)
-    return Provider(**fields)
+from tests.domain.builders import CMS_EXAMPLE_NPI, make_provider, make_remittance
 
 
 def luhn_valid(number: str) -> bool:
@@ -75,16 +65,7 @@ def test_an_npi_that_is_not_text_is_refused() -> None:
 
 def test_a_bad_payee_npi_names_the_remittance_field() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        Remittance(
-            id="era-1",
-            payer_name="Acme Health",
-            payer_identifier="12345",
-            payment_amount=Decimal("0.00"),
-            payment_method=PaymentMethod.NON_PAYMENT,
-            payment_date=strategies.MIN_DATE,
-            trace_number="T1",
-            payee_npi="1234567890",
-        )
+        make_remittance(payee_npi="1234567890")
 
     assert (caught.value.record, caught.value.field) == ("Remittance", "payee_npi")
     assert "check digit should be 3" in caught.value.reason

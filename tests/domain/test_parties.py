@@ -9,10 +9,7 @@ from revcycle.domain import (
     ClaimFilingIndicator,
     Coverage,
     CoverageOrder,
-    Patient,
-    Payer,
     PersonName,
-    Provider,
     ProviderKind,
     Relationship,
     Sex,
@@ -20,54 +17,9 @@ from revcycle.domain import (
 )
 from revcycle.errors import InvalidRecord
 from tests import strategies
+from tests.domain.builders import make_address, make_coverage, make_patient, make_payer, make_provider
 
 ADDRESS = Address(line1="1 Main St", city="Springfield", state="IL", postal_code="627011234")
-
-
-def make_patient(**overrides: Any) -> Patient:
-    fields: dict[str, Any] = {
-        "id": "pat-1",
-        "name": PersonName(last="Doe", first="Jane"),
-        "birth_date": date(1980, 6, 15),
-        "sex": Sex.FEMALE,
-    }
-    fields.update(overrides)
-    return Patient(**fields)
-
-
-def make_provider(**overrides: Any) -> Provider:
-    fields: dict[str, Any] = {
-        "id": "prov-1",
-        "kind": ProviderKind.INDIVIDUAL,
-        "npi": "1234567893",
-        "name": "Welby",
-        "first_name": "Marcus",
-    }
-    fields.update(overrides)
-    return Provider(**fields)
-
-
-def make_payer(**overrides: Any) -> Payer:
-    fields: dict[str, Any] = {
-        "id": "payer-1",
-        "name": "Acme Health",
-        "payer_identifier": "60054",
-        "claim_filing_indicator": ClaimFilingIndicator.COMMERCIAL,
-    }
-    fields.update(overrides)
-    return Payer(**fields)
-
-
-def make_coverage(**overrides: Any) -> Coverage:
-    fields: dict[str, Any] = {
-        "id": "cov-1",
-        "patient_id": "pat-1",
-        "payer_id": "payer-1",
-        "order": CoverageOrder.PRIMARY,
-        "member_id": "W123456789",
-    }
-    fields.update(overrides)
-    return Coverage(**fields)
 
 
 # Names and addresses
@@ -122,9 +74,8 @@ def test_an_address_is_stripped_and_normalised() -> None:
     ],
 )
 def test_a_bad_address_names_its_field(fields: dict[str, str], field: str, fragment: str) -> None:
-    values = {"line1": "1 Main St", "city": "Springfield", "state": "IL", "postal_code": "62701", **fields}
     with pytest.raises(InvalidRecord) as caught:
-        Address(**values)
+        make_address(**fields)
 
     assert (caught.value.record, caught.value.field) == ("Address", field)
     assert fragment in caught.value.reason

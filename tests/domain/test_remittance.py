@@ -16,60 +16,10 @@ from revcycle.domain import (
     PaymentMethod,
     ProviderAdjustment,
     Remittance,
-    ServicePayment,
 )
 from revcycle.errors import InvalidRecord
 from tests import strategies
-
-
-def co(amount: str, reason: str = "45") -> Adjustment:
-    return Adjustment(group=AdjustmentGroup.CONTRACTUAL_OBLIGATION, reason_code=reason, amount=Decimal(amount))
-
-
-def pr(amount: str, reason: str = "1") -> Adjustment:
-    return Adjustment(group=AdjustmentGroup.PATIENT_RESPONSIBILITY, reason_code=reason, amount=Decimal(amount))
-
-
-def make_service(**overrides: Any) -> ServicePayment:
-    """A line billed 100.00, allowed 80.00: 20.00 contractual, 10.00 deductible, 70.00 paid."""
-    fields: dict[str, Any] = {
-        "procedure_code": "99213",
-        "charge": Decimal("100.00"),
-        "paid": Decimal("70.00"),
-        "adjustments": (co("20.00"), pr("10.00")),
-    }
-    fields.update(overrides)
-    return ServicePayment(**fields)
-
-
-def make_claim_payment(**overrides: Any) -> ClaimPayment:
-    """A claim of two such lines: 200.00 billed, 140.00 paid, 20.00 owed by the patient."""
-    fields: dict[str, Any] = {
-        "patient_control_number": "PCN-0001",
-        "status": ClaimStatus.PROCESSED_AS_PRIMARY,
-        "total_charge": Decimal("200.00"),
-        "paid": Decimal("140.00"),
-        "patient_responsibility": Decimal("20.00"),
-        "service_payments": (make_service(), make_service(procedure_code="82947", line_control_number="L2")),
-    }
-    fields.update(overrides)
-    return ClaimPayment(**fields)
-
-
-def make_remittance(**overrides: Any) -> Remittance:
-    fields: dict[str, Any] = {
-        "id": "era-1",
-        "payer_name": "Acme Health",
-        "payer_identifier": "60054",
-        "payment_amount": Decimal("140.00"),
-        "payment_method": PaymentMethod.ACH,
-        "payment_date": date(2024, 4, 2),
-        "trace_number": "EFT-0001",
-        "claims": (make_claim_payment(),),
-    }
-    fields.update(overrides)
-    return Remittance(**fields)
-
+from tests.domain.builders import co, make_claim_payment, make_provider_adjustment, make_remittance, make_service, pr
 
 # Adjustments
 
@@ -252,13 +202,7 @@ def test_a_bad_claim_payment_names_its_field(fields: dict[str, Any], field: str,
 
 
 def test_a_provider_adjustment() -> None:
-    plb = ProviderAdjustment(
-        provider_identifier="1234567893",
-        fiscal_period_end=date(2024, 12, 31),
-        reason_code="wo",
-        amount="25",  # type: ignore[arg-type]
-        reference=" CLM-9 ",
-    )
+    plb = make_provider_adjustment(reason_code="wo", amount="25", reference=" CLM-9 ")
 
     assert (plb.reason_code, plb.amount, plb.reference) == ("WO", Decimal("25.00"), "CLM-9")
 
@@ -274,27 +218,15 @@ def test_a_provider_adjustment() -> None:
     ],
 )
 def test_a_bad_provider_adjustment_names_its_field(fields: dict[str, Any], field: str, fragment: str) -> None:
-    values: dict[str, Any] = {
-        "provider_identifier": "1234567893",
-        "fiscal_period_end": date(2024, 12, 31),
-        "reason_code": "WO",
-        "amount": Decimal("25.00"),
-        **fields,
-    }
     with pytest.raises(InvalidRecord) as caught:
-        ProviderAdjustment(**values)
+        make_provider_adjustment(**fields)
 
     assert (caught.value.record, caught.value.field) == ("ProviderAdjustment", field)
     assert fragment in caught.value.reason
 
 
 def plb(amount: str, reason: str = "WO") -> ProviderAdjustment:
-    return ProviderAdjustment(
-        provider_identifier="1234567893",
-        fiscal_period_end=date(2024, 12, 31),
-        reason_code=reason,
-        amount=Decimal(amount),
-    )
+    return make_provider_adjustment(reason_code=reason, amount=Decimal(amount))
 
 
 def test_a_balanced_remittance() -> None:
