@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.cli.helpers import revcycle
@@ -57,3 +59,11 @@ def test_db_option_after_the_command(capsys: pytest.CaptureFixture[str], empty_d
     downgraded = revcycle(capsys, "db", "downgrade", "base", "--db", empty_database_url, "--json")
     assert downgraded.json()["current"] is None
     assert revcycle(capsys, "db", "upgrade", "--db", empty_database_url, "--json").json()["up_to_date"] is True
+
+
+def test_status_of_a_missing_sqlite_file_creates_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "absent.db"
+    outcome = revcycle(capsys, "db", "status", "--db", f"sqlite:///{path}", "--json")
+    assert outcome.status == 0
+    assert outcome.json()["current"] is None
+    assert not path.exists()

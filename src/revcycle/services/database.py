@@ -36,7 +36,9 @@ class DatabaseStatus:
 
 
 def database_status(url: str) -> DatabaseStatus:
-    """Where the database at ``url`` stands against the migrations."""
+    """Where the database at ``url`` stands against the migrations (a missing SQLite file is not created)."""
+    if sqlite_file_missing(url):
+        return DatabaseStatus(display_url(url), None, migrate.head_revision(), False)
     schema = migrate.status(engine_for(url))
     return DatabaseStatus(display_url(url), schema.current, schema.head, schema.up_to_date)
 
