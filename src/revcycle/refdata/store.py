@@ -1,0 +1,208 @@
+"""The reference store: every release of every code set in one SQLite file, apart from the operational database.
+
+Entries are JSON keyed by (release, key) in a clustered table, so a cold lookup is one index seek; the process keeps
+what it has looked up, so a warm lookup is a dictionary hit. Text search uses an FTS5 index over each entry's
+search text. Imports are one transaction each: a bad or truncated file leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from revcycle.errors import InputFileError
+from revcycle.refdata.release import ReleaseData, ReleaseInfo
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS releases (
+    id INTEGER PRIMARY KEY,
+    code_set TEXT NOT NULL,
+    version TEXT NOT NULL,
+    effective_from TEXT NOT NULL,
+    effective_to TEXT,
+    source TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    UNIQUE (code_set, version)
+);
+CREATE TABLE IF NOT EXISTS entries (
+    release_id INTEGER NOT NULL REFERENCES releases (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (release_id, key)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
+    text, release_id UNINDEXED, key UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+
+_RELEASE_COLUMNS = "id, code_set, version, effective_from, effective_to, source, sha256, rows, imported_at"
+
+
+def _release(row: tuple[Any, ...]) -> ReleaseInfo:
+    return ReleaseInfo(
+        id=row[0],
+        code_set=row[1],
+        version=row[2],
+        effective_from=date.fromisoformat(row[3]),
+        effective_to=date.fromisoformat(row[4]) if row[4] else None,
+        source=row[5],
+        sha256=row[6],
+        rows=row[7],
+        imported_at=row[8],
+    )
+
+
+class ReferenceStore:
+    """The SQLite file of reference data, with a per-process cache of what has been read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._connection.execute("PRAGMA foreign_keys = ON")
+        self._connection.execute("PRAGMA journal_mode = WAL")
+        self._connection.executescript(SCHEMA)
+        self._releases: dict[str, list[ReleaseInfo]] | None = None
+        self._entries: dict[tuple[int, str], dict[str, Any] | None] = {}
+
+    def close(self) -> None:
+        """Close the file."""
+        self._connection.close()
+
+    # Releases
+
+    def releases(self, code_set: str | None = None) -> list[ReleaseInfo]:
+        """The stored releases (of one set), oldest first."""
+        if self._releases is None:
+            rows = self._connection.execute(
+                f"SELECT {_RELEASE_COLUMNS} FROM releases ORDER BY code_set, effective_from, id"
+            ).fetchall()
+            by_set: dict[str, list[ReleaseInfo]] = {}
+            for row in rows:
+                release = _release(row)
+                by_set.setdefault(release.code_set, []).append(release)
+            self._releases = by_set
+        if code_set is None:
+            return [release for releases in self._releases.values() for release in releases]
+        return list(self._releases.get(code_set, []))
+
+    def import_release(self, release: ReleaseData) -> tuple[ReleaseInfo, bool]:
+        """Store a release in one transaction; the stored release and whether anything changed.
+
+        The same file again (same set, version and digest) changes nothing. A different file under a version
+        already stored replaces it (a corrected release), all at once.
+
+        Raises:
+            InputFileError: from reading the entries, or for a key that appears twice; nothing is stored.
+        """
+        for existing in self.releases(release.code_set):
+            if existing.version == release.version and existing.sha256 == release.sha256:
+                return existing, False
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(
+                "DELETE FROM search WHERE release_id IN (SELECT id FROM releases WHERE code_set = ? AND version = ?)",
+                (release.code_set, release.version),
+            )
+            connection.execute(
+                "DELETE FROM releases WHERE code_set = ? AND version = ?", (release.code_set, release.version)
+            )
+            cursor = connection.execute(
+                "INSERT INTO releases (code_set, version, effective_from, effective_to, source, sha256, rows, "
+                "imported_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                (
+                    release.code_set,
+                    release.version,
+                    release.effective_from.isoformat(),
+                    release.effective_to.isoformat() if release.effective_to else None,
+                    release.source,
+                    release.sha256,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            release_id = cursor.lastrowid
+            rows = self._insert_entries(release_id, release)
+            connection.execute("UPDATE releases SET rows = ? WHERE id = ?", (rows, release_id))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        finally:
+            self._releases = None
+        stored = next(info for info in self.releases(release.code_set) if info.id == release_id)
+        return stored, True
+
+    def _insert_entries(self, release_id: int | None, release: ReleaseData) -> int:
+        rows = 0
+        batch: list[tuple[Any, ...]] = []
+        searchable: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            try:
+                self._connection.executemany("INSERT INTO entries VALUES (?, ?, ?)", batch)
+            except sqlite3.IntegrityError:
+                keys = [row[1] for row in batch]
+                duplicate = next(key for key in keys if keys.count(key) > 1 or self._stored(release_id, key))
+                raise InputFileError(release.source, "", f"holds the key {duplicate!r} twice") from None
+            self._connection.executemany("INSERT INTO search (text, release_id, key) VALUES (?, ?, ?)", searchable)
+            batch.clear()
+            searchable.clear()
+
+        for entry in release.entries:
+            batch.append((release_id, entry.key, json.dumps(entry.data, separators=(",", ":"))))
+            if entry.search_text:
+                searchable.append((entry.search_text, release_id, entry.key))
+            rows += 1
+            if len(batch) >= 5000:
+                flush()
+        flush()
+        return rows
+
+    def _stored(self, release_id: int | None, key: str) -> bool:
+        return (
+            self._connection.execute(
+                "SELECT 1 FROM entries WHERE release_id = ? AND key = ?", (release_id, key)
+            ).fetchone()
+            is not None
+        )
+
+    # Entries
+
+    def entry(self, release: ReleaseInfo, key: str) -> dict[str, Any] | None:
+        """The data of ``key`` in ``release``, or None; cached for the life of the process."""
+        cache_key = (release.id, key)
+        try:
+            return self._entries[cache_key]
+        except KeyError:
+            pass
+        row = self._connection.execute(
+            "SELECT data FROM entries WHERE release_id = ? AND key = ?", (release.id, key)
+        ).fetchone()
+        data: dict[str, Any] | None = json.loads(row[0]) if row else None
+        self._entries[cache_key] = data
+        return data
+
+    def entries(self, release: ReleaseInfo, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every (key, data) of ``release`` whose key starts with ``prefix``, in key order."""
+        cursor = self._connection.execute(
+            "SELECT key, data FROM entries WHERE release_id = ? AND key >= ? AND key < ? ORDER BY key",
+            (release.id, prefix, prefix + "\uffff"),
+        )
+        for key, data in cursor:
+            yield key, json.loads(data)
+
+    def search(self, release: ReleaseInfo, match: str, limit: int) -> list[tuple[str, float]]:
+        """Keys of ``release`` whose search text matches the FTS5 expression ``match``, best first, with scores."""
+        rows = self._connection.execute(
+            "SELECT key, bm25(search) FROM search WHERE search MATCH ? AND release_id = ? ORDER BY bm25(search) "
+            "LIMIT ?",
+            (match, release.id, limit),
+        ).fetchall()
+        return [(key, -score) for key, score in rows]

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from revcycle.errors import InputFileError
+from revcycle.refdata import Entry, NoRelease, ReleaseData, in_force
+from revcycle.refdata.store import ReferenceStore
+
+
+def release(version: str, start: date, end: date | None, entries: list[Entry], sha: str = "a") -> ReleaseData:
+    return ReleaseData("demo", version, start, end, f"{version}.txt", sha, entries)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ReferenceStore]:
+    opened = ReferenceStore(tmp_path / "refdata.sqlite")
+    yield opened
+    opened.close()
+
+
+def test_import_is_idempotent_and_lookups_are_effective_dated(store: ReferenceStore) -> None:
+    older = release("2025", date(2025, 1, 1), date(2025, 12, 31), [Entry("A", {"v": "old"}, "alpha old")])
+    newer = release("2026", date(2026, 1, 1), date(2026, 12, 31), [Entry("A", {"v": "new"}, "alpha new")])
+    assert store.import_release(older)[1] is True
+    assert store.import_release(newer)[1] is True
+    assert store.import_release(newer)[1] is False
+    assert store.entry(in_force(store, "demo", date(2025, 6, 1)).release, "A") == {"v": "old"}
+    assert store.entry(in_force(store, "demo", date(2026, 6, 1)).release, "A") == {"v": "new"}
+    later = in_force(store, "demo", date(2027, 2, 1))
+    assert later.release.version == "2026"
+    assert later.warning is not None
+    assert "after the newest" in later.warning
+    with pytest.raises(NoRelease):
+        in_force(store, "demo", date(2020, 1, 1))
+    with pytest.raises(NoRelease, match="no other release is loaded"):
+        in_force(store, "other", date(2026, 1, 1))
+
+
+def test_a_failing_file_changes_nothing(store: ReferenceStore) -> None:
+    store.import_release(release("2025", date(2025, 1, 1), None, [Entry("A", {"v": 1})]))
+
+    def broken() -> Iterator[Entry]:
+        yield Entry("A", {"v": 2})
+        raise InputFileError("2025.txt", "line 2", "truncated")
+
+    with pytest.raises(InputFileError, match="line 2"):
+        store.import_release(release("2025", date(2025, 1, 1), None, broken(), "b"))
+    only = store.releases("demo")
+    assert [(info.version, info.sha256, info.rows) for info in only] == [("2025", "a", 1)]
+    assert store.entry(only[0], "A") == {"v": 1}
+
+
+def test_duplicate_keys_are_refused(store: ReferenceStore) -> None:
+    with pytest.raises(InputFileError, match="'A' twice"):
+        store.import_release(release("x", date(2025, 1, 1), None, [Entry("A", {}), Entry("A", {})]))
+    assert store.releases("demo") == []
+
+
+def test_search_and_prefix(store: ReferenceStore) -> None:
+    stored, _ = store.import_release(
+        release(
+            "x",
+            date(2025, 1, 1),
+            None,
+            [Entry("E1122", {}, "diabetes kidney disease"), Entry("I10", {}, "essential hypertension")],
+        )
+    )
+    assert [key for key, _ in store.search(stored, "hypertension", 5)] == ["I10"]
+    assert [key for key, _ in store.entries(stored, "E11")] == ["E1122"]
