@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from revcycle.refdata import Entry, NoRelease, ReleaseData, in_force
 from revcycle.refdata.store import ReferenceStore
 
 
-def release(version: str, start: date, end: date | None, entries: list[Entry], sha: str = "a") -> ReleaseData:
+def release(version: str, start: date, end: date | None, entries: Iterable[Entry], sha: str = "a") -> ReleaseData:
     return ReleaseData("demo", version, start, end, f"{version}.txt", sha, entries)
 
 
@@ -71,3 +71,11 @@ def test_search_and_prefix(store: ReferenceStore) -> None:
     )
     assert [key for key, _ in store.search(stored, "hypertension", 5)] == ["I10"]
     assert [key for key, _ in store.entries(stored, "E11")] == ["E1122"]
+
+
+def test_a_replaced_release_is_not_served_from_the_cache(store: ReferenceStore) -> None:
+    first, _ = store.import_release(release("x", date(2025, 1, 1), None, [Entry("A", {"v": 1})], sha="one"))
+    assert store.entry(first, "A") == {"v": 1}
+    second, changed = store.import_release(release("x", date(2025, 1, 1), None, [Entry("A", {"v": 2})], sha="two"))
+    assert changed
+    assert store.entry(second, "A") == {"v": 2}

@@ -12,10 +12,12 @@ import click
 import typer
 
 from revcycle import __version__
+from revcycle.cli.codes import code_app, price_command
 from revcycle.cli.db import db_app
 from revcycle.cli.demo import demo_command
 from revcycle.cli.output import JsonOption, console, emit_json, report_error
 from revcycle.cli.records import import_command, records_app
+from revcycle.cli.refdata import refdata_app
 from revcycle.cli.serve import serve_command
 from revcycle.cli.state import CliState, DbOption
 from revcycle.cli.summary import summary_command
@@ -31,10 +33,13 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(records_app, name="records")
+app.add_typer(refdata_app, name="refdata")
+app.add_typer(code_app, name="code")
 app.command("import")(import_command)
 app.command("summary")(summary_command)
 app.command("demo")(demo_command)
 app.command("serve")(serve_command)
+app.command("price")(price_command)
 
 
 @app.callback()

@@ -12,12 +12,14 @@ from revcycle.domain.fields import FieldError
 from revcycle.domain.npi import npi_problem
 from revcycle.domain.place_of_service import PLACES_OF_SERVICE
 
-# ICD-10-CM: a letter, a digit, then one to five more characters; the 3-character category and the rest are
-# separated by a dot for people, and stored without it (as X12 HI segments carry it).
-_ICD10CM = re.compile(r"[A-Z][0-9][0-9A-Z](?:[0-9A-Z]{1,4})?")
-# CPT: five digits, or four digits and F (Category II), T (Category III) or U (PLA). HCPCS Level II: a letter
-# A-V and four digits.
-_PROCEDURE = re.compile(r"[0-9]{4}[0-9FTU]|[A-V][0-9]{4}")
+# ICD-10-CM: a letter, a digit (or, since April 2026, a letter: category QA0), then one to five more characters;
+# the 3-character category and the rest are separated by a dot for people, and stored without it (as X12 HI
+# segments carry it).
+_ICD10CM = re.compile(r"(?:[A-Z][0-9]|QA)[0-9A-Z](?:[0-9A-Z]{1,4})?")
+# CPT: five digits, or four digits and a letter (A vaccine products, F Category II, M multianalyte assays,
+# T Category III, U PLA). HCPCS Level II: a letter A-V and four digits.
+_CPT = re.compile(r"[0-9]{4}[0-9AFMTU]")
+_PROCEDURE = re.compile(r"[0-9]{4}[0-9AFMTU]|[A-V][0-9]{4}")
 _MODIFIER = re.compile(r"[0-9A-Z]{2}")
 _TAXONOMY = re.compile(r"[0-9]{3}[0-9A-Z]{6}X")
 _REVENUE = re.compile(r"[0-9]{4}")
@@ -60,6 +62,14 @@ def procedure_code(value: object) -> str:
     if not _PROCEDURE.fullmatch(code):
         raise FieldError(f"{value!r} is not a CPT or HCPCS code")
     return code
+
+
+def is_cpt_code(code: str) -> bool:
+    """Whether ``code`` is CPT (the AMA's): five digits, or four digits and A, F, M, T or U.
+
+    CPT descriptors are licensed text: whatever stores or shows a descriptor asks this first.
+    """
+    return _CPT.fullmatch(code) is not None
 
 
 def modifier(value: object) -> str:

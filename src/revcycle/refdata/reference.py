@@ -2,7 +2,8 @@
 
 `reference()` opens the store once (lazily) and keeps it; `in_force(code_set, day)` picks the release that governs a
 date of service. A date after the newest release's period still uses the newest release, with a warning that says
-so; a date before the oldest is an error.
+so, and so does a date in a gap between two loaded releases (the earlier one is used); a date before the oldest
+is an error.
 """
 
 from __future__ import annotations
@@ -56,6 +57,10 @@ class InForce:
     warning: str | None = None
 
 
+def _recency(release: ReleaseInfo) -> tuple[date, str, int]:
+    return (release.effective_from, release.version, release.id)
+
+
 def in_force(store: ReferenceStore, code_set: str, day: date) -> InForce:
     """The release of ``code_set`` that governs ``day``.
 
@@ -67,13 +72,18 @@ def in_force(store: ReferenceStore, code_set: str, day: date) -> InForce:
         raise NoRelease(f"no {code_set} release is loaded: run `revcycle refdata import` or `revcycle refdata update`")
     governing = [release for release in releases if release.governs(day)]
     if governing:
-        # Overlapping periods: the latest to start is the one in force (a correction supersedes).
-        return InForce(max(governing, key=lambda release: (release.effective_from, release.id)))
-    newest = max(releases, key=lambda release: (release.effective_from, release.id))
-    if day > newest.effective_from:
+        # Overlapping periods: the latest to start is the one in force; on the same start, the later version (a
+        # correction, RVU25D after RVU25A), whatever order they were imported in.
+        return InForce(max(governing, key=_recency))
+    earlier = [release for release in releases if release.effective_from <= day]
+    if earlier:
+        # Past the newest release, or in a gap between two: the last release before the date is the best
+        # evidence of what was in force, and the warning says it is only that.
+        nearest = max(earlier, key=_recency)
+        where = "after the newest" if nearest is max(releases, key=_recency) else "in a gap between the"
         return InForce(
-            newest,
-            f"{day} is after the newest {code_set} release loaded ({newest.version}, effective "
-            f"{newest.effective_from} to {newest.effective_to}); using it",
+            nearest,
+            f"{day} is {where} {code_set} release(s) loaded; using {nearest.version} (effective "
+            f"{nearest.effective_from} to {nearest.effective_to or 'open'})",
         )
     raise NoRelease(f"no {code_set} release loaded governs {day}; the first starts {releases[0].effective_from}")

@@ -18,7 +18,8 @@ class Entry:
         key: what a lookup asks for: a code (``E1122``, ``J1885``), a pair (``11042:97597``), a locality
             (``10112-00``); unique within the release.
         data: the row's fields, JSON-compatible (money and RVUs as decimal strings).
-        search_text: words that find this entry in a text search (descriptions, inclusion and index terms), if any.
+        search_text: words that find this entry in a text search, if any: one phrase per line (the description,
+            each inclusion or index term), each ranked on its own.
     """
 
     key: str

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS entries (
     data TEXT NOT NULL,
     PRIMARY KEY (release_id, key)
 ) WITHOUT ROWID;
+-- One row per phrase of an entry's search text (phrases are separated by line breaks).
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
     text, release_id UNINDEXED, key UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
 );
@@ -136,6 +137,8 @@ class ReferenceStore:
             raise
         finally:
             self._releases = None
+            # A replaced release may reuse its row id: nothing cached may outlive an import.
+            self._entries.clear()
         stored = next(info for info in self.releases(release.code_set) if info.id == release_id)
         return stored, True
 
@@ -158,7 +161,9 @@ class ReferenceStore:
         for entry in release.entries:
             batch.append((release_id, entry.key, json.dumps(entry.data, separators=(",", ":"))))
             if entry.search_text:
-                searchable.append((entry.search_text, release_id, entry.key))
+                # One row per phrase (a description, an inclusion term): ranking then favours the entry with a
+                # short phrase that says just what was asked over one that mentions it among many words.
+                searchable += [(phrase, release_id, entry.key) for phrase in entry.search_text.split("\n") if phrase]
             rows += 1
             if len(batch) >= 5000:
                 flush()
@@ -199,10 +204,14 @@ class ReferenceStore:
             yield key, json.loads(data)
 
     def search(self, release: ReleaseInfo, match: str, limit: int) -> list[tuple[str, float]]:
-        """Keys of ``release`` whose search text matches the FTS5 expression ``match``, best first, with scores."""
+        """Keys of ``release`` whose search text matches the FTS5 expression ``match``, best first, with scores.
+
+        A key with several matching phrases counts once, with its best phrase's score.
+        """
         rows = self._connection.execute(
-            "SELECT key, bm25(search) FROM search WHERE search MATCH ? AND release_id = ? ORDER BY bm25(search) "
+            "SELECT key, max(score) AS best FROM (SELECT key, -bm25(search) AS score FROM search "
+            "WHERE search MATCH ? AND release_id = ? ORDER BY bm25(search) LIMIT ?) GROUP BY key ORDER BY best DESC "
             "LIMIT ?",
-            (match, release.id, limit),
+            (match, release.id, limit * 4, limit),
         ).fetchall()
-        return [(key, -score) for key, score in rows]
+        return [(key, score) for key, score in rows]
