@@ -5,13 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := build/demo.db
+DEMO_REFDATA := build/demo-refdata.sqlite
 
 .PHONY: demo test lint typecheck unit venv clean
 
 demo: $(STAMP)
 	@mkdir -p build
-	@rm -f $(DEMO_DB)
-	$(BIN)/revcycle --db sqlite:///$(DEMO_DB) demo
+	@rm -f $(DEMO_DB) $(DEMO_REFDATA) $(DEMO_REFDATA)-wal $(DEMO_REFDATA)-shm
+	$(BIN)/revcycle demo --db sqlite:///$(DEMO_DB) --store $(DEMO_REFDATA)
 
 test: lint typecheck unit
 

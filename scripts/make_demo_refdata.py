@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
 import sys
 from pathlib import Path
 
-DEMO_CODES = {"99202", "99203", "99212", "99213", "99214", "99215", "20610", "93000", "83036", "71046", "J3301"}
-CPT = re.compile(r"[0-9]{4}[0-9FTU]")
+from revcycle.domain.codes import is_cpt_code
+
+DEMO_CODES = {
+    *("99202", "99203", "99212", "99213", "99214", "99215", "99393"),
+    *("20610", "93000", "83036", "71046", "J3301"),
+}
 HEADER_ROWS = 10
 TARGET = Path(__file__).resolve().parent.parent / "src" / "revcycle" / "demo_data" / "refdata"
 
@@ -28,7 +31,7 @@ def extract_rvus(source: Path, target: Path) -> None:
             if number < HEADER_ROWS:
                 writer.writerow(row)
             elif row and row[0] in DEMO_CODES:
-                if CPT.fullmatch(row[0]):
+                if is_cpt_code(row[0]):
                     row[2] = ""
                 writer.writerow(row)
 

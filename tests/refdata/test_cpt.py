@@ -11,7 +11,8 @@ import pytest
 from revcycle.errors import InputFileError
 from revcycle.refdata import in_force
 from revcycle.refdata.importers import detect
-from revcycle.refdata.importers.cpt import CPT_DESCRIPTORS, LicensedCptDescriptors, bundled_cpt_releases
+from revcycle.refdata.importers.cpt import LicensedCptDescriptors, bundled_cpt_releases
+from revcycle.refdata.sets import CPT_DESCRIPTORS
 from revcycle.refdata.store import ReferenceStore
 
 SYNTHETIC_CSV = (

@@ -13,8 +13,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from revcycle.errors import InputFileError
 from revcycle.refdata import ReleaseInfo, in_force
 from revcycle.refdata.importers import detect
-from revcycle.refdata.importers.fee_schedules import DMEPOS_PEN
-from revcycle.refdata.sets import CLFS, DMEPOS
+from revcycle.refdata.sets import CLFS, DMEPOS, DMEPOS_PEN
 from revcycle.refdata.store import ReferenceStore
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "refdata"

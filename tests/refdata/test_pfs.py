@@ -12,8 +12,7 @@ from revcycle.domain.codes import is_cpt_code
 from revcycle.errors import InputFileError
 from revcycle.refdata import ReleaseInfo, in_force
 from revcycle.refdata.importers import detect
-from revcycle.refdata.importers.pfs import PFS_ZIP_LOCALITY
-from revcycle.refdata.sets import PFS_ANESTHESIA, PFS_GPCI, PFS_LOCALITY, PFS_RVU
+from revcycle.refdata.sets import PFS_ANESTHESIA, PFS_GPCI, PFS_LOCALITY, PFS_RVU, PFS_ZIP_LOCALITY
 from revcycle.refdata.store import ReferenceStore
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "refdata"

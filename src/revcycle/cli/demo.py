@@ -3,24 +3,90 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
-from revcycle.cli.output import JsonOption, console, emit_json
+from revcycle.cli.output import JsonOption, console, emit_json, rows_table
 from revcycle.cli.records import progress_bar, show_import
+from revcycle.cli.refdata import StoreOption
 from revcycle.cli.state import DbOption, database_url
 from revcycle.cli.summary import show_summary
-from revcycle.services.demo import demo_dataset, run_demo
+from revcycle.refdata.reference import reference
+from revcycle.services.demo import DemoResult, demo_dataset, run_demo
+from revcycle.services.demo_reference import DEMO_LOCALITY, DemoReference
 from revcycle.store import display_url
 
 
-def demo_command(context: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Create the schema, load the bundled synthetic practice data and print a summary."""
+def demo_command(
+    context: typer.Context, db: DbOption = None, store: StoreOption = None, as_json: JsonOption = False
+) -> None:
+    """Create the schema, load the synthetic practice data and reference data, then look up, search and price."""
     url = database_url(context, db)
     with progress_bar("Loading demo data", demo_dataset().size, hidden=as_json) as progress:
         task = progress.task_ids[0]
-        result = run_demo(url, on_records=lambda count: progress.advance(task, count))
+        result = run_demo(url, reference(store), on_records=lambda count: progress.advance(task, count))
     if as_json:
         emit_json(result)
         return
-    console.print(f"[bold]revcycle demo[/] on {display_url(url)} (schema {result.database.current})")
+    show_result(result, display_url(url))
+
+
+def show_result(result: DemoResult, url: str) -> None:
+    """Print what the demo did, section by section."""
+    console.print(f"[bold]revcycle demo[/] on {escape(url)} (schema {result.database.current})")
     show_import(result.imported, "the demo dataset")
     show_summary(result.summary, "What the database now holds")
+    if result.reference is not None:
+        show_reference(result.reference)
+
+
+def show_reference(found: DemoReference) -> None:
+    """Print the reference releases loaded, the lookups, the search and the priced claim lines."""
+    rows_table(
+        "Reference data loaded",
+        ["set", "releases", "rows"],
+        [
+            (
+                code_set,
+                sum(1 for o in found.imported if o.release.code_set == code_set),
+                sum(o.release.rows for o in found.imported if o.release.code_set == code_set),
+            )
+            for code_set in dict.fromkeys(outcome.release.code_set for outcome in found.imported)
+        ],
+    )
+    rows_table(
+        "Lookups",
+        ["code", "system", "description", "billable", "notes"],
+        [
+            (
+                code["code"],
+                code["system"],
+                code["description"] or "(CPT: no licensed descriptor loaded)",
+                "yes" if code["billable"] else "no",
+                _first_note(code),
+            )
+            for code in found.lookups
+        ],
+    )
+    rows_table(
+        f"Search {found.search['query']!r}",
+        ["code", "description"],
+        [(hit["code"], hit["description"]) for hit in found.search["results"]],
+    )
+    rows_table(
+        f"Demo claim lines priced by the Medicare fee schedule (locality {DEMO_LOCALITY}, non-facility)",
+        ["claim", "line", "code", "charge", "Medicare amount"],
+        [
+            (row["claim"], row["line"], row["code"], row["charge"], row["medicare_amount"] or row.get("note", ""))
+            for row in found.prices
+        ],
+    )
+
+
+def _first_note(code: dict[str, object]) -> str:
+    seventh = code.get("seventh_character")
+    if isinstance(seventh, dict):
+        return f"7th character {seventh['character']}: {seventh['meaning']}"
+    notes = code.get("notes")
+    if isinstance(notes, dict) and notes.get("use_additional_code"):
+        return f"use additional code: {notes['use_additional_code'][0]['text']}"
+    return ""

@@ -20,10 +20,9 @@ from typing import Any
 
 from revcycle.domain.money import CENT
 from revcycle.errors import RevcycleError
-from revcycle.refdata.importers.pfs import PFS_ZIP_LOCALITY
 from revcycle.refdata.reference import in_force
 from revcycle.refdata.release import ReleaseInfo
-from revcycle.refdata.sets import PFS_GPCI, PFS_RVU
+from revcycle.refdata.sets import PFS_GPCI, PFS_RVU, PFS_ZIP_LOCALITY
 from revcycle.refdata.store import ReferenceStore
 
 PAYABLE_STATUSES = frozenset("ART")

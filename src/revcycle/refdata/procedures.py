@@ -12,10 +12,9 @@ from typing import Any, Literal
 
 from revcycle.domain.codes import is_cpt_code
 from revcycle.refdata.reference import InForce, NoRelease, in_force
-from revcycle.refdata.sets import CPT, HCPCS
+from revcycle.refdata.sets import CPT, CPT_DESCRIPTORS, HCPCS
 from revcycle.refdata.store import ReferenceStore
 
-CPT_DESCRIPTORS = "cpt_descriptors"
 """AMA CPT descriptors from a user-supplied licensed file; absent, CPT codes carry no AMA text.
 
 Defined here rather than with its importer so that a lookup does not import every importer.

@@ -14,11 +14,12 @@ from datetime import date
 
 from revcycle.refdata.abbreviations import ABBREVIATIONS
 from revcycle.refdata.reference import in_force
+from revcycle.refdata.release import ReleaseInfo
 from revcycle.refdata.store import ReferenceStore
 
 STOPWORDS = frozenset({"a", "an", "and", "of", "the", "in", "on", "to", "for", "by", "due", "as", "or", "is", "pt"})
 _WORD = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*|w/o|w/|s/p|n/v")
-CANDIDATES = 100
+CANDIDATES = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +86,32 @@ def _fit(phrase: str, wanted: set[str]) -> float:
     return len(matched) / len(words)
 
 
-def _match(words: list[str], joiner: str) -> str:
-    # Longer words also match as prefixes, so a clinician's clipped word ("exac", "hyperlipid") still finds them.
-    return f" {joiner} ".join(f'"{word}"*' if len(word) >= 4 and word.isalpha() else f'"{word}"' for word in words)
+def _match(words: list[str], joiner: str, *, prefixes: bool) -> str:
+    # With prefixes, longer words also match as the start of a word, so a clinician's clipped word ("exac",
+    # "hyperlipid") still finds it; they cost more, so they are the second attempt.
+    return f" {joiner} ".join(
+        f'"{word}"*' if prefixes and len(word) >= 4 and word.isalpha() else f'"{word}"' for word in words
+    )
+
+
+def _candidates(store: ReferenceStore, release: ReleaseInfo, words: list[str], limit: int) -> list[tuple[str, float]]:
+    """Entries with every word (whole words, then prefixes), else with some of them, ranked below."""
+    found = store.search(release, _match(words, "AND", prefixes=False), CANDIDATES)
+    if len(found) < limit:
+        seen = {key for key, _ in found}
+        found += [
+            (key, score)
+            for key, score in store.search(release, _match(words, "AND", prefixes=True), CANDIDATES)
+            if key not in seen
+        ]
+    if len(found) < limit:
+        seen = {key for key, _ in found}
+        found += [
+            (key, score - 1000)
+            for key, score in store.search(release, _match(words, "OR", prefixes=True), CANDIDATES)
+            if key not in seen
+        ]
+    return found
 
 
 def search(store: ReferenceStore, code_set: str, text: str, day: date, limit: int = 10) -> list[SearchHit]:
@@ -96,15 +120,8 @@ def search(store: ReferenceStore, code_set: str, text: str, day: date, limit: in
     if not words:
         return []
     release = in_force(store, code_set, day).release
-    found = store.search(release, _match(words, "AND"), CANDIDATES)
-    if len(found) < limit:
-        seen = {key for key, _ in found}
-        # Entries with some of the words, ranked below those with all of them.
-        found += [
-            (key, score - 1000)
-            for key, score in store.search(release, _match(words, "OR"), CANDIDATES)
-            if key not in seen
-        ]
+    # Words that say nothing (with, other, unspecified) still shape the ranking but would only slow the match.
+    found = _candidates(store, release, [word for word in words if word not in NEUTRAL] or words, limit)
     wanted = {_stem(word) for word in words}
     hits = []
     for key, score in found:

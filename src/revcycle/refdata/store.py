@@ -1,8 +1,8 @@
 """The reference store: every release of every code set in one SQLite file, apart from the operational database.
 
 Entries are JSON keyed by (release, key) in a clustered table, so a cold lookup is one index seek; the process keeps
-what it has looked up, so a warm lookup is a dictionary hit. Text search uses an FTS5 index over each entry's
-search text. Imports are one transaction each: a bad or truncated file leaves the store as it was.
+what it has looked up, so a warm lookup is a dictionary hit. Text search uses an FTS5 table per release over its
+entries' search phrases. Imports are one transaction each: a bad or truncated file leaves the store as it was.
 """
 
 from __future__ import annotations
@@ -36,13 +36,20 @@ CREATE TABLE IF NOT EXISTS entries (
     data TEXT NOT NULL,
     PRIMARY KEY (release_id, key)
 ) WITHOUT ROWID;
--- One row per phrase of an entry's search text (phrases are separated by line breaks).
-CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
-    text, release_id UNINDEXED, key UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2'
-);
 """
+# Each release's search phrases get a full-text table of their own (one row per phrase), so a search reads only
+# the posting lists of the release in force, however many other releases and code sets the store holds.
+SEARCH_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5 "
+    "(text, key UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2')"
+)
 
 _RELEASE_COLUMNS = "id, code_set, version, effective_from, effective_to, source, sha256, rows, imported_at"
+
+
+def _search_table(release_id: int | None) -> str:
+    """The name of a release's full-text table."""
+    return f"search_{int(release_id or 0)}"
 
 
 def _release(row: tuple[Any, ...]) -> ReleaseInfo:
@@ -108,10 +115,10 @@ class ReferenceStore:
         connection = self._connection
         connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.execute(
-                "DELETE FROM search WHERE release_id IN (SELECT id FROM releases WHERE code_set = ? AND version = ?)",
-                (release.code_set, release.version),
-            )
+            for (replaced,) in connection.execute(
+                "SELECT id FROM releases WHERE code_set = ? AND version = ?", (release.code_set, release.version)
+            ).fetchall():
+                connection.execute(f"DROP TABLE IF EXISTS {_search_table(replaced)}")
             connection.execute(
                 "DELETE FROM releases WHERE code_set = ? AND version = ?", (release.code_set, release.version)
             )
@@ -154,7 +161,10 @@ class ReferenceStore:
                 keys = [row[1] for row in batch]
                 duplicate = next(key for key in keys if keys.count(key) > 1 or self._stored(release_id, key))
                 raise InputFileError(release.source, "", f"holds the key {duplicate!r} twice") from None
-            self._connection.executemany("INSERT INTO search (text, release_id, key) VALUES (?, ?, ?)", searchable)
+            if searchable:
+                table = _search_table(release_id)
+                self._connection.execute(SEARCH_TABLE.format(table=table))
+                self._connection.executemany(f"INSERT INTO {table} (text, key) VALUES (?, ?)", searchable)
             batch.clear()
             searchable.clear()
 
@@ -163,7 +173,7 @@ class ReferenceStore:
             if entry.search_text:
                 # One row per phrase (a description, an inclusion term): ranking then favours the entry with a
                 # short phrase that says just what was asked over one that mentions it among many words.
-                searchable += [(phrase, release_id, entry.key) for phrase in entry.search_text.split("\n") if phrase]
+                searchable += [(phrase, entry.key) for phrase in entry.search_text.split("\n") if phrase]
             rows += 1
             if len(batch) >= 5000:
                 flush()
@@ -206,12 +216,18 @@ class ReferenceStore:
     def search(self, release: ReleaseInfo, match: str, limit: int) -> list[tuple[str, float]]:
         """Keys of ``release`` whose search text matches the FTS5 expression ``match``, best first, with scores.
 
-        A key with several matching phrases counts once, with its best phrase's score.
+        A key with several matching phrases counts once, with its best phrase's score. A release without search
+        text finds nothing.
         """
-        rows = self._connection.execute(
-            "SELECT key, max(score) AS best FROM (SELECT key, -bm25(search) AS score FROM search "
-            "WHERE search MATCH ? AND release_id = ? ORDER BY bm25(search) LIMIT ?) GROUP BY key ORDER BY best DESC "
-            "LIMIT ?",
-            (match, release.id, limit * 4, limit),
-        ).fetchall()
+        table = _search_table(release.id)
+        try:
+            rows = self._connection.execute(
+                f"SELECT key, max(score) AS best FROM (SELECT key, -bm25({table}) AS score FROM {table} "
+                f"WHERE {table} MATCH ? ORDER BY bm25({table}) LIMIT ?) GROUP BY key ORDER BY best DESC LIMIT ?",
+                (match, limit * 4, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):
+                return []
+            raise
         return [(key, score) for key, score in rows]

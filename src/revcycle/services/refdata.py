@@ -97,11 +97,12 @@ def bundled_releases() -> list[tuple[str, Callable[[], Iterable[ReleaseData]]]]:
     ]
 
 
-def import_bundled(store: ReferenceStore) -> list[ImportOutcome]:
-    """Import the bundled data, so a fresh install can code and scrub without any download."""
+def import_bundled(store: ReferenceStore, only: tuple[str, ...] | None = None) -> list[ImportOutcome]:
+    """Import the bundled data (or the named parts of it), so a fresh install can code and scrub offline."""
     outcomes: list[ImportOutcome] = []
     for code, releases in bundled_releases():
-        outcomes += _store_releases(store, code, releases())
+        if only is None or code in only:
+            outcomes += _store_releases(store, code, releases())
     return outcomes
 
 

@@ -23,7 +23,14 @@ from typing import Any
 from revcycle.errors import InputFileError
 from revcycle.refdata.importers.base import Sample, register
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
-from revcycle.refdata.sets import CARC, CLAIM_STATUS, CLAIM_STATUS_CATEGORY, PLACE_OF_SERVICE, RARC
+from revcycle.refdata.sets import (
+    CARC,
+    CLAIM_STATUS,
+    CLAIM_STATUS_CATEGORY,
+    PLACE_OF_SERVICE,
+    RARC,
+    REMITTANCE_CLAIM_STATUS,
+)
 
 X12_LISTS = {"CARC": CARC, "RARC": RARC}
 X12_CSV_HEADER = ["list", "code", "status", "description"]
@@ -31,7 +38,6 @@ STATUSES = {"current", "deactivated"}
 DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 PYX12_CODESETS = {"claim_status": CLAIM_STATUS, "claim_status_cat": CLAIM_STATUS_CATEGORY}
 
-REMITTANCE_CLAIM_STATUS = "remittance_claim_status"
 """835 CLP02 claim status codes (``1`` processed as primary, ``4`` denied, ``22`` reversal, ...): X12 element 1029.
 
 Not the 277 claim status codes of `revcycle.refdata.sets.CLAIM_STATUS` (code source 508), whose ``1`` means

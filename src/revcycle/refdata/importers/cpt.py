@@ -21,11 +21,10 @@ from typing import Any
 from revcycle.domain.codes import is_cpt_code
 from revcycle.errors import InputFileError
 from revcycle.refdata.importers.base import Sample, register
-from revcycle.refdata.procedures import CPT_DESCRIPTORS
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
-from revcycle.refdata.sets import CPT
+from revcycle.refdata.sets import CPT, CPT_DESCRIPTORS
 
-__all__ = ["CPT_DESCRIPTORS", "LicensedCptDescriptors", "bundled_cpt_releases"]
+__all__ = ["LicensedCptDescriptors", "bundled_cpt_releases"]
 
 DESCRIPTOR_HEADER = ["code", "short", "long"]
 

@@ -31,9 +31,8 @@ from revcycle.refdata.importers.pfs import (
     record,
 )
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
-from revcycle.refdata.sets import CLFS, DMEPOS
+from revcycle.refdata.sets import CLFS, DMEPOS, DMEPOS_PEN
 
-DMEPOS_PEN = "dmepos_pen"
 """The parenteral and enteral nutrition fee schedule (sets.py has no name for it yet); apart from `DMEPOS` because
 both are released for the same quarter and only one release of a set governs a date."""
 

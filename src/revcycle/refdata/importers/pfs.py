@@ -23,10 +23,7 @@ from revcycle.domain.codes import is_cpt_code
 from revcycle.errors import InputFileError
 from revcycle.refdata.importers.base import Sample, register
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
-from revcycle.refdata.sets import PFS_ANESTHESIA, PFS_GPCI, PFS_LOCALITY, PFS_RVU
-
-PFS_ZIP_LOCALITY = "pfs_zip_locality"
-"""ZIP5 to Medicare carrier and pricing locality; quarterly (sets.py has no name for it yet)."""
+from revcycle.refdata.sets import PFS_ANESTHESIA, PFS_GPCI, PFS_LOCALITY, PFS_RVU, PFS_ZIP_LOCALITY
 
 RELEASE_LETTERS = {"JANUARY": "A", "APRIL": "B", "JULY": "C", "OCTOBER": "D"}
 """CMS's letter for each quarterly release of the relative value files."""
