@@ -118,3 +118,26 @@ def empty_database_url(
     yield url
     engine_for(url).dispose()
     make_engine(url).dispose()
+
+
+REFERENCE_FILES = (
+    "refdata/icd10cm-2026-april/icd10c-tabular-April-1-2026.xml",
+    "refdata/hcpcs-2026-jan/january-2026-alpha-numeric-hcpcs-file.zip",
+    "refdata/pfs-2026/PPRRVU2026_Jul_nonQPP.csv",
+    "refdata/pfs-2026/GPCI2026.csv",
+)
+
+
+@pytest.fixture(scope="session")
+def reference_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A reference store with ICD-10-CM April 2026, HCPCS January 2026 and the CY2026 fee schedule, built once."""
+    from revcycle.refdata.store import ReferenceStore
+    from revcycle.services.refdata import import_reference_file
+    from tests.shared_files import shared_file
+
+    path = tmp_path_factory.mktemp("refdata") / "refdata.sqlite"
+    store = ReferenceStore(path)
+    for name in REFERENCE_FILES:
+        import_reference_file(store, shared_file(name))
+    store.close()
+    return path

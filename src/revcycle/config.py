@@ -20,6 +20,7 @@ class Settings(BaseSettings):
         database_url: REVCYCLE_DATABASE_URL, the operational database (SQLite file or PostgreSQL URL).
         api_host: REVCYCLE_API_HOST, the address `revcycle serve` listens on.
         api_port: REVCYCLE_API_PORT, the port it listens on.
+        refdata_path: REVCYCLE_REFDATA_PATH, the reference store file; None for the default in the user data folder.
     """
 
     model_config = SettingsConfigDict(env_prefix="REVCYCLE_", extra="ignore")
@@ -27,3 +28,4 @@ class Settings(BaseSettings):
     database_url: str = default_database_url()
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    refdata_path: Path | None = None

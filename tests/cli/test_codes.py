@@ -7,25 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from revcycle.cli.app import run
 from tests.cli.helpers import Outcome, revcycle
-from tests.shared_files import shared_file
 
-FILES = [
-    "refdata/icd10cm-2026-april/icd10c-tabular-April-1-2026.xml",
-    "refdata/hcpcs-2026-jan/january-2026-alpha-numeric-hcpcs-file.zip",
-    "refdata/pfs-2026/PPRRVU2026_Jul_nonQPP.csv",
-    "refdata/pfs-2026/GPCI2026.csv",
-]
 QUERIES = Path(__file__).resolve().parents[1] / "refdata" / "fixtures" / "clinician_queries.json"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("refdata") / "refdata.sqlite"
-    paths = [str(shared_file(name)) for name in FILES]
-    assert run(["refdata", "import", *paths, "--store", str(path), "--json"]) == 0
-    return str(path)
+def store(reference_store_path: Path) -> str:
+    return str(reference_store_path)
 
 
 def lookup(capsys: pytest.CaptureFixture[str], store: str, *arguments: str) -> Outcome:

@@ -11,6 +11,8 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from revcycle.config import Settings
+from revcycle.refdata.reference import reference
+from revcycle.refdata.store import ReferenceStore
 from revcycle.services.database import ready_engine
 
 
@@ -33,3 +35,11 @@ def get_engine(settings: SettingsDep) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_reference_store(settings: SettingsDep) -> ReferenceStore:
+    """The process's reference store, at the configured path."""
+    return reference(settings.refdata_path)
+
+
+StoreDep = Annotated[ReferenceStore, Depends(get_reference_store)]

@@ -1,7 +1,9 @@
 """The one place where the errors of `revcycle.errors` become HTTP responses.
 
 - `InvalidRecord`, `InputFileError`: 422, ``{"detail": [{"loc": [...], "msg": reason, "type": "invalid_record"}]}``;
-- `NotFound`, `UnknownKind` (also for a path ``/{kind}`` or ``/{kind}/{id}`` of no known kind): 404;
+- `NotFound`, `UnknownKind` (also for a path ``/{kind}`` or ``/{kind}/{id}`` of no known kind), an unknown code,
+  locality or ZIP code, a code without relative values: 404; a code the fee schedule does not pay: 422;
+- a code set that is not loaded (`NoRelease`): 503;
 - `Conflict`: 409; `DatabaseError`: 503; any other `RevcycleError`: 400; all with ``{"detail": message}``.
 
 A 422 has the shape of FastAPI's own validation errors, with ``loc`` the path of the offending field in the request
@@ -20,6 +22,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from revcycle.errors import Conflict, DatabaseError, InputFileError, InvalidRecord, NotFound, RevcycleError
+from revcycle.refdata.pricing import NoRelativeValues, NotPayable, UnknownLocality, UnknownZipCode
+from revcycle.refdata.reference import NoRelease
+from revcycle.services.codes import UnknownCode
 from revcycle.services.records import RECORD_KINDS, UnknownKind
 
 logger = logging.getLogger(__name__)
@@ -41,8 +46,12 @@ def status_for(error: RevcycleError) -> int:
     match error:
         case InvalidRecord() | InputFileError():
             return status.HTTP_422_UNPROCESSABLE_CONTENT
-        case NotFound() | UnknownKind():
+        case NotFound() | UnknownKind() | UnknownCode() | UnknownLocality() | UnknownZipCode() | NoRelativeValues():
             return status.HTTP_404_NOT_FOUND
+        case NotPayable():
+            return status.HTTP_422_UNPROCESSABLE_CONTENT
+        case NoRelease():
+            return status.HTTP_503_SERVICE_UNAVAILABLE
         case Conflict():
             return status.HTTP_409_CONFLICT
         case DatabaseError():
