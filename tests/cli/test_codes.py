@@ -111,3 +111,40 @@ def test_fifty_clinician_queries_find_the_code_in_the_top_five(capsys: pytest.Ca
             missed.append(query["query"])
     assert len(queries) == 50
     assert len(missed) <= 5, missed
+
+
+def test_place_of_service_decides_the_setting(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    office = revcycle(
+        capsys,
+        "price",
+        "99213",
+        "--locality",
+        "06102-99",
+        "--pos",
+        "11",
+        "--date",
+        "2026-09-08",
+        "--store",
+        store,
+        "--json",
+    ).json()
+    hospital = revcycle(
+        capsys,
+        "price",
+        "99213",
+        "--locality",
+        "06102-99",
+        "--pos",
+        "22",
+        "--date",
+        "2026-09-08",
+        "--store",
+        store,
+        "--json",
+    ).json()
+    assert (office["facility"], office["amount"]) == (False, "92.64")
+    assert hospital["facility"] is True
+    assert hospital["pe_rvu"] == "0.33"
+    bad = revcycle(capsys, "price", "99213", "--locality", "06102-99", "--pos", "37", "--store", store)
+    assert bad.status == 1
+    assert "place of service" in bad.stderr

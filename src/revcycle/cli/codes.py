@@ -95,6 +95,9 @@ def price_command(
     locality: Annotated[str | None, typer.Option(help="MAC-locality as in the GPCI file, e.g. 10112-00.")] = None,
     zip_code: Annotated[str | None, typer.Option("--zip", help="ZIP code, resolved to its locality.")] = None,
     facility: Annotated[bool, typer.Option(help="Facility setting (facility practice-expense RVUs).")] = False,
+    pos: Annotated[
+        str | None, typer.Option(help="Place of service (e.g. 11, 22): decides facility or not instead of --facility.")
+    ] = None,
     modifier: Annotated[list[str] | None, typer.Option(help="Modifier (26, TC, 53); repeatable.")] = None,
     on: DateOption = None,
     store: StoreOption = None,
@@ -109,13 +112,15 @@ def price_command(
         zip_code=zip_code,
         facility=facility,
         modifiers=tuple(modifier or ()),
+        place_of_service=pos,
     )
     _warn(found.get("warning"), as_json)
     if as_json:
         emit_json(found)
         return
     console.print(
-        f"{escape(found['code'])} at {escape(found['locality'])} ({'facility' if facility else 'non-facility'}): "
+        f"{escape(found['code'])} at {escape(found['locality'])} "
+        f"({'facility' if found['facility'] else 'non-facility'}): "
         f"[bold]{found['amount']}[/]"
     )
     key_values(

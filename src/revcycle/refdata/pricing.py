@@ -65,6 +65,19 @@ _STATUS_MEANINGS = {
 }
 
 
+# Places of service the fee schedule pays at the facility rate (the facility bears the practice expense): hospitals,
+# their departments and provider-based clinics, ASCs, SNFs, hospices, ambulances, psychiatric facilities, CIRFs, and
+# telehealth other than in the patient's home (02). Every other place is paid the non-facility rate.
+FACILITY_PLACES_OF_SERVICE = frozenset(
+    {"02", "06", "08", "19", "21", "22", "23", "24", "26", "31", "34", "41", "42", "51", "52", "53", "56", "61"}
+)
+
+
+def is_facility(place_of_service: str) -> bool:
+    """Whether a claim line at ``place_of_service`` (CLM05-1 / SV105) is priced with facility PE RVUs."""
+    return place_of_service in FACILITY_PLACES_OF_SERVICE
+
+
 @dataclass(frozen=True, slots=True)
 class Price:
     """What Medicare pays for one unit of a service at a locality, and everything it was computed from.

@@ -69,7 +69,10 @@ def in_force(store: ReferenceStore, code_set: str, day: date) -> InForce:
     """
     releases = store.releases(code_set)
     if not releases:
-        raise NoRelease(f"no {code_set} release is loaded: run `revcycle refdata import` or `revcycle refdata update`")
+        raise NoRelease(
+            f"no {code_set} release is loaded: run `revcycle refdata import --bundled` (ICD-10-CM, CPT codes, NCCI "
+            "pairs, no download), `revcycle refdata import FILE` or `revcycle refdata update`"
+        )
     governing = [release for release in releases if release.governs(day)]
     if governing:
         # Overlapping periods: the latest to start is the one in force; on the same start, the later version (a

@@ -13,11 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from revcycle.domain import codes
 from revcycle.domain.codes import is_cpt_code
+from revcycle.domain.fields import FieldError
 from revcycle.errors import RevcycleError
 from revcycle.refdata import sets
 from revcycle.refdata.icd10cm import Icd10cmCode, lookup_icd10cm
-from revcycle.refdata.pricing import Price, locality_for_zip, price
+from revcycle.refdata.pricing import Price, is_facility, locality_for_zip, price
 from revcycle.refdata.procedures import ProcedureCode, lookup_procedure
 from revcycle.refdata.search import search
 from revcycle.refdata.store import ReferenceStore
@@ -130,8 +132,11 @@ def price_code(
     zip_code: str | None,
     facility: bool,
     modifiers: tuple[str, ...] = (),
+    place_of_service: str | None = None,
 ) -> dict[str, Any]:
     """The Medicare physician fee schedule amount, as JSON-ready data with every input of the formula.
+
+    A place of service, when given, decides the setting (facility or not) instead of ``facility``.
 
     Raises:
         PricingError: no RVUs, not payable, unknown locality or ZIP code.
@@ -143,6 +148,11 @@ def price_code(
         resolved = locality_for_zip(store, zip_code, day)
         locality = resolved.locality
         warnings += [resolved.warning] if resolved.warning else []
+    if place_of_service is not None:
+        try:
+            facility = is_facility(codes.place_of_service(place_of_service))
+        except FieldError as error:
+            raise RevcycleError(f"place of service: {error}") from None
     result: Price = price(store, code.strip().upper(), modifiers, locality, facility=facility, day=day)
     warnings += [result.warning] if result.warning else []
     data = {name: _plain(value) for name, value in asdict(result).items()}

@@ -53,6 +53,7 @@ def price(
     locality: Annotated[str | None, Query(description="MAC-locality as in the GPCI file, e.g. 10112-00.")] = None,
     zip_code: Annotated[str | None, Query(alias="zip", description="ZIP code, resolved to its locality.")] = None,
     facility: bool = False,
+    pos: Annotated[str | None, Query(description="Place of service; decides facility or not.")] = None,
     modifier: Annotated[list[str] | None, Query(description="26, TC or 53; repeatable.")] = None,
     on: OnDate = None,
 ) -> dict[str, Any]:
@@ -65,4 +66,5 @@ def price(
         zip_code=zip_code,
         facility=facility,
         modifiers=tuple(modifier or ()),
+        place_of_service=pos,
     )
