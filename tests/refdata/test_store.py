@@ -79,3 +79,16 @@ def test_a_replaced_release_is_not_served_from_the_cache(store: ReferenceStore) 
     second, changed = store.import_release(release("x", date(2025, 1, 1), None, [Entry("A", {"v": 2})], sha="two"))
     assert changed
     assert store.entry(second, "A") == {"v": 2}
+
+
+def test_the_releases_of_one_file_are_stored_together_or_not_at_all(store: ReferenceStore) -> None:
+    def broken() -> Iterator[Entry]:
+        yield Entry("B", {})
+        raise InputFileError("two.txt", "line 9", "cut short")
+
+    good = release("one", date(2025, 1, 1), None, [Entry("A", {})])
+    with pytest.raises(InputFileError, match="line 9"):
+        store.import_releases([good, release("two", date(2025, 1, 1), None, broken())])
+    assert store.releases("demo") == []
+    outcome = store.import_releases([good, good])
+    assert [changed for _, changed in outcome] == [True, False]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -109,35 +109,35 @@ class ReferenceStore:
         Raises:
             InputFileError: from reading the entries, or for a key that appears twice; nothing is stored.
         """
-        for existing in self.releases(release.code_set):
-            if existing.version == release.version and existing.sha256 == release.sha256:
-                return existing, False
+        return self.import_releases([release])[0]
+
+    def import_releases(self, releases: Iterable[ReleaseData]) -> list[tuple[ReleaseInfo, bool]]:
+        """Store every release one file holds in ONE transaction: if any of them is bad, none is stored.
+
+        Raises:
+            InputFileError: from reading any release's entries; nothing is stored.
+        """
         connection = self._connection
+        unchanged: dict[int, ReleaseInfo] = {}
+        order: list[tuple[str, int | None]] = []
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for (replaced,) in connection.execute(
-                "SELECT id FROM releases WHERE code_set = ? AND version = ?", (release.code_set, release.version)
-            ).fetchall():
-                connection.execute(f"DROP TABLE IF EXISTS {_search_table(replaced)}")
-            connection.execute(
-                "DELETE FROM releases WHERE code_set = ? AND version = ?", (release.code_set, release.version)
-            )
-            cursor = connection.execute(
-                "INSERT INTO releases (code_set, version, effective_from, effective_to, source, sha256, rows, "
-                "imported_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                (
-                    release.code_set,
-                    release.version,
-                    release.effective_from.isoformat(),
-                    release.effective_to.isoformat() if release.effective_to else None,
-                    release.source,
-                    release.sha256,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                ),
-            )
-            release_id = cursor.lastrowid
-            rows = self._insert_entries(release_id, release)
-            connection.execute("UPDATE releases SET rows = ? WHERE id = ?", (rows, release_id))
+            for release in releases:
+                same = next(
+                    (
+                        existing
+                        for existing in self.releases(release.code_set)
+                        if existing.version == release.version and existing.sha256 == release.sha256
+                    ),
+                    None,
+                )
+                if same is not None:
+                    unchanged[same.id] = same
+                    order.append(("same", same.id))
+                    continue
+                release_id = self._write_release(release)
+                self._releases = None  # the next release of this file sees this one (the same file twice is one)
+                order.append(("new", release_id))
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
@@ -146,8 +146,36 @@ class ReferenceStore:
             self._releases = None
             # A replaced release may reuse its row id: nothing cached may outlive an import.
             self._entries.clear()
-        stored = next(info for info in self.releases(release.code_set) if info.id == release_id)
-        return stored, True
+        stored = {info.id: info for info in self.releases()}
+        return [(unchanged[key], False) if kind == "same" else (stored[key], True) for kind, key in order if key]
+
+    def _write_release(self, release: ReleaseData) -> int | None:
+        """Replace the stored release of the same set and version (if any) with ``release``, inside a transaction."""
+        connection = self._connection
+        for (replaced,) in connection.execute(
+            "SELECT id FROM releases WHERE code_set = ? AND version = ?", (release.code_set, release.version)
+        ).fetchall():
+            connection.execute(f"DROP TABLE IF EXISTS {_search_table(replaced)}")
+        connection.execute(
+            "DELETE FROM releases WHERE code_set = ? AND version = ?", (release.code_set, release.version)
+        )
+        cursor = connection.execute(
+            "INSERT INTO releases (code_set, version, effective_from, effective_to, source, sha256, rows, "
+            "imported_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            (
+                release.code_set,
+                release.version,
+                release.effective_from.isoformat(),
+                release.effective_to.isoformat() if release.effective_to else None,
+                release.source,
+                release.sha256,
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        release_id = cursor.lastrowid
+        rows = self._insert_entries(release_id, release)
+        connection.execute("UPDATE releases SET rows = ? WHERE id = ?", (rows, release_id))
+        return release_id
 
     def _insert_entries(self, release_id: int | None, release: ReleaseData) -> int:
         rows = 0

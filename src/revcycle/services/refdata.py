@@ -57,15 +57,12 @@ def import_reference_file(store: ReferenceStore, path: Path) -> list[ImportOutco
 
 
 def _store_releases(store: ReferenceStore, code: str, releases: Iterable[ReleaseData]) -> list[ImportOutcome]:
-    outcomes = []
-    for release in releases:
-        stored, changed = store.import_release(release)
-        outcomes.append(ImportOutcome(code, stored, changed))
-    return outcomes
+    # All the releases of one file in one transaction: a bad one leaves the store as it was.
+    return [ImportOutcome(code, stored, changed) for stored, changed in store.import_releases(releases)]
 
 
 def _import_zip_members(store: ReferenceStore, path: Path) -> list[ImportOutcome]:
-    outcomes: list[ImportOutcome] = []
+    pairs: list[tuple[str, ReleaseData]] = []
     with tempfile.TemporaryDirectory(prefix="revcycle-zip-") as folder, zipfile.ZipFile(path) as archive:
         for member in archive.infolist():
             name = Path(member.filename).name
@@ -78,10 +75,12 @@ def _import_zip_members(store: ReferenceStore, path: Path) -> list[ImportOutcome
                 importer = importers.detect(target)
             except InputFileError:
                 continue
-            outcomes += _store_releases(store, importer.code, importer.read(target))
-    if not outcomes:
-        raise InputFileError(str(path), "", "holds no reference file revcycle recognises")
-    return outcomes
+            pairs += [(importer.code, release) for release in importer.read(target)]
+        if not pairs:
+            raise InputFileError(str(path), "", "holds no reference file revcycle recognises")
+        # Every member's releases in one transaction, while the extracted files still exist (entries stream).
+        stored = store.import_releases(release for _, release in pairs)
+    return [ImportOutcome(code, info, changed) for (code, _), (info, changed) in zip(pairs, stored, strict=True)]
 
 
 def bundled_releases() -> list[tuple[str, Callable[[], Iterable[ReleaseData]]]]:
