@@ -148,3 +148,9 @@ def test_place_of_service_decides_the_setting(capsys: pytest.CaptureFixture[str]
     bad = revcycle(capsys, "price", "99213", "--locality", "06102-99", "--pos", "37", "--store", store)
     assert bad.status == 1
     assert "place of service" in bad.stderr
+
+
+def test_a_modifier_is_looked_up_in_hcpcs(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    found = lookup(capsys, store, "RT", "--date", "2026-02-01").json()
+    assert (found["system"], found["kind"]) == ("HCPCS", "modifier")
+    assert found["short_description"] == "Right side"

@@ -2,7 +2,7 @@
 
 A code is looked up in the systems its form allows: a dotted or letter-digit-alphanumeric code in ICD-10-CM, a
 letter and four digits in HCPCS Level II (then ICD-10-CM: ``J1885`` is HCPCS, ``J189`` ICD-10-CM), five digits or
-four digits and a letter in CPT. ``system`` forces one.
+four digits and a letter in CPT, two characters as a HCPCS modifier. ``system`` forces one.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def systems_for(code: str) -> tuple[str, ...]:
         return ("hcpcs", "icd10cm")
     if _ICD_SHAPE.fullmatch(text):
         return ("icd10cm",)
+    if len(text) == 2 and text.isalnum():
+        return ("hcpcs",)  # a modifier (RT, 25, GA): the HCPCS file carries the Level II ones
     return ()
 
 
