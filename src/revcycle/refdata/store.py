@@ -183,12 +183,16 @@ class ReferenceStore:
         searchable: list[tuple[Any, ...]] = []
 
         def flush() -> None:
+            # In a savepoint, so that on a duplicate key the rows of this batch are undone before looking for it.
+            self._connection.execute("SAVEPOINT batch")
             try:
                 self._connection.executemany("INSERT INTO entries VALUES (?, ?, ?)", batch)
             except sqlite3.IntegrityError:
+                self._connection.execute("ROLLBACK TO batch")
                 keys = [row[1] for row in batch]
                 duplicate = next(key for key in keys if keys.count(key) > 1 or self._stored(release_id, key))
                 raise InputFileError(release.source, "", f"holds the key {duplicate!r} twice") from None
+            self._connection.execute("RELEASE batch")
             if searchable:
                 table = _search_table(release_id)
                 self._connection.execute(SEARCH_TABLE.format(table=table))
