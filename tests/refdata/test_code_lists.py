@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from revcycle.errors import InputFileError
-from revcycle.refdata.importers import Importer, detect
+from revcycle.refdata.importers import detect
 from revcycle.refdata.store import ReferenceStore
+from tests.refdata.helpers import import_all, import_file
 
 REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 X12 = REFDATA / "x12-code-lists"
@@ -40,15 +41,6 @@ def store(tmp_path: Path) -> Iterator[ReferenceStore]:
     opened = ReferenceStore(tmp_path / "refdata.sqlite")
     yield opened
     opened.close()
-
-
-def import_file(store: ReferenceStore, path: Path) -> list[bool]:
-    return [store.import_release(release)[1] for release in detect(path).read(path)]
-
-
-def import_all(store: ReferenceStore, importer: Importer, path: Path) -> None:
-    for release in importer.read(path):
-        store.import_release(release)
 
 
 def newest(store: ReferenceStore, code_set: str, key: str) -> dict[str, object] | None:

@@ -11,9 +11,10 @@ import pytest
 
 from revcycle.errors import InputFileError
 from revcycle.refdata import in_force
-from revcycle.refdata.importers import Importer, detect
+from revcycle.refdata.importers import detect
 from revcycle.refdata.importers.hcpcs import HcpcsFixedWidth, HcpcsZip
 from revcycle.refdata.store import ReferenceStore
+from tests.refdata.helpers import import_all, import_file
 
 REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 ANNUAL_2020 = REFDATA / "hcpcs-2020" / "HCPC2020_ANWEB_w_disclaimer.txt"
@@ -30,16 +31,6 @@ def store(tmp_path: Path) -> Iterator[ReferenceStore]:
     opened = ReferenceStore(tmp_path / "refdata.sqlite")
     yield opened
     opened.close()
-
-
-def import_file(store: ReferenceStore, path: Path) -> list[bool]:
-    """Import every release of ``path`` through detection, as `revcycle refdata import` does."""
-    return [store.import_release(release)[1] for release in detect(path).read(path)]
-
-
-def import_all(store: ReferenceStore, importer: Importer, path: Path) -> None:
-    for release in importer.read(path):
-        store.import_release(release)
 
 
 def member_lines() -> list[bytes]:
