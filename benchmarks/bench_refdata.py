@@ -17,7 +17,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-import revcycle.refdata.importers as importers
 from revcycle.errors import InputFileError
 from revcycle.refdata.icd10cm import lookup_icd10cm
 from revcycle.refdata.procedures import lookup_procedure
@@ -52,11 +51,9 @@ def import_everything(store: ReferenceStore, shared: Path) -> tuple[int, int, li
     skipped = []
     for path in sorted(p for p in shared.rglob("*") if p.is_file()):
         try:
-            importers.detect(path)
+            outcomes += import_reference_file(store, path)
         except InputFileError:
             skipped.append(str(path.relative_to(shared)))
-            continue
-        outcomes += import_reference_file(store, path)
     return len(outcomes), sum(outcome.release.rows for outcome in outcomes), skipped
 
 
