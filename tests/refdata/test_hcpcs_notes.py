@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from revcycle.errors import InputFileError
-from revcycle.refdata.importers.hcpcs_notes import HCPCS_NOTES
+from revcycle.refdata.sets import HCPCS_NOTES
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.refdata import import_reference_file
 from tests.shared_files import shared_file

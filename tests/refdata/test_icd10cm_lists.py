@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from revcycle.errors import InputFileError
-from revcycle.refdata.importers.icd10cm_lists import (
+from revcycle.refdata.sets import (
     ICD10CM_CATEGORIES,
     ICD10CM_CHAPTERS,
     ICD10CM_CODE_LIST,

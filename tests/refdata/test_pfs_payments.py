@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from revcycle.errors import InputFileError
-from revcycle.refdata.importers.pfs_payments import PFS_OPPS_CAP, PFS_PAYMENT
+from revcycle.refdata.sets import PFS_OPPS_CAP, PFS_PAYMENT
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.refdata import import_reference_file
 from tests.shared_files import shared_file

@@ -11,9 +11,7 @@ from revcycle.errors import InputFileError
 from revcycle.refdata.importers.base import Sample, register
 from revcycle.refdata.importers.pfs import text_lines
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
-
-HCPCS_NOTES = "hcpcs_notes"
-"""HCPCS processing notes: key the four-digit note number."""
+from revcycle.refdata.sets import HCPCS_NOTES
 
 _NOTE = re.compile(r"^\s*(?P<number>[0-9]{4})--(?P<text>.*)$")
 _YEAR = re.compile(r"(20[0-9]{2})")

@@ -18,11 +18,7 @@ from revcycle.refdata.importers.base import Sample, register
 from revcycle.refdata.importers.icd10cm_tabular import release_period
 from revcycle.refdata.importers.pfs import csv_records, text_lines
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
-
-ICD10CM_CHAPTERS = "icd10cm_chapters"
-ICD10CM_SECTIONS = "icd10cm_sections"
-ICD10CM_CATEGORIES = "icd10cm_categories"
-ICD10CM_CODE_LIST = "icd10cm_code_list"
+from revcycle.refdata.sets import ICD10CM_CATEGORIES, ICD10CM_CHAPTERS, ICD10CM_CODE_LIST, ICD10CM_SECTIONS
 
 _YEAR = re.compile(r"(20[0-9]{2})")
 _CODE = re.compile(r"[A-Z][0-9A-Z][0-9A-Z](?:[0-9A-Z]{1,4})?")

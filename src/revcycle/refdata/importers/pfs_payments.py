@@ -17,11 +17,7 @@ from revcycle.errors import InputFileError
 from revcycle.refdata.importers.base import Sample, register
 from revcycle.refdata.importers.pfs import csv_records
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
-
-PFS_PAYMENT = "pfs_payment"
-"""PFREV payment amounts: key ``CODE[:MOD]:MAC-LL``."""
-PFS_OPPS_CAP = "pfs_opps_cap"
-"""OPPS caps of imaging technical components: key ``CODE[:MOD]:CARRIER-LL``."""
+from revcycle.refdata.sets import PFS_OPPS_CAP, PFS_PAYMENT
 
 _PFREV_ROW = re.compile(r'^"(20[0-9]{2})","[0-9]{5}","[0-9]{2}","[0-9A-Z]{5}",', re.MULTILINE)
 _PFREV_NAME = re.compile(r"PFREV[0-9]{2}[A-Z]", re.IGNORECASE)
