@@ -11,8 +11,8 @@ from revcycle.errors import InputFileError
 from revcycle.refdata.importers import detect
 from revcycle.refdata.store import ReferenceStore
 from tests.refdata.helpers import import_all, import_file
+from tests.shared_files import REFDATA
 
-REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 X12 = REFDATA / "x12-code-lists"
 CARC_RARC_CSV = X12 / "x12_carc_rarc_2026-08-17.derived.csv"
 CARC_RARC_JSON = X12 / "x12_carc_rarc_2026-08-17.derived.json"

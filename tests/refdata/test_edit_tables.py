@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from revcycle.refdata import NoRelease
 from revcycle.refdata.edit_tables import add_on, is_poa_exempt, mce_flags, mce_procedure_flags, mue, ptp_edit
 from revcycle.refdata.importers import detect
 from revcycle.refdata.store import ReferenceStore
+from tests.shared_files import REFDATA as SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 OFFICIAL = [
     SHARED / "ncci" / "ccipra-v322r0-f1.excerpt.txt",
     SHARED / "ncci" / "MCR_MUE_PractitionerServices_Eff_04-01-2026.csv",

@@ -15,8 +15,9 @@ from revcycle.refdata import ReleaseInfo, in_force
 from revcycle.refdata.importers import detect
 from revcycle.refdata.sets import CLFS, DMEPOS, DMEPOS_PEN
 from revcycle.refdata.store import ReferenceStore
+from tests.refdata.helpers import require
+from tests.shared_files import REFDATA as SHARED
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "refdata"
 CLFS_2025 = SHARED / "clfs" / "CLFS 2025 Q2V1.csv"
 DMEPOS_2025 = SHARED / "dmepos" / "DMEPOS25_APR.csv"
 DMEPOS_2026 = SHARED / "dmepos" / "DMEPOS26_JAN.xlsx"
@@ -29,12 +30,6 @@ FILES = [
     (PEN_2026, "dmepen-xlsx", DMEPOS_PEN, "DMEPEN2026-01", date(2026, 1, 1), date(2026, 3, 31), 50),
 ]
 MONEY = re.compile(r"[0-9]+\.[0-9]{2}")
-
-
-def require(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the official CMS files are expected in ../shared/refdata")
-    return path
 
 
 def import_file(store: ReferenceStore, path: Path) -> list[tuple[ReleaseInfo, bool]]:

@@ -15,8 +15,8 @@ from revcycle.refdata.importers import detect
 from revcycle.refdata.importers.hcpcs import HcpcsFixedWidth, HcpcsZip
 from revcycle.refdata.store import ReferenceStore
 from tests.refdata.helpers import import_all, import_file
+from tests.shared_files import REFDATA
 
-REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 ANNUAL_2020 = REFDATA / "hcpcs-2020" / "HCPC2020_ANWEB_w_disclaimer.txt"
 QUARTER_2026 = REFDATA / "hcpcs-2026-jan" / "january-2026-alpha-numeric-hcpcs-file.zip"
 MEMBER_2026 = "HCPC2026_JAN_ANWEB_01122026.txt"

@@ -11,13 +11,13 @@ import pytest
 
 from revcycle.errors import InputFileError
 from revcycle.refdata.importers import detect
-from revcycle.refdata.importers.base import Importer
 from revcycle.refdata.importers.mce import MceDefinitionsText, MceSimpleEditsTsv, PoaExemptList
 from revcycle.refdata.release import ReleaseInfo
 from revcycle.refdata.sets import MCE, POA_EXEMPT
 from revcycle.refdata.store import ReferenceStore
+from tests.refdata.helpers import assert_refused, first_half, snapshot
+from tests.shared_files import REFDATA as SHARED
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 MCE_DIR = SHARED / "mce-edits"
 POA_DIR = SHARED / "poa-exempt"
 FY2019 = MCE_DIR / "MCE_Simple_Code_Edits_v36_FY2019.tsv"
@@ -41,29 +41,6 @@ def store(tmp_path: Path) -> Iterator[ReferenceStore]:
 def import_file(store: ReferenceStore, path: Path) -> ReleaseInfo:
     (release,) = detect(path).read(path)
     return store.import_release(release)[0]
-
-
-def import_all(store: ReferenceStore, importer: Importer, path: Path) -> None:
-    for release in importer.read(path):
-        store.import_release(release)
-
-
-def snapshot(store: ReferenceStore) -> list[tuple[str, str, str, int]]:
-    return [(info.code_set, info.version, info.sha256, info.rows) for info in store.releases()]
-
-
-def assert_refused(store: ReferenceStore, path: Path, importer: Importer, where: str) -> None:
-    before = snapshot(store)
-    with pytest.raises(InputFileError) as raised:
-        import_all(store, importer, path)
-    assert raised.value.location == where
-    assert snapshot(store) == before
-
-
-def first_half(source: Path, target: Path) -> Path:
-    data = source.read_bytes()
-    target.write_bytes(data[: len(data) // 2])
-    return target
 
 
 def line_count(path: Path) -> int:

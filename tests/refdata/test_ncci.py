@@ -14,7 +14,6 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from revcycle.errors import InputFileError
 from revcycle.refdata.importers import detect
-from revcycle.refdata.importers.base import Importer
 from revcycle.refdata.importers.ncci import (
     AddOnCodeXlsx,
     MueCsv,
@@ -32,6 +31,7 @@ from revcycle.refdata.sets import (
     NCCI_PTP_PRACTITIONER,
 )
 from revcycle.refdata.store import ReferenceStore
+from tests.refdata.helpers import assert_refused, first_half, snapshot
 
 NCCI = Path(__file__).resolve().parents[3] / "shared" / "refdata" / "ncci"
 PTP = NCCI / "ccipra-v322r0-f1.excerpt.txt"
@@ -55,29 +55,6 @@ def store(tmp_path: Path) -> Iterator[ReferenceStore]:
 
 def import_file(store: ReferenceStore, path: Path) -> list[ReleaseInfo]:
     return [store.import_release(release)[0] for release in detect(path).read(path)]
-
-
-def import_all(store: ReferenceStore, importer: Importer, path: Path) -> None:
-    for release in importer.read(path):
-        store.import_release(release)
-
-
-def snapshot(store: ReferenceStore) -> list[tuple[str, str, str, int]]:
-    return [(info.code_set, info.version, info.sha256, info.rows) for info in store.releases()]
-
-
-def assert_refused(store: ReferenceStore, path: Path, importer: Importer, where: str) -> None:
-    before = snapshot(store)
-    with pytest.raises(InputFileError) as raised:
-        import_all(store, importer, path)
-    assert raised.value.location == where
-    assert snapshot(store) == before
-
-
-def half(source: Path, target: Path) -> Path:
-    data = source.read_bytes()
-    target.write_bytes(data[: len(data) // 2])
-    return target
 
 
 # Every file the NCCI importers claim
@@ -147,7 +124,7 @@ def test_ptp_file_without_cms_name_is_refused(tmp_path: Path) -> None:
 
 def test_truncated_ptp_file_is_refused(store: ReferenceStore, tmp_path: Path) -> None:
     import_file(store, PTP)
-    cut = half(PTP, tmp_path / PTP.name)
+    cut = first_half(PTP, tmp_path / PTP.name)
     last_line = cut.read_bytes().count(b"\n") + 1
     assert_refused(store, cut, NcciPtpText(), f"line {last_line}")
 
@@ -190,7 +167,7 @@ def test_mue_tables_match_their_rows(store: ReferenceStore, code_set: str) -> No
 def test_truncated_mue_table_is_refused(store: ReferenceStore, tmp_path: Path) -> None:
     path = MUE_FILES[MUE_PRACTITIONER]
     import_file(store, path)
-    cut = half(path, tmp_path / path.name)
+    cut = first_half(path, tmp_path / path.name)
     text = cut.read_bytes()
     if text.endswith(b"\n"):
         cut.write_bytes(text[:-1])
@@ -249,7 +226,7 @@ def test_add_on_edits_match_the_workbook(store: ReferenceStore, aoc_rows: list[t
 def test_truncated_add_on_workbook_is_refused(store: ReferenceStore, tmp_path: Path) -> None:
     import_file(store, AOC)
     # A zip cut in half has lost its central directory: the whole archive is unreadable, so no row can be named.
-    assert_refused(store, half(AOC, tmp_path / AOC.name), AddOnCodeXlsx(), "")
+    assert_refused(store, first_half(AOC, tmp_path / AOC.name), AddOnCodeXlsx(), "")
 
 
 def test_add_on_row_with_a_non_date_is_refused(store: ReferenceStore, tmp_path: Path) -> None:

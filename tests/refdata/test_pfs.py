@@ -14,8 +14,9 @@ from revcycle.refdata import ReleaseInfo, in_force
 from revcycle.refdata.importers import detect
 from revcycle.refdata.sets import PFS_ANESTHESIA, PFS_GPCI, PFS_LOCALITY, PFS_RVU, PFS_ZIP_LOCALITY
 from revcycle.refdata.store import ReferenceStore
+from tests.refdata.helpers import require
+from tests.shared_files import REFDATA as SHARED
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "refdata"
 FIXTURES = Path(__file__).parent / "fixtures"
 PFS_2025 = SHARED / "pfs-rvu25d-2025oct"
 PFS_2026 = SHARED / "pfs-2026"
@@ -30,12 +31,6 @@ PFS_FILES = [
     (PFS_2026 / "PPRRVU2026_Jul_nonQPP.csv", "pfs-pprrvu", PFS_RVU, "RVU26C"),
     (PFS_2026 / "GPCI2026.csv", "pfs-gpci", PFS_GPCI, "GPCI2026"),
 ]
-
-
-def require(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the official CMS files are expected in ../shared/refdata")
-    return path
 
 
 def import_file(store: ReferenceStore, path: Path) -> list[tuple[ReleaseInfo, bool]]:

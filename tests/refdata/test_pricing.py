@@ -25,8 +25,9 @@ from revcycle.refdata.pricing import (
 )
 from revcycle.refdata.reference import NoRelease
 from revcycle.refdata.store import ReferenceStore
+from tests.refdata.helpers import require
+from tests.shared_files import REFDATA as SHARED
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "refdata"
 PFS_2025 = SHARED / "pfs-rvu25d-2025oct"
 PFS_2026 = SHARED / "pfs-2026"
 FILES = [
@@ -40,12 +41,6 @@ CY2025 = date(2025, 6, 15)
 CY2026 = date(2026, 6, 15)
 QP_CONVERSION_FACTOR_2026 = Decimal("33.5675")
 """The CY2026 CF of qualifying APM participants (the PPRRVU carries the other one, 33.4009)."""
-
-
-def require(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the official CMS files are expected in ../shared/refdata")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from revcycle.refdata.importers import detect
 from revcycle.refdata.importers.cpt import bundled_cpt_releases
 from revcycle.refdata.procedures import lookup_code_list, lookup_procedure
 from revcycle.refdata.store import ReferenceStore
+from tests.shared_files import REFDATA
 
-REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 ANNUAL_2020 = REFDATA / "hcpcs-2020" / "HCPC2020_ANWEB_w_disclaimer.txt"
 QUARTER_2026 = REFDATA / "hcpcs-2026-jan" / "january-2026-alpha-numeric-hcpcs-file.zip"
 CARC_RARC = REFDATA / "x12-code-lists" / "x12_carc_rarc_2026-08-17.derived.csv"
