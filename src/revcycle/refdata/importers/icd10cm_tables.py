@@ -26,7 +26,7 @@ from typing import Any
 
 from revcycle.errors import InputFileError
 from revcycle.refdata.importers.base import Sample, register
-from revcycle.refdata.importers.icd10cm_tabular import fiscal_year, release_period, xml_events
+from revcycle.refdata.importers.icd10cm_tabular import element_events, fiscal_year, release_period
 from revcycle.refdata.release import Entry, ReleaseData, file_sha256
 from revcycle.refdata.sets import (
     ICD10CM_DRUGS,
@@ -130,17 +130,11 @@ class _IndexReader:
         return InputFileError(self.source, f"line {line}", reason)
 
     def entries(self) -> Iterator[Entry]:
-        open_tags: list[str] = []
-        for line, event, element in xml_events(self.path, self.source):
+        for line, event, element, parent in element_events(self.path, self.source, ROOT):
             if event == "start":
-                if not open_tags and element.tag != ROOT:
-                    raise self.fail(line, f"the root element is <{element.tag}>, not <{ROOT}>")
-                open_tags.append(element.tag)
                 if element.tag in TERMS:
                     self.terms.append(_Term(line))
                 continue
-            open_tags.pop()
-            parent = open_tags[-1] if open_tags else ""
             if element.tag in TERMS:
                 yield self.close_term()
                 element.clear()

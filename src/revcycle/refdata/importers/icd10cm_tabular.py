@@ -109,6 +109,24 @@ def xml_events(path: Path, source: str | None = None) -> Iterator[tuple[int, str
 # Release period
 
 
+def element_events(path: Path, source: str, root: str) -> Iterator[tuple[int, str, ET.Element, str]]:
+    """The (line, event, element, parent tag) of an ICD-10-CM XML file, whose root element must be ``root``.
+
+    Raises:
+        InputFileError: the root is another element, or the XML is malformed, naming the line.
+    """
+    open_tags: list[str] = []
+    for line, event, element in xml_events(path, source):
+        if event == "start":
+            if not open_tags and element.tag != root:
+                raise InputFileError(source, f"line {line}", f"the root element is <{element.tag}>, not <{root}>")
+            yield line, event, element, open_tags[-1] if open_tags else ""
+            open_tags.append(element.tag)
+        else:
+            open_tags.pop()
+            yield line, event, element, open_tags[-1] if open_tags else ""
+
+
 def fiscal_year(path: Path, source: str | None = None) -> int:
     """The fiscal year the XML names in its ``<version>`` element, read from the start of the file.
 
@@ -226,17 +244,11 @@ class _TabularReader:
         return InputFileError(self.source, f"line {line}", reason)
 
     def entries(self) -> Iterator[Entry]:
-        open_tags: list[str] = []
-        for line, event, element in xml_events(self.path, self.source):
+        for line, event, element, parent in element_events(self.path, self.source, ROOT):
             if event == "start":
-                if not open_tags and element.tag != ROOT:
-                    raise self.fail(line, f"the root element is <{element.tag}>, not <{ROOT}>")
-                open_tags.append(element.tag)
                 if element.tag in FRAMES:
                     self.open_frame(line, element)
                 continue
-            open_tags.pop()
-            parent = open_tags[-1] if open_tags else ""
             if element.tag in FRAMES:
                 yield self.close_frame()
                 element.clear()
