@@ -47,7 +47,7 @@ def import_command(
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import official reference files; each release is all or nothing, and importing it again changes nothing."""
+    """Import official reference files; each file is all or nothing, and importing it again changes nothing."""
     opened = reference(store)
     outcomes: list[ImportOutcome] = []
     if bundled:
