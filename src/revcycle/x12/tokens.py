@@ -1,0 +1,320 @@
+"""Tokenising X12: delimiters from the ISA, then a stream of segments that each know where they were.
+
+The ISA is fixed-length (106 characters), so its fourth character is the element separator, ISA11 the repetition
+separator (5010; 4010 has U there), ISA16 the component separator and the character after ISA16 the segment
+terminator. Everything else follows from those four.
+
+Reading is streaming: a file is read in chunks and segments are yielded as they are cut, so memory stays flat however
+large the file. A file may hold several interchanges, each with its own delimiters.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from revcycle.x12.errors import X12Error
+
+ISA_LENGTH = 106
+# Room for an ISA whose padded fields were trimmed or over-filled, when looking for its separators.
+ISA_MAX_LENGTH = 200
+CHUNK_BYTES = 1 << 20
+# Whitespace that writers put after a segment terminator (line breaks) and that is not part of the next segment.
+_LAYOUT = " \t\r\n"
+_LINE_BREAKS = "\r\n"
+_SEGMENT_ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class Delimiters:
+    """The four separators of an interchange.
+
+    Attributes:
+        element: separates elements (ISA position 4, usually ``*``).
+        component: separates the components of a composite (ISA16, usually ``:``).
+        repetition: separates repeats of an element (ISA11 in 5010, usually ``^``); None in 4010.
+        segment: ends a segment (after ISA16, usually ``~``).
+    """
+
+    element: str = "*"
+    component: str = ":"
+    repetition: str | None = "^"
+    segment: str = "~"
+
+
+@dataclass(slots=True)
+class Segment:
+    """One segment: its id, its elements as text, and where it was in the file.
+
+    Attributes:
+        id: the segment identifier (``ISA``, ``CLM``, ``SV1``, ...).
+        elements: the elements after the id; ``elements[0]`` is element 01. Composites and repeats are left joined by
+            their separators: `component` and `repeats` split them.
+        index: 0-based position of the segment in the file.
+        offset: byte offset of the segment's first character in the file.
+        delimiters: the separators of the interchange the segment belongs to.
+    """
+
+    id: str
+    elements: list[str]
+    index: int
+    offset: int
+    delimiters: Delimiters
+
+    def __getitem__(self, position: int) -> str:
+        """Element ``position`` (1-based, as the guides number them), or ``""`` when absent."""
+        elements = self.elements
+        return elements[position - 1] if 0 < position <= len(elements) else ""
+
+    def components(self, position: int) -> list[str]:
+        """The components of composite element ``position``; one item for a simple element, none when absent."""
+        value = self[position]
+        return value.split(self.delimiters.component) if value else []
+
+    def component(self, position: int, sub: int) -> str:
+        """Component ``sub`` (1-based) of element ``position``, or ``""`` when absent."""
+        parts = self.components(position)
+        return parts[sub - 1] if 0 < sub <= len(parts) else ""
+
+    def repeats(self, position: int) -> list[str]:
+        """The repeats of element ``position`` (one item when it does not repeat, none when absent)."""
+        value = self[position]
+        if not value:
+            return []
+        separator = self.delimiters.repetition
+        return value.split(separator) if separator else [value]
+
+    def text(self) -> str:
+        """The segment as written, without its terminator."""
+        return self.delimiters.element.join([self.id, *self.elements])
+
+    @property
+    def location(self) -> str:
+        """Where the segment is, for messages: its 1-based number, id and byte offset."""
+        return f"segment {self.index + 1} ({self.id}), byte {self.offset}"
+
+
+def delimiters_of(text: str, path: str, offset: int) -> Delimiters:
+    """The delimiters declared by the ISA at the start of `text`.
+
+    The ISA is fixed at 106 characters, but senders that trim its padded fields are common, so the separators are
+    found by counting: the character after ``ISA`` separates elements, the one after the 16th separator is ISA16 (the
+    component separator) and the next one ends the segment. The validator reports an ISA that is not 106 long.
+
+    Raises:
+        X12Error: the ISA has fewer than 16 elements, or its separators are letters, digits or not distinct.
+    """
+    element = text[3:4]
+    position = 3
+    for _ in range(15):  # the separator at position 3 is the first of 16
+        position = text.find(element, position + 1, ISA_MAX_LENGTH)
+        if position < 0:
+            raise X12Error(
+                path,
+                f"the ISA does not have 16 elements separated by {element!r}",
+                segment_index=0,
+                offset=offset,
+                segment="ISA",
+            )
+    component, terminator = text[position + 1 : position + 2], text[position + 2 : position + 3]
+    isa11 = text.split(element, 12)[11] if text.count(element, 0, position) >= 12 else ""
+    repetition: str | None = isa11 if len(isa11) == 1 and not isa11.isalnum() and isa11 != component else None
+    chosen = [element, component, terminator] + ([repetition] if repetition else [])
+    for character in chosen:
+        if len(character) != 1 or character.isalnum() or character == " ":
+            raise X12Error(
+                path,
+                f"delimiter {character!r} is missing, a letter, a digit or a space",
+                segment_index=0,
+                offset=offset,
+            )
+    if len(set(chosen)) != len(chosen):
+        raise X12Error(path, f"the ISA's delimiters are not distinct: {chosen}", segment_index=0, offset=offset)
+    return Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
+
+
+class _Reader:
+    """The file's text, decoded chunk by chunk, with the byte offset of what is left unread.
+
+    UTF-8 is assumed; a file that is not UTF-8 is read as Latin-1 from the first byte that is not (X12's extended
+    character set predates UTF-8 and many senders write Latin-1); a file that starts with a UTF-16 byte-order mark or
+    with ``ISA`` in UTF-16 is read as UTF-16.
+    """
+
+    def __init__(self, chunks: Iterable[bytes], path: str) -> None:
+        self._chunks = iter(chunks)
+        self._decoder: codecs.IncrementalDecoder | None = None
+        self._path = path
+        self.buffer = ""
+        self.offset = 0  # byte offset of buffer[0] in the file
+        self.ended = False
+        self._bytes_per_character = 0  # 0: variable (UTF-8), else fixed
+
+    def byte_length(self, text: str) -> int:
+        """How many bytes of the file `text` took."""
+        if self._bytes_per_character:
+            return len(text) * self._bytes_per_character
+        return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+    @property
+    def fixed_width(self) -> bool:
+        """Whether every character took the same number of bytes (so offsets are arithmetic)."""
+        return self._bytes_per_character == 1
+
+    def _choose_decoder(self, chunk: bytes) -> codecs.IncrementalDecoder:
+        if chunk.startswith((codecs.BOM_UTF16_LE, b"I\0S\0A\0")):
+            self._bytes_per_character = 2
+            return codecs.getincrementaldecoder("utf-16-le")()
+        if chunk.startswith((codecs.BOM_UTF16_BE, b"\0I\0S\0A")):
+            self._bytes_per_character = 2
+            return codecs.getincrementaldecoder("utf-16-be")()
+        return codecs.getincrementaldecoder("utf-8-sig")()
+
+    def read_more(self) -> bool:
+        """Append the next chunk's text to the buffer; False at the end of the file."""
+        for chunk in self._chunks:
+            if self._decoder is None:
+                self._decoder = self._choose_decoder(chunk)
+            try:
+                text = self._decoder.decode(chunk)
+            except UnicodeDecodeError:
+                self._decoder = codecs.getincrementaldecoder("latin-1")()
+                self._bytes_per_character = 1
+                text = self._decoder.decode(chunk)
+            if text:
+                self.buffer += text
+                return True
+        if not self.ended:
+            self.ended = True
+            if self._decoder is not None:
+                try:
+                    self.buffer += self._decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    raise X12Error(self._path, "the file ends inside a multi-byte character") from None
+        return False
+
+    def consume(self, characters: int) -> None:
+        """Drop the first `characters` of the buffer, keeping the byte offset right."""
+        self.offset += self.byte_length(self.buffer[:characters])
+        self.buffer = self.buffer[characters:]
+
+
+def _is_segment_id(text: str) -> bool:
+    return 2 <= len(text) <= 3 and text[:1].isalpha() and all(c in _SEGMENT_ID_CHARACTERS for c in text)
+
+
+def _is_separator(character: str) -> bool:
+    return not character.isalnum() and not character.isspace()
+
+
+def _find_isa(reader: _Reader) -> bool:
+    """Move the reader to the next ISA with its 106 characters buffered; False when the file has none left."""
+    while True:
+        position = reader.buffer.find("ISA")
+        while position >= 0 and len(reader.buffer) >= position + 4 and not _is_separator(reader.buffer[position + 3]):
+            position = reader.buffer.find("ISA", position + 1)
+        if position >= 0 and len(reader.buffer) >= position + ISA_MAX_LENGTH:
+            reader.consume(position)
+            return True
+        if position < 0:
+            reader.consume(max(len(reader.buffer) - 2, 0))  # keep a possible "IS" split across chunks
+        if not reader.read_more():
+            if position >= 0:
+                reader.consume(position)
+                return True  # a short ISA: delimiters_of says what is wrong
+            return False
+
+
+def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
+    """Cut the bytes of an X12 file into segments, interchange by interchange.
+
+    Text before the first ISA (a byte-order mark, a banner, a scenario description) and line breaks after terminators
+    are skipped.
+
+    Args:
+        chunks: the file's bytes, in order, in pieces of any size.
+        path: the file's name, for errors.
+
+    Raises:
+        X12Error: no ISA, a malformed ISA, bytes that are not text, text that is not a segment, or a file that ends
+            inside an interchange.
+    """
+    reader = _Reader(chunks, path)
+    index = 0
+    interchanges = 0
+    while _find_isa(reader):
+        interchanges += 1
+        delimiters = delimiters_of(reader.buffer[:ISA_MAX_LENGTH], path, reader.offset)
+        terminator, separator = delimiters.segment, delimiters.element
+        # Line breaks are layout unless they are delimiters: some senders wrap long segments at a fixed width.
+        unwrap = not any(character in _LINE_BREAKS for character in (terminator, separator, delimiters.component))
+        in_interchange = True
+        while in_interchange:
+            pieces = reader.buffer.split(terminator)
+            tail = pieces.pop()  # the unfinished segment waits for the next chunk
+            ascii_only = reader.fixed_width or reader.buffer.isascii()
+            offset = reader.offset
+            used = 0
+            for piece in pieces:
+                used += len(piece) + 1
+                stripped = piece.lstrip(_LAYOUT)
+                lead = len(piece) - len(stripped)
+                start = offset + (lead if ascii_only else reader.byte_length(piece[:lead]))
+                offset += len(piece) + 1 if ascii_only else reader.byte_length(piece) + reader.byte_length(terminator)
+                if not stripped:
+                    continue
+                if unwrap and ("\n" in stripped or "\r" in stripped):
+                    stripped = stripped.replace("\r", "").replace("\n", "")
+                elements = stripped.split(separator)
+                segment_id = elements.pop(0)
+                if not _is_segment_id(segment_id):
+                    what = f"{segment_id[:20]!r} is not a segment id" if segment_id else "a segment with no id"
+                    raise X12Error(path, what, segment_index=index, offset=start)
+                yield Segment(segment_id, elements, index, start, delimiters)
+                index += 1
+                if segment_id == "IEA":
+                    in_interchange = False
+                    break
+            reader.buffer = reader.buffer[used:]
+            reader.offset = offset
+            if in_interchange and not reader.read_more():
+                if tail.lstrip(_LAYOUT).startswith("IEA") and not tail.strip(_LAYOUT).count(terminator):
+                    # The last IEA of a file often lacks its terminator: the end of the file ends it.
+                    reader.buffer += terminator
+                    continue
+                if tail.strip(_LAYOUT):
+                    raise X12Error(
+                        path,
+                        f"the file ends inside a segment: {tail.strip(_LAYOUT)[:20]!r} has no terminator "
+                        f"{terminator!r}",
+                        segment_index=index,
+                        offset=offset,
+                    )
+                raise X12Error(path, "the file ends before the interchange's IEA", segment_index=index, offset=offset)
+    if not interchanges:
+        raise X12Error(path, "no ISA segment: this is not an X12 interchange")
+    if reader.buffer.strip():
+        raise X12Error(path, f"text after the last IEA: {reader.buffer.strip()[:20]!r}", offset=reader.offset)
+
+
+def read_file(path: Path | str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Segment]:
+    """The segments of an X12 file, read in chunks.
+
+    Raises:
+        X12Error: as `tokenize`, and when the file cannot be opened.
+    """
+    name = str(path)
+    try:
+        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+    except OSError as error:
+        raise X12Error(name, f"cannot be read: {error.strerror}") from None
+    with handle:
+        yield from tokenize(iter(lambda: handle.read(chunk_bytes), b""), name)
+
+
+def read_bytes(data: bytes, path: str = "<bytes>") -> list[Segment]:
+    """All the segments of X12 held in memory."""
+    return list(tokenize([data], path))
