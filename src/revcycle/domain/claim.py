@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from revcycle.domain import codes
+from revcycle.domain.claim_details import (
+    Accident,
+    BenefitsAssignment,
+    ClaimDate,
+    ClaimNote,
+    ClaimReference,
+    IcdProcedure,
+    LineAdjudication,
+    Occurrence,
+    OccurrenceSpan,
+    OtherPayer,
+    PayerResponsibility,
+    ReleaseOfInformation,
+    ValueCode,
+    ub04_code,
+)
 from revcycle.domain.encounter import Diagnosis
 from revcycle.domain.fields import (
     FieldError,
@@ -23,6 +40,7 @@ from revcycle.domain.fields import (
     record_id,
 )
 from revcycle.domain.money import ZERO_MONEY, format_money, money, quantity
+from revcycle.domain.parties import Address
 from revcycle.domain.source import Source
 
 MAX_MODIFIERS = 4
@@ -32,6 +50,11 @@ MAX_PROFESSIONAL_DIAGNOSES = 12
 MAX_INSTITUTIONAL_DIAGNOSES = 25
 MAX_PROFESSIONAL_LINES = 50
 MAX_INSTITUTIONAL_LINES = 999
+# How many of each code an 837I's HI segments hold: two HI segments of 12 for occurrences, spans, values,
+# conditions and other procedures; one of 12 for external causes; three reasons for visit.
+MAX_REASONS_FOR_VISIT = 3
+MAX_EXTERNAL_CAUSES = 12
+MAX_UB04_CODES = 24
 
 
 class UnitBasis(StrEnum):
@@ -91,6 +114,10 @@ class ServiceLine:
         ndc_unit: CTP05-1, the unit of that quantity.
         rendering_provider_id: loop 2420A, only when it differs from the claim's rendering provider.
         line_control_number: REF*6R, the provider's id of the line that the 835 echoes back.
+        referring_provider_id: loop 2420F, only when it differs from the claim's referring provider.
+        notes: NTE of loop 2400, notes to the payer about the line.
+        references: REF of loop 2400 other than 6R (prior authorisation G1, referral 9F, CLIA X4, ...).
+        adjudications: loop 2430, what each earlier payer decided on the line (coordination of benefits).
     """
 
     line_number: int
@@ -109,6 +136,10 @@ class ServiceLine:
     ndc_unit: NdcUnit | None = None
     rendering_provider_id: str | None = None
     line_control_number: str | None = None
+    referring_provider_id: str | None = None
+    notes: tuple[ClaimNote, ...] = ()
+    references: tuple[ClaimReference, ...] = ()
+    adjudications: tuple[LineAdjudication, ...] = ()
 
     def __post_init__(self) -> None:
         check = Normaliser(self)
@@ -128,6 +159,10 @@ class ServiceLine:
         check("ndc_unit", optional(one_of(NdcUnit)))
         check("rendering_provider_id", optional(record_id))
         check("line_control_number", optional_line, max_length=50)
+        check("referring_provider_id", optional(record_id))
+        check.each("notes", instance(ClaimNote))
+        check.each("references", instance(ClaimReference))
+        check.each("adjudications", instance(LineAdjudication))
         if len(modifiers) > MAX_MODIFIERS:
             raise check.fail("modifiers", f"{len(modifiers)} modifiers; a line carries at most {MAX_MODIFIERS}")
         if len(set(modifiers)) != len(modifiers):
@@ -161,6 +196,39 @@ class ClaimFrequency(StrEnum):
     ORIGINAL = "1"
     REPLACEMENT = "7"
     VOID = "8"
+
+
+class Assignment(StrEnum):
+    """CLM07, whether the provider accepts the payer's assignment (Medicare's participation choice)."""
+
+    ASSIGNED = "A"
+    LAB_SERVICES_ONLY = "B"
+    NOT_ASSIGNED = "C"
+
+
+def _delay_reason(value: object) -> str:
+    text = line(value, max_length=2)
+    if not (text.isascii() and text.isdigit()):
+        raise FieldError(f"{value!r} is not a delay reason code (1-11 or 15)")
+    return text
+
+
+def _drg(value: object) -> str:
+    text = line(value, max_length=4).upper()
+    if not (text.isascii() and text.isalnum()):
+        raise FieldError(f"{value!r} is not a diagnosis related group (up to four letters or digits)")
+    return text
+
+
+def _code_of(length: int, what: str, *, digits: bool = False) -> Callable[[object], str]:
+    def check_code(value: object) -> str:
+        text = line(value, max_length=length).upper()
+        valid = text.isdigit() if digits else text.isalnum()
+        if len(text) != length or not text.isascii() or not valid:
+            raise FieldError(f"{value!r} is not {what}")
+        return text
+
+    return check_code
 
 
 def _facility_type(value: object) -> str:
@@ -197,6 +265,42 @@ class Claim:
         admission_date: DTP*435, the inpatient admission date.
         prior_authorization: REF*G1, the payer's prior authorization number.
         source: the file and place the claim was read from, when it was imported.
+        provider_signature: CLM06, whether the provider's signature is on file.
+        assignment: CLM07, whether the provider accepts assignment (A assigned, B lab services only, C not).
+        benefits_assignment: CLM08, whether the insured assigned benefits to the provider.
+        release_of_information: CLM09, the patient's consent to release information to the payer.
+        delay_reason_code: CLM20, why a claim is filed late (1-11, 15).
+        accident: CLM11 and DTP*439, the accident or employment the services relate to.
+        admitting_diagnosis: HI*ABJ of an 837I, the ICD-10-CM diagnosis at admission.
+        reasons_for_visit: HI*APR of an 837I, up to three ICD-10-CM reasons for an unscheduled outpatient visit.
+        external_causes: HI*ABN, ICD-10-CM external causes of injury (V00-Y99), with their POA indicator.
+        principal_procedure: HI*BBR of an 837I, the principal ICD-10-PCS procedure and its date.
+        other_procedures: HI*BBQ of an 837I, the other ICD-10-PCS procedures and their dates.
+        occurrences: HI*BH of an 837I, UB-04 occurrence codes with their dates.
+        occurrence_spans: HI*BI of an 837I, UB-04 occurrence span codes with their periods.
+        value_codes: HI*BE of an 837I, UB-04 value codes with their amounts.
+        condition_codes: HI*BG, UB-04 condition codes (also a few on an 837P, e.g. EPSDT).
+        drg: HI*DR of an 837I, the diagnosis related group the provider assigned.
+        admission_type: CL101 of an 837I, the priority of the admission (1 emergency, 2 urgent, 3 elective, ...).
+        admission_source: CL102 of an 837I, the point of origin of the admission.
+        patient_status: CL103 of an 837I, the patient's discharge status (01 home, 20 expired, ...).
+        discharge_date: DTP*096 of an 837P, the hospital discharge date of related inpatient care.
+        onset_date: DTP*431, the onset of the current illness or symptom.
+        initial_treatment_date: DTP*454, the first treatment of the condition.
+        last_seen_date: DTP*304, when the attending physician last saw the patient.
+        other_dates: the other DTP of loop 2300 (last menstrual period, last X-ray, ...).
+        medical_record_number: REF*EA, the provider's medical record number for the claim.
+        referral_number: REF*9F, the payer's referral number.
+        other_references: the other REF of loop 2300 (D9 clearinghouse trace, 4N, LX, ...).
+        notes: NTE of loop 2300, notes to the payer about the claim.
+        file_information: K3 of loop 2300, fixed-format lines a payer asks for when no segment carries the data.
+        attending_provider_id: loop 2310A of an 837I, the attending physician.
+        operating_provider_id: loop 2310B of an 837I, the operating physician.
+        other_operating_provider_id: loop 2310C of an 837I, another operating physician.
+        supervising_provider_id: loop 2310D of an 837P, the supervising provider.
+        pay_to_address: loop 2010AB, where payment goes when not to the billing provider's address.
+        other_payers: loops 2320/2330, the patient's other payers and what they decided (coordination of
+            benefits); a claim to a secondary payer carries the primary's payment here.
     """
 
     id: str
@@ -221,6 +325,41 @@ class Claim:
     admission_date: date | None = None
     prior_authorization: str | None = None
     source: Source | None = None
+    provider_signature: bool = True
+    assignment: Assignment = Assignment.ASSIGNED
+    benefits_assignment: BenefitsAssignment = BenefitsAssignment.YES
+    release_of_information: ReleaseOfInformation = ReleaseOfInformation.SIGNED
+    delay_reason_code: str | None = None
+    accident: Accident | None = None
+    admitting_diagnosis: str | None = None
+    reasons_for_visit: tuple[str, ...] = ()
+    external_causes: tuple[Diagnosis, ...] = ()
+    principal_procedure: IcdProcedure | None = None
+    other_procedures: tuple[IcdProcedure, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+    occurrence_spans: tuple[OccurrenceSpan, ...] = ()
+    value_codes: tuple[ValueCode, ...] = ()
+    condition_codes: tuple[str, ...] = ()
+    drg: str | None = None
+    admission_type: str | None = None
+    admission_source: str | None = None
+    patient_status: str | None = None
+    discharge_date: date | None = None
+    onset_date: date | None = None
+    initial_treatment_date: date | None = None
+    last_seen_date: date | None = None
+    other_dates: tuple[ClaimDate, ...] = ()
+    medical_record_number: str | None = None
+    referral_number: str | None = None
+    other_references: tuple[ClaimReference, ...] = ()
+    notes: tuple[ClaimNote, ...] = ()
+    file_information: tuple[str, ...] = ()
+    attending_provider_id: str | None = None
+    operating_provider_id: str | None = None
+    other_operating_provider_id: str | None = None
+    supervising_provider_id: str | None = None
+    pay_to_address: Address | None = None
+    other_payers: tuple[OtherPayer, ...] = ()
 
     def __post_init__(self) -> None:
         check = Normaliser(self)
@@ -232,6 +371,10 @@ class Claim:
             "rendering_provider_id",
             "referring_provider_id",
             "facility_provider_id",
+            "attending_provider_id",
+            "operating_provider_id",
+            "other_operating_provider_id",
+            "supervising_provider_id",
         ):
             check(field, optional(record_id))
         check("patient_control_number", line, max_length=38)
@@ -246,12 +389,62 @@ class Claim:
         check.each("diagnoses", instance(Diagnosis))
         check.each("lines", instance(ServiceLine))
         check("total_charge", _non_negative_money)
+        self._check_details(check)
         self._check_kind(check)
         self._check_frequency(check)
         self._check_diagnoses(check)
         self._check_lines(check)
         if self.statement_from and self.statement_to and self.statement_to < self.statement_from:
             raise check.fail("statement_to", "the statement period ends before it starts")
+
+    def _check_details(self, check: Normaliser) -> None:
+        if not isinstance(self.provider_signature, bool):
+            raise check.fail("provider_signature", f"{self.provider_signature!r} is not true or false")
+        check("assignment", one_of(Assignment))
+        check("benefits_assignment", one_of(BenefitsAssignment))
+        check("release_of_information", one_of(ReleaseOfInformation))
+        check("delay_reason_code", optional(_delay_reason))
+        check("accident", optional(instance(Accident)))
+        check("admitting_diagnosis", optional(codes.icd10cm))
+        check.each("reasons_for_visit", codes.icd10cm)
+        check.each("external_causes", instance(Diagnosis))
+        check("principal_procedure", optional(instance(IcdProcedure)))
+        check.each("other_procedures", instance(IcdProcedure))
+        check.each("occurrences", instance(Occurrence))
+        check.each("occurrence_spans", instance(OccurrenceSpan))
+        check.each("value_codes", instance(ValueCode))
+        check.each("condition_codes", ub04_code)
+        check("drg", optional(_drg))
+        check("admission_type", optional(_code_of(1, "an admission type code (one digit)", digits=True)))
+        check("admission_source", optional(_code_of(1, "an admission source code (one letter or digit)")))
+        check("patient_status", optional(_code_of(2, "a patient status code (two digits)", digits=True)))
+        for field in ("discharge_date", "onset_date", "initial_treatment_date", "last_seen_date"):
+            check(field, optional_date)
+        check.each("other_dates", instance(ClaimDate))
+        check("medical_record_number", optional_line, max_length=50)
+        check("referral_number", optional_line, max_length=50)
+        check.each("other_references", instance(ClaimReference))
+        check.each("notes", instance(ClaimNote))
+        check.each("file_information", lambda value: line(value, max_length=80))
+        check("pay_to_address", optional(instance(Address)))
+        check.each("other_payers", instance(OtherPayer))
+        limits = {
+            "reasons_for_visit": MAX_REASONS_FOR_VISIT,
+            "external_causes": MAX_EXTERNAL_CAUSES,
+            "other_procedures": MAX_UB04_CODES,
+            "occurrences": MAX_UB04_CODES,
+            "occurrence_spans": MAX_UB04_CODES,
+            "value_codes": MAX_UB04_CODES,
+            "condition_codes": MAX_UB04_CODES,
+        }
+        for field, limit in limits.items():
+            if len(getattr(self, field)) > limit:
+                raise check.fail(field, f"{len(getattr(self, field))} codes; a claim carries at most {limit}")
+        # A payer in the order of payers appears once: two 2320 loops with the same SBR01 are ambiguous.
+        unknown = PayerResponsibility.UNKNOWN
+        orders = [payer.responsibility for payer in self.other_payers if payer.responsibility is not unknown]
+        if len(set(orders)) != len(orders):
+            raise check.fail("other_payers", "two other payers share one place in the order of payers (SBR01)")
 
     def _check_kind(self, check: Normaliser) -> None:
         if self.kind is ClaimKind.PROFESSIONAL and self.place_of_service is None:
