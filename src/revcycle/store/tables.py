@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -226,6 +227,49 @@ service_lines = Table(
     Column("line_control_number", String(50)),
 )
 
+# What an 837 carries beyond the foundation's claim columns (revision 0002), one row per claim. A table of its own,
+# not new columns of ``claims``: SQLite adds foreign-key columns only by rebuilding a table, and rebuilding
+# ``claims`` with foreign keys enforced would cascade-delete its diagnoses and lines. Repeated sub-records (HI codes,
+# notes, references, other payers) are kept as one JSON document in ``codes``: they are read and written with the
+# claim, never queried on their own.
+claim_details = Table(
+    "claim_details",
+    metadata,
+    Column("claim_id", String(ID), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("provider_signature", Boolean, nullable=False),
+    Column("assignment", String(1), nullable=False),
+    Column("benefits_assignment", String(1), nullable=False),
+    Column("release_of_information", String(1), nullable=False),
+    Column("delay_reason_code", String(2)),
+    Column("admitting_diagnosis", String(7)),
+    Column("drg", String(4)),
+    Column("admission_type", String(1)),
+    Column("admission_source", String(1)),
+    Column("patient_status", String(2)),
+    Column("discharge_date", Date),
+    Column("onset_date", Date),
+    Column("initial_treatment_date", Date),
+    Column("last_seen_date", Date),
+    Column("medical_record_number", String(50)),
+    Column("referral_number", String(50)),
+    reference("attending_provider_id", "providers"),
+    reference("operating_provider_id", "providers"),
+    reference("other_operating_provider_id", "providers"),
+    reference("supervising_provider_id", "providers"),
+    *address("pay_to_address"),
+    Column("codes", Text),
+)
+
+# The same for a service line, only for lines that have any of it.
+service_line_details = Table(
+    "service_line_details",
+    metadata,
+    Column("claim_id", String(ID), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    reference("referring_provider_id", "providers"),
+    Column("details", Text),
+)
+
 remittances = Table(
     "remittances",
     metadata,
@@ -333,4 +377,14 @@ ledger_postings = Table(
     Column("account", String(200), nullable=False),
     Money("amount"),
     Index("ix_ledger_postings_account_entry", "account", "entry_id"),
+)
+
+# One row per X12 sender (ISA06): the last control numbers handed out, so that none is ever handed out twice.
+x12_control_numbers = Table(
+    "x12_control_numbers",
+    metadata,
+    Column("sender_id", String(15), primary_key=True),
+    Column("interchange_number", Integer, nullable=False),
+    Column("group_number", Integer, nullable=False),
+    Column("transaction_number", Integer, nullable=False),
 )
