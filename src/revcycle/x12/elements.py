@@ -1,0 +1,299 @@
+"""SNIP type 2 checks of one segment's elements against the guide: usage, repeats, lengths, types, codes, syntax.
+
+Each check yields a finding carrying the 999 IK403 code of the error it found, so that the same findings print as
+messages and write as an acknowledgment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from revcycle.x12.findings import X12Finding
+from revcycle.x12.guides.model import ElementSpec, SegmentSpec
+from revcycle.x12.guides.registry import external_codes
+from revcycle.x12.tokens import Segment
+
+# 999 IK403 element syntax error codes.
+REQUIRED_ELEMENT_MISSING = "1"
+CONDITIONAL_ELEMENT_MISSING = "2"
+TOO_MANY_ELEMENTS = "3"
+TOO_SHORT = "4"
+TOO_LONG = "5"
+INVALID_CHARACTER = "6"
+INVALID_CODE = "7"
+INVALID_DATE = "8"
+INVALID_TIME = "9"
+EXCLUSION_VIOLATED = "10"
+TOO_MANY_REPETITIONS = "12"
+TOO_MANY_COMPONENTS = "13"
+NOT_USED_ELEMENT_PRESENT = "I10"
+PATTERN_MISMATCH = "I12"
+
+_NUMERIC = re.compile(r"-?[0-9]+")
+_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_TIME = re.compile(r"(?:[01][0-9]|2[0-3])[0-5][0-9](?:[0-5][0-9](?:[0-9]{1,2})?)?")
+_SYNTAX = re.compile(r"([PRCLE])((?:[0-9]{2})+)")
+# Control characters other than those that may be delimiters are never data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _significant_length(value: str, data_type: str | None) -> int:
+    """The length X12 counts: numbers leave out the sign and the decimal point."""
+    if data_type and (data_type == "R" or data_type.startswith("N")):
+        return len(value.lstrip("-").replace(".", ""))
+    return len(value)
+
+
+def _is_date(value: str) -> bool:
+    if not value.isdigit() or len(value) not in (6, 8):
+        return False
+    if len(value) == 6:  # YYMMDD: the ISA's date, read in the window X12 uses
+        value = f"20{value}"
+    try:
+        date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError:
+        return False
+    return True
+
+
+def _value_problem(value: str, spec: ElementSpec) -> tuple[str, str] | None:
+    """The IK403 code and message of what is wrong with a present simple value, or None."""
+    data_type = spec.type or "AN"
+    if data_type == "ID":
+        codes = spec.codes or (external_codes(spec.external) if spec.external else None)
+        if codes is not None and value not in codes:
+            return INVALID_CODE, f"{value!r} is not a valid code here"
+    elif data_type.startswith("N"):
+        if not _NUMERIC.fullmatch(value):
+            return INVALID_CHARACTER, f"{value!r} is not a whole number"
+    elif data_type == "R":
+        if not _DECIMAL.fullmatch(value):
+            return INVALID_CHARACTER, f"{value!r} is not a decimal number"
+    elif data_type == "DT":
+        if not _is_date(value):
+            return INVALID_DATE, f"{value!r} is not a date (CCYYMMDD)"
+    elif data_type == "TM":
+        if not _TIME.fullmatch(value):
+            return INVALID_TIME, f"{value!r} is not a time (HHMM[SS[dd]])"
+    if _CONTROL.search(value):
+        return INVALID_CHARACTER, "a control character in the value"
+    length = _significant_length(value, data_type)
+    if spec.min_length and length < spec.min_length:
+        return TOO_SHORT, f"{value!r} is {length} long; at least {spec.min_length}"
+    if spec.max_length and length > spec.max_length:
+        return TOO_LONG, f"{value[:40]!r} is {length} long; at most {spec.max_length}"
+    if spec.pattern and not re.fullmatch(spec.pattern, value):
+        return PATTERN_MISMATCH, f"{value!r} does not match {spec.pattern}"
+    return None
+
+
+def check_elements(
+    segment: Segment, spec: SegmentSpec
+) -> Iterator[tuple[str, str, int, int | None, int | None, str, str]]:
+    """The element problems of one segment: (rule, message, position, component, repeat, IK403 code, data element).
+
+    The caller turns them into findings with the segment's place.
+    """
+    elements = segment.elements
+    if len(elements) > len(spec.elements) and any(elements[len(spec.elements) :]):
+        yield (
+            "too-many-elements",
+            f"{segment.id} has {len(elements)} elements; the guide defines {len(spec.elements)}",
+            len(spec.elements) + 1,
+            None,
+            None,
+            TOO_MANY_ELEMENTS,
+            "",
+        )
+    repetition = segment.delimiters.repetition
+    component_separator = segment.delimiters.component
+    for element in spec.elements:
+        value = elements[element.position - 1] if element.position <= len(elements) else ""
+        if not value:
+            if element.usage == "R":
+                yield (
+                    "required-element",
+                    f"{element.id} ({element.name}) is required",
+                    element.position,
+                    None,
+                    None,
+                    REQUIRED_ELEMENT_MISSING,
+                    element.data_element,
+                )
+            continue
+        if element.usage == "N":
+            yield (
+                "not-used-element",
+                f"{element.id} ({element.name}) is not used in this guide",
+                element.position,
+                None,
+                None,
+                NOT_USED_ELEMENT_PRESENT,
+                element.data_element,
+            )
+            continue
+        repeats = value.split(repetition) if repetition and element.repeat != 1 and repetition in value else [value]
+        if element.repeat is not None and len(repeats) > element.repeat:
+            yield (
+                "element-repeat",
+                f"{element.id} repeats {len(repeats)} times; at most {element.repeat}",
+                element.position,
+                None,
+                None,
+                TOO_MANY_REPETITIONS,
+                element.data_element,
+            )
+        for number, item in enumerate(repeats, start=1):
+            repeat = number if len(repeats) > 1 else None
+            if element.components:
+                yield from _check_composite(item, element, component_separator, repeat)
+            else:
+                problem = _value_problem(item, element)
+                if problem:
+                    yield (
+                        _rule(problem[0]),
+                        f"{element.id}: {problem[1]}",
+                        element.position,
+                        None,
+                        repeat,
+                        *problem[:1],
+                        element.data_element,
+                    )
+    yield from _check_syntax(segment, spec)
+
+
+def _check_composite(
+    value: str, element: ElementSpec, separator: str, repeat: int | None
+) -> Iterator[tuple[str, str, int, int | None, int | None, str, str]]:
+    parts = value.split(separator)
+    if len(parts) > len(element.components) and any(parts[len(element.components) :]):
+        yield (
+            "too-many-components",
+            f"{element.id} has {len(parts)} components; the guide defines {len(element.components)}",
+            element.position,
+            len(element.components) + 1,
+            repeat,
+            TOO_MANY_COMPONENTS,
+            element.data_element,
+        )
+    for component in element.components:
+        part = parts[component.position - 1] if component.position <= len(parts) else ""
+        if not part:
+            if component.usage == "R":
+                yield (
+                    "required-element",
+                    f"{component.id} ({component.name}) is required",
+                    element.position,
+                    component.position,
+                    repeat,
+                    REQUIRED_ELEMENT_MISSING,
+                    component.data_element,
+                )
+            continue
+        if component.usage == "N":
+            yield (
+                "not-used-element",
+                f"{component.id} ({component.name}) is not used in this guide",
+                element.position,
+                component.position,
+                repeat,
+                NOT_USED_ELEMENT_PRESENT,
+                component.data_element,
+            )
+            continue
+        problem = _value_problem(part, component)
+        if problem:
+            yield (
+                _rule(problem[0]),
+                f"{component.id}: {problem[1]}",
+                element.position,
+                component.position,
+                repeat,
+                problem[0],
+                component.data_element,
+            )
+
+
+def _check_syntax(
+    segment: Segment, spec: SegmentSpec
+) -> Iterator[tuple[str, str, int, int | None, int | None, str, str]]:
+    """X12 syntax notes: P paired, R required (one of), C conditional, L list conditional, E exclusion."""
+    for rule in spec.syntax:
+        match = _SYNTAX.fullmatch(rule)
+        if not match:
+            continue
+        kind, digits = match.groups()
+        positions = [int(digits[i : i + 2]) for i in range(0, len(digits), 2)]
+        present = [bool(segment[position]) for position in positions]
+        names = ", ".join(f"{segment.id}{position:02d}" for position in positions)
+        problem: tuple[int, str, str] | None = None
+        if kind == "P" and any(present) and not all(present):
+            missing = positions[present.index(False)]
+            problem = (missing, f"{names} are used together or not at all", CONDITIONAL_ELEMENT_MISSING)
+        elif kind == "R" and not any(present):
+            problem = (positions[0], f"at least one of {names} is required", CONDITIONAL_ELEMENT_MISSING)
+        elif kind == "C" and present[0] and not all(present[1:]):
+            missing = positions[1:][present[1:].index(False)]
+            problem = (
+                missing,
+                f"when {segment.id}{positions[0]:02d} is used, so are the others of {names}",
+                CONDITIONAL_ELEMENT_MISSING,
+            )
+        elif kind == "L" and present[0] and not any(present[1:]):
+            problem = (
+                positions[1],
+                f"when {segment.id}{positions[0]:02d} is used, one of the others of {names} is",
+                CONDITIONAL_ELEMENT_MISSING,
+            )
+        elif kind == "E" and sum(present) > 1:
+            problem = (positions[1], f"only one of {names} may be used", EXCLUSION_VIOLATED)
+        if problem:
+            yield ("syntax-rule", f"{rule}: {problem[1]}", problem[0], None, None, problem[2], "")
+
+
+_RULES = {
+    INVALID_CODE: "code-value",
+    INVALID_CHARACTER: "element-type",
+    INVALID_DATE: "element-date",
+    INVALID_TIME: "element-time",
+    TOO_SHORT: "element-length",
+    TOO_LONG: "element-length",
+    PATTERN_MISMATCH: "element-pattern",
+}
+
+
+def _rule(code: str) -> str:
+    return _RULES.get(code, "element")
+
+
+def element_findings(
+    segment: Segment, spec: SegmentSpec, *, path: str, loop: str, transaction: str, position: int
+) -> list[X12Finding]:
+    """The element problems of a segment as findings placed at the segment."""
+    return [
+        X12Finding(
+            rule=rule,
+            message=message,
+            path=path,
+            segment_index=segment.index,
+            segment_id=segment.id,
+            loop=loop or None,
+            element=element,
+            component=component,
+            repetition=repeat,
+            transaction=transaction or None,
+            position_in_transaction=position or None,
+            segment_error_code="8",  # segment has data element errors
+            element_error_code=code,
+            data_element=data_element or None,
+            value=_value_at(segment, element, component),
+        )
+        for rule, message, element, component, repeat, code, data_element in check_elements(segment, spec)
+    ]
+
+
+def _value_at(segment: Segment, element: int, component: int | None) -> str | None:
+    value = segment.component(element, component) if component else segment[element]
+    return value[:99] or None
