@@ -34,9 +34,6 @@ PATTERN_MISMATCH = "I12"
 _NUMERIC = re.compile(r"-?[0-9]+")
 _DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _TIME = re.compile(r"(?:[01][0-9]|2[0-3])[0-5][0-9](?:[0-5][0-9](?:[0-9]{1,2})?)?")
-_SYNTAX = re.compile(r"([PRCLE])((?:[0-9]{2})+)")
-# Control characters other than those that may be delimiters are never data.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _significant_length(value: str, data_type: str | None) -> int:
@@ -63,8 +60,9 @@ def _value_problem(value: str, spec: ElementSpec) -> tuple[str, str] | None:
     data_type = spec.type or "AN"
     if data_type == "ID":
         codes = spec.codes or (external_codes(spec.external) if spec.external else None)
-        if codes is not None and value not in codes:
-            return INVALID_CODE, f"{value!r} is not a valid code here"
+        if codes is not None:
+            # a listed code has the right length and characters by definition
+            return None if value in codes else (INVALID_CODE, f"{value!r} is not a valid code here")
     elif data_type.startswith("N"):
         if not _NUMERIC.fullmatch(value):
             return INVALID_CHARACTER, f"{value!r} is not a whole number"
@@ -77,7 +75,7 @@ def _value_problem(value: str, spec: ElementSpec) -> tuple[str, str] | None:
     elif data_type == "TM":
         if not _TIME.fullmatch(value):
             return INVALID_TIME, f"{value!r} is not a time (HHMM[SS[dd]])"
-    if _CONTROL.search(value):
+    if not value.isprintable():
         return INVALID_CHARACTER, "a control character in the value"
     length = _significant_length(value, data_type)
     if spec.min_length and length < spec.min_length:
@@ -220,37 +218,33 @@ def _check_syntax(
     segment: Segment, spec: SegmentSpec
 ) -> Iterator[tuple[str, str, int, int | None, int | None, str, str]]:
     """X12 syntax notes: P paired, R required (one of), C conditional, L list conditional, E exclusion."""
-    for rule in spec.syntax:
-        match = _SYNTAX.fullmatch(rule)
-        if not match:
-            continue
-        kind, digits = match.groups()
-        positions = [int(digits[i : i + 2]) for i in range(0, len(digits), 2)]
-        present = [bool(segment[position]) for position in positions]
-        names = ", ".join(f"{segment.id}{position:02d}" for position in positions)
+    elements = segment.elements
+    count = len(elements)
+    for rule, kind, positions in spec.syntax_rules:
+        present = [position <= count and elements[position - 1] != "" for position in positions]
         problem: tuple[int, str, str] | None = None
-        if kind == "P" and any(present) and not all(present):
-            missing = positions[present.index(False)]
-            problem = (missing, f"{names} are used together or not at all", CONDITIONAL_ELEMENT_MISSING)
-        elif kind == "R" and not any(present):
-            problem = (positions[0], f"at least one of {names} is required", CONDITIONAL_ELEMENT_MISSING)
-        elif kind == "C" and present[0] and not all(present[1:]):
-            missing = positions[1:][present[1:].index(False)]
-            problem = (
-                missing,
-                f"when {segment.id}{positions[0]:02d} is used, so are the others of {names}",
-                CONDITIONAL_ELEMENT_MISSING,
-            )
-        elif kind == "L" and present[0] and not any(present[1:]):
-            problem = (
-                positions[1],
-                f"when {segment.id}{positions[0]:02d} is used, one of the others of {names} is",
-                CONDITIONAL_ELEMENT_MISSING,
-            )
+        if kind == "P":
+            if any(present) and not all(present):
+                problem = (
+                    positions[present.index(False)],
+                    "are used together or not at all",
+                    CONDITIONAL_ELEMENT_MISSING,
+                )
+        elif kind == "R":
+            if not any(present):
+                problem = (positions[0], "at least one is required", CONDITIONAL_ELEMENT_MISSING)
+        elif kind == "C":
+            if present[0] and not all(present[1:]):
+                missing = positions[1:][present[1:].index(False)]
+                problem = (missing, "the first needs the others", CONDITIONAL_ELEMENT_MISSING)
+        elif kind == "L":
+            if present[0] and not any(present[1:]):
+                problem = (positions[1], "the first needs one of the others", CONDITIONAL_ELEMENT_MISSING)
         elif kind == "E" and sum(present) > 1:
-            problem = (positions[1], f"only one of {names} may be used", EXCLUSION_VIOLATED)
+            problem = (positions[1], "only one may be used", EXCLUSION_VIOLATED)
         if problem:
-            yield ("syntax-rule", f"{rule}: {problem[1]}", problem[0], None, None, problem[2], "")
+            names = ", ".join(f"{segment.id}{position:02d}" for position in positions)
+            yield ("syntax-rule", f"{rule} ({names}): {problem[1]}", problem[0], None, None, problem[2], "")
 
 
 _RULES = {

@@ -7,6 +7,7 @@ implementation guide lists in it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ class SegmentSpec:
         elements: its elements in order.
         syntax: the X12 syntax rules, e.g. ``P0304`` (paired), ``R0203`` (at least one), ``C0605`` (conditional),
             ``L010203`` (list conditional), ``E0204`` (exclusion).
+        syntax_rules: the same rules parsed: (rule text, kind letter, element positions).
         qualifier: (position, component, codes) of the element whose value tells this use of the segment from
             others with the same id (NM101, HL03, REF01, HI01-1, ...); None when the id alone identifies it.
     """
@@ -75,6 +77,7 @@ class SegmentSpec:
     elements: tuple[ElementSpec, ...]
     syntax: tuple[str, ...] = ()
     qualifier: tuple[int, int, frozenset[str]] | None = None
+    syntax_rules: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
 
     def matches(self, segment_id: str, elements: list[str], component_separator: str) -> bool:
         """Whether a segment with these elements is this use of the segment (id and qualifier code)."""
@@ -177,18 +180,33 @@ def _qualifier(elements: tuple[ElementSpec, ...]) -> tuple[int, int, frozenset[s
     return None
 
 
+_SYNTAX = re.compile(r"([PRCLE])((?:[0-9]{2})+)")
+
+
+def _parse_syntax(rules: tuple[str, ...]) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+    parsed = []
+    for rule in rules:
+        match = _SYNTAX.fullmatch(rule)
+        if match:
+            kind, digits = match.groups()
+            parsed.append((rule, kind, tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2))))
+    return tuple(parsed)
+
+
 def segment_from_json(data: Mapping[str, Any]) -> SegmentSpec:
     """A segment specification from its guide JSON."""
     elements = tuple(element_from_json(element) for element in data.get("elements") or ())
     max_use = data.get("max_use", 1)
+    syntax = tuple(data.get("syntax") or ())
     return SegmentSpec(
         id=str(data["segment"]),
         name=str(data.get("name") or ""),
         usage=str(data.get("usage") or "S"),
         max_use=None if max_use is None else int(max_use),
         elements=elements,
-        syntax=tuple(data.get("syntax") or ()),
+        syntax=syntax,
         qualifier=_qualifier(elements),
+        syntax_rules=_parse_syntax(syntax),
     )
 
 
