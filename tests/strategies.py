@@ -23,14 +23,21 @@ from itertools import pairwise
 from hypothesis import strategies as st
 
 from revcycle.domain import (
+    Accident,
+    AccidentCause,
     Address,
     Adjustment,
     AdjustmentGroup,
+    Assignment,
+    BenefitsAssignment,
     Claim,
+    ClaimDate,
     ClaimFilingIndicator,
     ClaimFrequency,
     ClaimKind,
+    ClaimNote,
     ClaimPayment,
+    ClaimReference,
     ClaimStatus,
     ClinicalNote,
     Coverage,
@@ -38,11 +45,17 @@ from revcycle.domain import (
     CreditDebit,
     Diagnosis,
     Encounter,
+    IcdProcedure,
     LedgerEntry,
+    LineAdjudication,
     NdcUnit,
     NoteKind,
+    Occurrence,
+    OccurrenceSpan,
+    OtherPayer,
     Patient,
     Payer,
+    PayerResponsibility,
     PaymentMethod,
     PersonName,
     Posting,
@@ -51,6 +64,7 @@ from revcycle.domain import (
     ProviderAdjustment,
     ProviderKind,
     Relationship,
+    ReleaseOfInformation,
     Remittance,
     ServiceLine,
     ServicePayment,
@@ -58,6 +72,7 @@ from revcycle.domain import (
     Source,
     Subscriber,
     UnitBasis,
+    ValueCode,
     npi_check_digit,
     quantity,
 )
@@ -267,6 +282,17 @@ def rarcs() -> st.SearchStrategy[str]:
 def plb_reasons() -> st.SearchStrategy[str]:
     """Provider-level adjustment reason codes."""
     return st.one_of(st.sampled_from(("WO", "L6", "FB", "72", "CS")), _chars(_UPPER_DIGITS, 2))
+
+
+def icd10pcs_codes() -> st.SearchStrategy[str]:
+    """ICD-10-PCS codes: seven letters or digits, never I or O."""
+    alphabet = _DIGITS + _UPPER.replace("I", "").replace("O", "")
+    return st.one_of(st.sampled_from(("0DTJ4ZZ", "02703DZ", "BW03ZZZ")), _chars(alphabet, 7))
+
+
+def ub04_codes() -> st.SearchStrategy[str]:
+    """UB-04 occurrence, span, value and condition codes: two upper-case letters or digits."""
+    return st.one_of(st.sampled_from(("11", "A1", "80", "74", "D2")), _chars(_UPPER_DIGITS, 2))
 
 
 def states() -> st.SearchStrategy[str]:
@@ -483,6 +509,10 @@ def service_lines(
         ndc_unit=draw(st.sampled_from(NdcUnit)) if drug else None,
         rendering_provider_id=draw(optional_of(record_ids())),
         line_control_number=draw(optional_text(50)),
+        referring_provider_id=draw(optional_of(record_ids())),
+        notes=tuple(draw(st.lists(claim_notes(), max_size=1))),
+        references=tuple(draw(st.lists(claim_references(), max_size=2))),
+        adjudications=tuple(draw(st.lists(line_adjudications(), max_size=2))),
     )
 
 
@@ -520,6 +550,7 @@ def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None) -> Claim:
         for number in range(1, line_count + 1)
     )
     frequency = draw(st.sampled_from(ClaimFrequency))
+    payer_orders = draw(st.lists(st.sampled_from(PayerResponsibility), max_size=2, unique=True))
     return Claim(
         id=draw(record_ids()),
         kind=kind,
@@ -543,6 +574,41 @@ def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None) -> Claim:
         admission_date=None if professional else draw(optional_of(dates(MIN_DATE, first_day))),
         prior_authorization=draw(optional_text(50)),
         source=draw(optional_of(sources())),
+        provider_signature=draw(st.booleans()),
+        assignment=draw(st.sampled_from(Assignment)),
+        benefits_assignment=draw(st.sampled_from(BenefitsAssignment)),
+        release_of_information=draw(st.sampled_from(ReleaseOfInformation)),
+        delay_reason_code=draw(optional_of(st.sampled_from(("1", "7", "11", "15")))),
+        accident=draw(optional_of(accidents())),
+        admitting_diagnosis=draw(optional_of(icd10cm_codes())),
+        reasons_for_visit=tuple(draw(st.lists(icd10cm_codes(), max_size=3))),
+        external_causes=tuple(draw(st.lists(diagnoses(present_on_admission=not professional), max_size=2))),
+        principal_procedure=draw(optional_of(icd_procedures())),
+        other_procedures=tuple(draw(st.lists(icd_procedures(), max_size=2))),
+        occurrences=tuple(draw(st.lists(occurrences(), max_size=2))),
+        occurrence_spans=tuple(draw(st.lists(occurrence_spans(), max_size=2))),
+        value_codes=tuple(draw(st.lists(value_codes(), max_size=2))),
+        condition_codes=tuple(draw(st.lists(ub04_codes(), max_size=3))),
+        drg=draw(optional_of(st.one_of(st.sampled_from(("470", "871", "0291")), _chars(_UPPER_DIGITS, 1, 4)))),
+        admission_type=draw(optional_of(_chars(_DIGITS, 1))),
+        admission_source=draw(optional_of(_chars(_UPPER_DIGITS, 1))),
+        patient_status=draw(optional_of(_chars(_DIGITS, 2))),
+        discharge_date=draw(optional_of(dates())),
+        onset_date=draw(optional_of(dates())),
+        initial_treatment_date=draw(optional_of(dates())),
+        last_seen_date=draw(optional_of(dates())),
+        other_dates=tuple(draw(st.lists(claim_dates(), max_size=2))),
+        medical_record_number=draw(optional_text(50)),
+        referral_number=draw(optional_text(50)),
+        other_references=tuple(draw(st.lists(claim_references(), max_size=2))),
+        notes=tuple(draw(st.lists(claim_notes(), max_size=2))),
+        file_information=tuple(draw(st.lists(text(80), max_size=2))),
+        attending_provider_id=draw(optional_of(record_ids())),
+        operating_provider_id=draw(optional_of(record_ids())),
+        other_operating_provider_id=draw(optional_of(record_ids())),
+        supervising_provider_id=draw(optional_of(record_ids())),
+        pay_to_address=draw(optional_of(addresses())),
+        other_payers=tuple(draw(other_payers(responsibility=order)) for order in payer_orders),
     )
 
 
@@ -560,6 +626,107 @@ def adjustments(draw: st.DrawFn) -> Adjustment:
         reason_code=draw(carcs()),
         amount=draw(money_amounts(-_LINE_CENTS, _LINE_CENTS)),
         quantity=draw(optional_of(quantities())),
+    )
+
+
+@st.composite
+def claim_notes(draw: st.DrawFn) -> ClaimNote:
+    """NTE notes: a three-letter qualifier and one line of at most 80 characters."""
+    qualifier = draw(st.one_of(st.sampled_from(("ADD", "CER", "DCP", "TPO")), _chars(_UPPER, 3)))
+    return ClaimNote(qualifier=qualifier, text=draw(text(80)))
+
+
+@st.composite
+def claim_references(draw: st.DrawFn) -> ClaimReference:
+    """REF numbers without a field of their own: a two- or three-character qualifier and a value."""
+    qualifier = draw(st.one_of(st.sampled_from(("D9", "4N", "X4", "LU", "EW")), _chars(_UPPER_DIGITS, 2, 3)))
+    return ClaimReference(qualifier=qualifier, value=draw(text(50)))
+
+
+@st.composite
+def claim_dates(draw: st.DrawFn) -> ClaimDate:
+    """Other DTP dates of a claim: single dates and ranges."""
+    start, end = draw(date_spans())
+    return ClaimDate(qualifier=draw(_chars(_DIGITS, 3)), start=start, end=draw(st.sampled_from((None, end))))
+
+
+@st.composite
+def accidents(draw: st.DrawFn) -> Accident:
+    """CLM11 related causes, with or without a state, country and date."""
+    return Accident(
+        causes=tuple(draw(st.lists(st.sampled_from(AccidentCause), min_size=1, max_size=3, unique=True))),
+        state=draw(optional_of(states())),
+        country=draw(optional_of(_chars(_UPPER, 2, 3))),
+        accident_date=draw(optional_of(dates())),
+    )
+
+
+@st.composite
+def icd_procedures(draw: st.DrawFn) -> IcdProcedure:
+    """ICD-10-PCS procedures with their dates."""
+    return IcdProcedure(code=draw(icd10pcs_codes()), performed_on=draw(dates()))
+
+
+@st.composite
+def occurrences(draw: st.DrawFn) -> Occurrence:
+    """UB-04 occurrence codes with their dates."""
+    return Occurrence(code=draw(ub04_codes()), occurred_on=draw(dates()))
+
+
+@st.composite
+def occurrence_spans(draw: st.DrawFn) -> OccurrenceSpan:
+    """UB-04 occurrence span codes with their periods."""
+    start, end = draw(date_spans())
+    return OccurrenceSpan(code=draw(ub04_codes()), start=start, end=end)
+
+
+@st.composite
+def value_codes(draw: st.DrawFn) -> ValueCode:
+    """UB-04 value codes with their amounts."""
+    return ValueCode(code=draw(ub04_codes()), amount=draw(money_amounts(-_LINE_CENTS, _LINE_CENTS)))
+
+
+@st.composite
+def line_adjudications(draw: st.DrawFn, *, payer_identifier: str | None = None) -> LineAdjudication:
+    """Loop 2430: another payer's decision on a line, with up to two CAS adjustments."""
+    return LineAdjudication(
+        payer_identifier=payer_identifier if payer_identifier is not None else draw(text(80)),
+        paid=draw(money_amounts(-_LINE_CENTS, _LINE_CENTS)),
+        units=draw(st.one_of(st.just(Decimal(0)), quantities())),
+        procedure_code=draw(optional_of(procedure_codes())),
+        modifiers=tuple(draw(st.lists(modifiers(), max_size=4))),
+        revenue_code=draw(optional_of(revenue_codes())),
+        bundled_line_number=draw(optional_of(st.integers(min_value=1, max_value=999_999))),
+        adjustments=tuple(draw(st.lists(adjustments(), max_size=2))),
+        adjudication_date=draw(optional_of(dates())),
+        remaining_patient_liability=draw(optional_of(money_amounts(-_LINE_CENTS, _LINE_CENTS))),
+    )
+
+
+@st.composite
+def other_payers(draw: st.DrawFn, *, responsibility: PayerResponsibility | None = None) -> OtherPayer:
+    """Loops 2320/2330: another payer of the patient, what it paid and adjusted."""
+    return OtherPayer(
+        responsibility=responsibility if responsibility is not None else draw(st.sampled_from(PayerResponsibility)),
+        payer_name=draw(text(60)),
+        payer_identifier=draw(st.one_of(_chars(_UPPER_DIGITS, 5), text(80))),
+        subscriber_name=draw(person_names()),
+        member_id=draw(text(80)),
+        relationship=draw(st.sampled_from(Relationship)),
+        group_number=draw(optional_text(50)),
+        group_name=draw(optional_text(60)),
+        insurance_type=draw(optional_of(st.sampled_from(("12", "43", "47", "C1")))),
+        claim_filing_indicator=draw(optional_of(st.sampled_from(ClaimFilingIndicator))),
+        paid_amount=draw(optional_of(money_amounts(-_LINE_CENTS, _LINE_CENTS))),
+        remaining_patient_liability=draw(optional_of(money_amounts(-_LINE_CENTS, _LINE_CENTS))),
+        non_covered_amount=draw(optional_of(money_amounts(-_LINE_CENTS, _LINE_CENTS))),
+        adjustments=tuple(draw(st.lists(adjustments(), max_size=2))),
+        benefits_assignment=draw(st.sampled_from(BenefitsAssignment)),
+        release_of_information=draw(st.sampled_from(ReleaseOfInformation)),
+        subscriber_address=draw(optional_of(addresses())),
+        payer_address=draw(optional_of(addresses())),
+        adjudication_date=draw(optional_of(dates())),
+        payer_claim_control_number=draw(optional_text(50)),
     )
 
 

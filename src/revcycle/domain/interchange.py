@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -144,3 +145,40 @@ def _json_type(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return "null"
+
+
+def fields_to_json(record: object, names: Iterable[str]) -> dict[str, JsonValue]:
+    """The JSON of some fields of a record, as `record_to_json` writes them (null and empty ones left out).
+
+    Args:
+        record: a frozen dataclass of `revcycle.domain`.
+        names: the fields to write.
+    """
+    whole = record_to_json(record)
+    return {name: whole[name] for name in names if name in whole}
+
+
+def fields_from_json(kind: type, data: object, path: str = "") -> dict[str, object]:
+    """The values of some fields of a ``kind`` record from their JSON object, to pass to its constructor.
+
+    The values are converted as `record_from_json` converts them (nested records built, dates parsed); the record's
+    own checks run when the caller builds it.
+
+    Args:
+        kind: the record class.
+        data: the parsed JSON object of some of its fields.
+        path: where ``data`` sits, to prefix error locations.
+
+    Raises:
+        InvalidRecord: ``data`` is not an object, names a field ``kind`` does not have, or holds a bad nested record.
+    """
+    name = kind.__name__
+    if not isinstance(data, dict):
+        raise InvalidRecord(name, path, f"expected an object, found {_json_type(data)}")
+    fields = _fields(kind)
+    values: dict[str, object] = {}
+    for field_name, value in data.items():
+        if field_name not in fields:
+            raise InvalidRecord(name, _join(path, field_name), "is not a field of " + name)
+        values[field_name] = _from_json(fields[field_name][0], value, name, _join(path, field_name))
+    return values

@@ -1,7 +1,8 @@
-"""Repository of claims with their diagnoses and service lines."""
+"""Repository of claims with their diagnoses, service lines and the details an 837 carries."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -9,11 +10,14 @@ from typing import Any
 from sqlalchemy import Table, func, select
 
 from revcycle.domain import Claim, ServiceLine
+from revcycle.domain.interchange import fields_from_json, fields_to_json
 from revcycle.domain.money import ZERO_MONEY
 from revcycle.store import tables
 from revcycle.store.encounters import diagnoses_from, diagnosis_rows
 from revcycle.store.repository import (
     Repository,
+    address_columns,
+    address_from,
     group_by,
     numbered_columns,
     numbered_from,
@@ -21,6 +25,102 @@ from revcycle.store.repository import (
     source_columns,
     source_from,
 )
+
+# The claim's repeated sub-records, kept as one JSON document in claim_details.codes.
+CLAIM_JSON_FIELDS = (
+    "accident",
+    "reasons_for_visit",
+    "external_causes",
+    "principal_procedure",
+    "other_procedures",
+    "occurrences",
+    "occurrence_spans",
+    "value_codes",
+    "condition_codes",
+    "other_dates",
+    "other_references",
+    "notes",
+    "file_information",
+    "other_payers",
+)
+# The claim's single-valued details, one column each in claim_details.
+CLAIM_DETAIL_COLUMNS = (
+    "delay_reason_code",
+    "admitting_diagnosis",
+    "drg",
+    "admission_type",
+    "admission_source",
+    "patient_status",
+    "discharge_date",
+    "onset_date",
+    "initial_treatment_date",
+    "last_seen_date",
+    "medical_record_number",
+    "referral_number",
+    "attending_provider_id",
+    "operating_provider_id",
+    "other_operating_provider_id",
+    "supervising_provider_id",
+)
+LINE_JSON_FIELDS = ("notes", "references", "adjudications")
+
+
+def _json_text(record: object, names: Sequence[str]) -> str | None:
+    values = fields_to_json(record, names)
+    # Sorted keys and no spaces: the same record always gives the same text.
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if values else None
+
+
+def _json_fields(kind: type, text: str | None) -> dict[str, object]:
+    return fields_from_json(kind, json.loads(text)) if text else {}
+
+
+def _details_row(claim: Claim) -> dict[str, Any]:
+    return {
+        "claim_id": claim.id,
+        "provider_signature": claim.provider_signature,
+        "assignment": claim.assignment.value,
+        "benefits_assignment": claim.benefits_assignment.value,
+        "release_of_information": claim.release_of_information.value,
+        **{name: getattr(claim, name) for name in CLAIM_DETAIL_COLUMNS},
+        **address_columns("pay_to_address", claim.pay_to_address),
+        "codes": _json_text(claim, CLAIM_JSON_FIELDS),
+    }
+
+
+def _details_from(row: Mapping[Any, Any] | None) -> dict[str, Any]:
+    """The claim's details as constructor arguments; none for a claim stored before revision 0002."""
+    if row is None:
+        return {}
+    return {
+        "provider_signature": bool(row["provider_signature"]),
+        "assignment": row["assignment"],
+        "benefits_assignment": row["benefits_assignment"],
+        "release_of_information": row["release_of_information"],
+        **{name: row[name] for name in CLAIM_DETAIL_COLUMNS},
+        "pay_to_address": address_from(row, "pay_to_address"),
+        **_json_fields(Claim, row["codes"]),
+    }
+
+
+def _line_details_row(claim_id: str, position: int, line: ServiceLine) -> list[dict[str, Any]]:
+    details = _json_text(line, LINE_JSON_FIELDS)
+    if details is None and line.referring_provider_id is None:
+        return []
+    return [
+        {
+            "claim_id": claim_id,
+            "position": position,
+            "referring_provider_id": line.referring_provider_id,
+            "details": details,
+        }
+    ]
+
+
+def _line_details_from(row: Mapping[Any, Any] | None) -> dict[str, Any]:
+    if row is None:
+        return {}
+    return {"referring_provider_id": row["referring_provider_id"], **_json_fields(ServiceLine, row["details"])}
 
 
 def _line_row(claim_id: str, position: int, line: ServiceLine) -> dict[str, Any]:
@@ -46,7 +146,7 @@ def _line_row(claim_id: str, position: int, line: ServiceLine) -> dict[str, Any]
     }
 
 
-def _line_from(row: Mapping[Any, Any]) -> ServiceLine:
+def _line_from(row: Mapping[Any, Any], details: Mapping[Any, Any] | None) -> ServiceLine:
     return ServiceLine(
         line_number=row["line_number"],
         procedure_code=row["procedure_code"],
@@ -64,6 +164,7 @@ def _line_from(row: Mapping[Any, Any]) -> ServiceLine:
         ndc_unit=row["ndc_unit"],
         rendering_provider_id=row["rendering_provider_id"],
         line_control_number=row["line_control_number"],
+        **_line_details_from(details),
     )
 
 
@@ -79,6 +180,8 @@ class Claims(Repository[Claim]):
         for index, line in enumerate(record.lines):
             if line.rendering_provider_id:
                 yield f"lines[{index}].rendering_provider_id", line.rendering_provider_id
+            if line.referring_provider_id:
+                yield f"lines[{index}].referring_provider_id", line.referring_provider_id
 
     def _rows(self, record: Claim) -> list[tuple[Table, list[dict[str, Any]]]]:
         main = dict(
@@ -107,12 +210,24 @@ class Claims(Repository[Claim]):
             (self.table, [main]),
             (tables.claim_diagnoses, diagnosis_rows("claim_id", record.id, record.diagnoses)),
             (tables.service_lines, [_line_row(record.id, number, line) for number, line in enumerate(record.lines)]),
+            (tables.claim_details, [_details_row(record)]),
+            (
+                tables.service_line_details,
+                [row for number, line in enumerate(record.lines) for row in _line_details_row(record.id, number, line)],
+            ),
         ]
 
     def _load(self, ids: Sequence[str]) -> dict[str, Claim]:
         rows = list(self.connection.execute(select(self.table).where(self.table.c.id.in_(ids))))
         diagnoses = group_by(rows_where(self.connection, tables.claim_diagnoses, "claim_id", ids), "claim_id")
         lines = group_by(rows_where(self.connection, tables.service_lines, "claim_id", ids), "claim_id")
+        details = {
+            row.claim_id: row._mapping for row in rows_where(self.connection, tables.claim_details, "claim_id", ids)
+        }
+        line_details = {
+            (row.claim_id, row.position): row._mapping
+            for row in rows_where(self.connection, tables.service_line_details, "claim_id", ids)
+        }
         return {
             row.id: Claim(
                 id=row.id,
@@ -122,7 +237,9 @@ class Claims(Repository[Claim]):
                 coverage_id=row.coverage_id,
                 billing_provider_id=row.billing_provider_id,
                 diagnoses=diagnoses_from(diagnoses.get(row.id, [])),
-                lines=tuple(_line_from(line) for line in lines.get(row.id, [])),
+                lines=tuple(
+                    _line_from(line, line_details.get((row.id, line["position"]))) for line in lines.get(row.id, [])
+                ),
                 total_charge=row.total_charge,
                 frequency=row.frequency,
                 original_claim_reference=row.original_claim_reference,
@@ -137,6 +254,7 @@ class Claims(Repository[Claim]):
                 admission_date=row.admission_date,
                 prior_authorization=row.prior_authorization,
                 source=source_from(row._mapping),
+                **_details_from(details.get(row.id)),
             )
             for row in rows
         }
