@@ -21,6 +21,7 @@ from revcycle.cli.refdata import refdata_app
 from revcycle.cli.serve import serve_command
 from revcycle.cli.state import CliState, DbOption
 from revcycle.cli.summary import summary_command
+from revcycle.cli.x12 import x12_app
 from revcycle.config import Settings
 from revcycle.errors import RevcycleError
 
@@ -35,6 +36,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(records_app, name="records")
 app.add_typer(refdata_app, name="refdata")
 app.add_typer(code_app, name="code")
+app.add_typer(x12_app, name="x12")
 app.command("import")(import_command)
 app.command("summary")(summary_command)
 app.command("demo")(demo_command)

@@ -1,0 +1,99 @@
+"""X12 as the faces use it: read a file into records with a summary, validate files, acknowledge a file.
+
+The CLI and the REST API call these; they hold no X12 logic of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from revcycle.x12.errors import X12Error
+from revcycle.x12.tokens import Segment, read_file
+from revcycle.x12.transactions import reader_for, transaction_label
+from revcycle.x12.validate import ValidationResult, validate_file
+
+
+@dataclass(slots=True)
+class X12Document:
+    """What a file held: its transaction label, the records read from it and their summary.
+
+    Attributes:
+        path: the file.
+        transaction: the label of its transactions (``837P``, ``835`` ...).
+        records_key: what the records are (``claims``, ``remittances`` ...).
+        records: the records, in file order.
+        summary: counts and totals, amounts as decimal strings.
+    """
+
+    path: str
+    transaction: str
+    records_key: str
+    records: list[Any] = field(default_factory=list)
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+def _first_transaction(segments: Iterator[Segment], path: str) -> tuple[list[Segment], str]:
+    """The segments up to the first ST (kept, to be read again) and that transaction's label."""
+    head: list[Segment] = []
+    version = ""
+    for segment in segments:
+        head.append(segment)
+        if segment.id == "GS":
+            version = segment[8]
+        elif segment.id == "ST":
+            return head, transaction_label(segment[1], segment[3] or version)
+    raise X12Error(path, "the file holds no transaction set (no ST segment)")
+
+
+def read_document(path: Path | str) -> X12Document:
+    """Read an X12 file into the records of its transactions.
+
+    Raises:
+        X12Error: the file cannot be read, holds no transaction set, holds a transaction revcycle reads no records
+            from, or holds values that cannot form records.
+    """
+    name = str(path)
+    segments = read_file(path)
+    head, label = _first_transaction(segments, name)
+    reader = reader_for(label)
+    if reader is None:
+        raise X12Error(name, f"revcycle reads no records from transaction {label!r}", segment_index=head[-1].index)
+    records = list(reader.read(chain(head, segments), name))
+    return X12Document(name, label, reader.records, records, {"transaction": label, **reader.summarize(records)})
+
+
+@dataclass(frozen=True, slots=True)
+class FileVerdict:
+    """The validator's verdict on one file.
+
+    Attributes:
+        path: the file.
+        result: the findings, when the file could be read.
+        error: why the file could not be read, otherwise.
+    """
+
+    path: str
+    result: ValidationResult | None = None
+    error: X12Error | None = None
+
+    @property
+    def status(self) -> str:
+        """``valid``, ``invalid`` or ``unreadable``."""
+        if self.result is None:
+            return "unreadable"
+        return "valid" if self.result.valid else "invalid"
+
+
+def validate_paths(paths: list[Path]) -> list[FileVerdict]:
+    """Validate each file; a file that cannot be read gets its error as its verdict, the others still run."""
+    verdicts = []
+    for path in paths:
+        try:
+            verdicts.append(FileVerdict(str(path), result=validate_file(path)))
+        except X12Error as error:
+            verdicts.append(FileVerdict(str(path), error=error))
+    return verdicts
