@@ -335,10 +335,10 @@ class _Remittances:
             head.append("MOA***" + "*".join(remarks))
         if rng.random() < 0.3:
             head.append(f"REF*1L*GRP{rng.randrange(10**6):06d}")
-        head.append(f"DTM*050*{d8(day + timedelta(days=rng.randint(3, 20)))}")
         if lines > 3:
             head.append(f"DTM*232*{d8(day)}")
             head.append(f"DTM*233*{d8(day)}")
+        head.append(f"DTM*050*{d8(day + timedelta(days=rng.randint(3, 20)))}")
         if paid and rng.random() < 0.5:
             head.append(f"AMT*AU*{amount(charge - responsibility)}")
         segments += head
