@@ -92,6 +92,40 @@ class Envelope:
     delimiters: Delimiters = STANDARD_DELIMITERS
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenTransaction:
+    """A transaction set whose body is already X12 text, for writers that build segments as strings (fast).
+
+    Attributes:
+        identifier: ST01, e.g. ``837``.
+        control_number: ST02, unique within its group.
+        implementation: ST03, the implementation guide, e.g. ``005010X222A1``.
+        body: the segments between ST and SE, each without its terminator.
+    """
+
+    identifier: str
+    control_number: str
+    implementation: str
+    body: Sequence[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionalGroup:
+    """One GS..GE group: transaction sets of one implementation guide.
+
+    Attributes:
+        version: GS08, e.g. ``005010X222A1``.
+        control_number: GS06, unique per sender.
+        transactions: the transaction sets of the group.
+        functional_identifier: GS01; the envelope's when empty.
+    """
+
+    version: str
+    control_number: int
+    transactions: Sequence[TransactionSet | WrittenTransaction]
+    functional_identifier: str = ""
+
+
 def interchange(
     envelope: Envelope, version: str, transactions: Sequence[TransactionSet], *, newline: bool = True
 ) -> str:
@@ -103,7 +137,23 @@ def interchange(
         transactions: the transaction sets of the group.
         newline: put a line break after each terminator (readable; every reader tolerates it).
     """
+    group = FunctionalGroup(version, envelope.group_control_number, transactions)
+    return interchange_groups(envelope, [group], newline=newline)
+
+
+def interchange_groups(envelope: Envelope, groups: Sequence[FunctionalGroup], *, newline: bool = True) -> str:
+    """A whole interchange with one or more functional groups (e.g. an 837P group and an 837I group) as text.
+
+    Each group carries its own GS06; the envelope's ``group_control_number`` is not used. SE01, GE01 and IEA01 are
+    counted from what is written.
+
+    Args:
+        envelope: the parties, the interchange control number and the delimiters.
+        groups: the groups in the order to write them.
+        newline: put a line break after each terminator (readable; every reader tolerates it).
+    """
     delimiters = envelope.delimiters
+    element = delimiters.element
     ending = delimiters.segment + ("\n" if newline else "")
     created = envelope.created
     isa = [
@@ -124,35 +174,36 @@ def interchange(
         envelope.usage,
         delimiters.component,
     ]
-    lines = [delimiters.element.join(["ISA", *isa])]
-    group = str(envelope.group_control_number)
-    lines.append(
-        segment_text(
-            "GS",
-            [
-                envelope.functional_identifier,
-                envelope.application_sender or envelope.sender_id.strip(),
-                envelope.application_receiver or envelope.receiver_id.strip(),
-                created.strftime("%Y%m%d"),
-                created.strftime("%H%M"),
-                group,
-                "X",
-                version,
-            ],
-            delimiters,
-        )
-    )
-    for transaction in transactions:
+    lines = [element.join(["ISA", *isa])]
+    for group in groups:
+        number = str(group.control_number)
         lines.append(
             segment_text(
-                "ST", [transaction.identifier, transaction.control_number, transaction.implementation], delimiters
+                "GS",
+                [
+                    group.functional_identifier or envelope.functional_identifier,
+                    envelope.application_sender or envelope.sender_id.strip(),
+                    envelope.application_receiver or envelope.receiver_id.strip(),
+                    created.strftime("%Y%m%d"),
+                    created.strftime("%H%M"),
+                    number,
+                    "X",
+                    group.version,
+                ],
+                delimiters,
             )
         )
-        lines.extend(segment_text(segment_id, elements, delimiters) for segment_id, elements in transaction.segments)
-        count = len(transaction.segments) + 2
-        lines.append(segment_text("SE", [str(count), transaction.control_number], delimiters))
-    lines.append(segment_text("GE", [str(len(transactions)), group], delimiters))
-    lines.append(segment_text("IEA", ["1", f"{envelope.interchange_control_number:09d}"], delimiters))
+        for transaction in group.transactions:
+            control = transaction.control_number
+            lines.append(element.join(["ST", transaction.identifier, control, transaction.implementation]))
+            if isinstance(transaction, WrittenTransaction):
+                body: Sequence[str] = transaction.body
+            else:
+                body = [segment_text(segment_id, elements, delimiters) for segment_id, elements in transaction.segments]
+            lines.extend(body)
+            lines.append(element.join(["SE", str(len(body) + 2), control]))
+        lines.append(element.join(["GE", str(len(group.transactions)), number]))
+    lines.append(element.join(["IEA", str(len(groups)), f"{envelope.interchange_control_number:09d}"]))
     return ending.join(lines) + ending
 
 
