@@ -45,6 +45,8 @@ from revcycle.domain import (
     CreditDebit,
     Diagnosis,
     Encounter,
+    Icd9Diagnosis,
+    Icd9Role,
     IcdProcedure,
     LedgerEntry,
     LineAdjudication,
@@ -284,6 +286,16 @@ def plb_reasons() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(("WO", "L6", "FB", "72", "CS")), _chars(_UPPER_DIGITS, 2))
 
 
+def icd9cm_codes() -> st.SearchStrategy[str]:
+    """ICD-9-CM diagnosis codes in stored form (no dot): 3-5 digits, V and 2-4 digits, E and 3-4 digits."""
+    return st.one_of(
+        st.sampled_from(("4779", "25000", "V700", "E8809", "53081")),
+        _chars(_DIGITS, 3, 5),
+        _joined(st.just("V"), _chars(_DIGITS, 2, 4)),
+        _joined(st.just("E"), _chars(_DIGITS, 3, 4)),
+    )
+
+
 def icd10pcs_codes() -> st.SearchStrategy[str]:
     """ICD-10-PCS codes: seven letters or digits, never I or O."""
     alphabet = _DIGITS + _UPPER.replace("I", "").replace("O", "")
@@ -517,12 +529,13 @@ def service_lines(
 
 
 @st.composite
-def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None) -> Claim:
+def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None, icd9: bool = False) -> Claim:
     """Professional and institutional claims of one to five lines whose total is the sum of their line charges.
 
     Professional claims have a place of service and every line points to a diagnosis; institutional ones have a
     facility type code, a statement period covering their lines and a revenue code on every line. Replacement and
-    void claims (frequency 7, 8) name the original claim; original claims (1) do not.
+    void claims (frequency 7, 8) name the original claim; original claims (1) do not. With ``icd9`` the claim codes
+    its diagnoses in ICD-9-CM (``icd9_diagnoses``, as older 837 files do) and has no ICD-10-CM ``diagnoses``.
     """
     kind = kind if kind is not None else draw(st.sampled_from(ClaimKind))
     professional = kind is ClaimKind.PROFESSIONAL
@@ -534,6 +547,18 @@ def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None) -> Claim:
             unique_by=lambda diagnosis: diagnosis.code,
         )
     )
+    diagnosis_count = len(claim_diagnoses)
+    icd9_diagnoses: tuple[Icd9Diagnosis, ...] = ()
+    if icd9:
+        codes = draw(st.lists(icd9cm_codes(), min_size=1, max_size=5, unique=True))
+        roles = [Icd9Role.PRINCIPAL] + [Icd9Role.OTHER] * (len(codes) - 1)
+        extra = [code for code in draw(st.lists(icd9cm_codes(), max_size=2, unique=True)) if code not in codes]
+        extra_roles = [draw(st.sampled_from((Icd9Role.ADMITTING, Icd9Role.REASON_FOR_VISIT))) for _ in extra]
+        icd9_diagnoses = tuple(
+            Icd9Diagnosis(role=role, code=code)
+            for role, code in zip([*roles, *extra_roles], [*codes, *extra], strict=True)
+        )
+        diagnosis_count = len(codes)
     first_day, last_day = draw(date_spans())
     line_count = draw(st.integers(min_value=1, max_value=5))
     lines = tuple(
@@ -541,7 +566,7 @@ def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None) -> Claim:
             service_lines(
                 line_number=number,
                 kind=kind,
-                diagnosis_count=len(claim_diagnoses),
+                diagnosis_count=diagnosis_count,
                 first_day=first_day,
                 last_day=last_day,
                 max_charge_cents=MAX_CENTS // 5,
@@ -558,7 +583,8 @@ def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None) -> Claim:
         patient_id=draw(record_ids()),
         coverage_id=draw(record_ids()),
         billing_provider_id=draw(record_ids()),
-        diagnoses=tuple(claim_diagnoses),
+        diagnoses=() if icd9 else tuple(claim_diagnoses),
+        icd9_diagnoses=icd9_diagnoses,
         lines=lines,
         total_charge=sum((service.charge for service in lines), ZERO_MONEY),
         frequency=frequency,

@@ -15,6 +15,8 @@ from revcycle.domain.claim_details import (
     ClaimDate,
     ClaimNote,
     ClaimReference,
+    Icd9Diagnosis,
+    Icd9Role,
     IcdProcedure,
     LineAdjudication,
     Occurrence,
@@ -198,6 +200,10 @@ class ClaimFrequency(StrEnum):
     VOID = "8"
 
 
+# The ICD-9-CM diagnoses that are the claim's principal and other diagnoses, which line pointers count.
+_ICD9_POINTED = (Icd9Role.PRINCIPAL, Icd9Role.OTHER)
+
+
 class Assignment(StrEnum):
     """CLM07, whether the provider accepts the payer's assignment (Medicare's participation choice)."""
 
@@ -301,6 +307,9 @@ class Claim:
         pay_to_address: loop 2010AB, where payment goes when not to the billing provider's address.
         other_payers: loops 2320/2330, the patient's other payers and what they decided (coordination of
             benefits); a claim to a secondary payer carries the primary's payment here.
+        icd9_diagnoses: HI*BK, BF, BJ, PR, BN, the diagnoses of a claim coded in ICD-9-CM (services before
+            2015-10-01), instead of ``diagnoses`` and the ICD-10-CM fields; the principal (BK) and other (BF) ones,
+            in order, are what line diagnosis pointers count.
     """
 
     id: str
@@ -360,6 +369,7 @@ class Claim:
     supervising_provider_id: str | None = None
     pay_to_address: Address | None = None
     other_payers: tuple[OtherPayer, ...] = ()
+    icd9_diagnoses: tuple[Icd9Diagnosis, ...] = ()
 
     def __post_init__(self) -> None:
         check = Normaliser(self)
@@ -428,6 +438,7 @@ class Claim:
         check.each("file_information", lambda value: line(value, max_length=80))
         check("pay_to_address", optional(instance(Address)))
         check.each("other_payers", instance(OtherPayer))
+        check.each("icd9_diagnoses", instance(Icd9Diagnosis))
         limits = {
             "reasons_for_visit": MAX_REASONS_FOR_VISIT,
             "external_causes": MAX_EXTERNAL_CAUSES,
@@ -469,13 +480,21 @@ class Claim:
 
     def _check_diagnoses(self, check: Normaliser) -> None:
         limit = MAX_PROFESSIONAL_DIAGNOSES if self.kind is ClaimKind.PROFESSIONAL else MAX_INSTITUTIONAL_DIAGNOSES
-        if not self.diagnoses:
+        icd9 = [diagnosis for diagnosis in self.icd9_diagnoses if diagnosis.role in _ICD9_POINTED]
+        if self.diagnoses and self.icd9_diagnoses:
+            raise check.fail("icd9_diagnoses", "a claim codes its diagnoses in ICD-10-CM or in ICD-9-CM, not both")
+        if icd9 and icd9[0].role is not Icd9Role.PRINCIPAL:
+            raise check.fail("icd9_diagnoses", "the first ICD-9-CM diagnosis is the principal one (BK)")
+        if sum(1 for diagnosis in icd9 if diagnosis.role is Icd9Role.PRINCIPAL) > 1:
+            raise check.fail("icd9_diagnoses", "a claim has one principal diagnosis (BK)")
+        if not self.diagnoses and not icd9:
             raise check.fail("diagnoses", "a claim needs at least one diagnosis")
-        if len(self.diagnoses) > limit:
-            raise check.fail("diagnoses", f"{len(self.diagnoses)} diagnoses; a {self.kind} claim holds {limit}")
-        diagnosis_codes = [diagnosis.code for diagnosis in self.diagnoses]
+        field = "diagnoses" if self.diagnoses else "icd9_diagnoses"
+        diagnosis_codes = self.diagnosis_codes
+        if len(diagnosis_codes) > limit:
+            raise check.fail(field, f"{len(diagnosis_codes)} diagnoses; a {self.kind} claim holds {limit}")
         if len(set(diagnosis_codes)) != len(diagnosis_codes):
-            raise check.fail("diagnoses", "a diagnosis code is listed twice")
+            raise check.fail(field, "a diagnosis code is listed twice")
 
     def _check_lines(self, check: Normaliser) -> None:
         limit = MAX_PROFESSIONAL_LINES if self.kind is ClaimKind.PROFESSIONAL else MAX_INSTITUTIONAL_LINES
@@ -493,10 +512,10 @@ class Claim:
             if self.kind is ClaimKind.INSTITUTIONAL and service.revenue_code is None:
                 raise check.fail(f"{where}.revenue_code", "an institutional line needs a revenue code")
             for pointer in service.diagnosis_pointers:
-                if pointer > len(self.diagnoses):
+                if pointer > len(self.diagnosis_codes):
                     raise check.fail(
                         f"{where}.diagnosis_pointers",
-                        f"pointer {pointer} points past the claim's {len(self.diagnoses)} diagnoses",
+                        f"pointer {pointer} points past the claim's {len(self.diagnosis_codes)} diagnoses",
                     )
         line_total = sum((service.charge for service in self.lines), ZERO_MONEY)
         if line_total != self.total_charge:
@@ -504,6 +523,13 @@ class Claim:
                 "total_charge",
                 f"{format_money(self.total_charge)} is not the sum of the line charges ({format_money(line_total)})",
             )
+
+    @property
+    def diagnosis_codes(self) -> tuple[str, ...]:
+        """The codes line diagnosis pointers count, in order: ICD-10-CM ``diagnoses``, or the ICD-9-CM BK and BFs."""
+        if self.diagnoses:
+            return tuple(diagnosis.code for diagnosis in self.diagnoses)
+        return tuple(diagnosis.code for diagnosis in self.icd9_diagnoses if diagnosis.role in _ICD9_POINTED)
 
     @property
     def first_service_date(self) -> date:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from revcycle.domain import codes
+from revcycle.domain.encounter import PresentOnAdmission
 from revcycle.domain.fields import (
     FieldError,
     Normaliser,
@@ -36,6 +37,9 @@ _NOTE_QUALIFIER = re.compile(r"[A-Z]{3}")
 _REFERENCE_QUALIFIER = re.compile(r"[0-9A-Z]{2,3}")
 _DATE_QUALIFIER = re.compile(r"[0-9]{3}")
 _COUNTRY = re.compile(r"[A-Z]{2,3}")
+# ICD-9-CM diagnoses: three digits and up to two more, V and two digits and up to two more, or E and three digits
+# and up to one more; stored without the dot, as HI carries them.
+_ICD9CM = re.compile(r"[0-9]{3}[0-9]{0,2}|V[0-9]{2}[0-9]{0,2}|E[0-9]{3}[0-9]?")
 
 
 def _pattern(value: object, pattern: re.Pattern[str], what: str) -> str:
@@ -51,6 +55,12 @@ def _pattern(value: object, pattern: re.Pattern[str], what: str) -> str:
 def icd10pcs(value: object) -> str:
     """An ICD-10-PCS procedure code (HI*BBR / HI*BBQ of an 837I): seven letters or digits, no I or O."""
     return _pattern(value, _ICD10PCS, "an ICD-10-PCS code (seven letters or digits, no I or O)")
+
+
+def icd9cm(value: object) -> str:
+    """An ICD-9-CM diagnosis code without its dot (``"250.00"`` becomes ``"25000"``)."""
+    text = value.replace(".", "", 1) if isinstance(value, str) else value
+    return _pattern(text, _ICD9CM, "an ICD-9-CM diagnosis code")
 
 
 def ub04_code(value: object) -> str:
@@ -213,6 +223,37 @@ class ClaimDate:
         check("end", optional_date)
         if self.end is not None and self.end < self.start:
             raise check.fail("end", f"{self.end} is before {self.start}")
+
+
+class Icd9Role(StrEnum):
+    """HI0n-1 of an ICD-9-CM code: which diagnosis of the claim it is."""
+
+    PRINCIPAL = "BK"
+    OTHER = "BF"
+    ADMITTING = "BJ"
+    REASON_FOR_VISIT = "PR"
+    EXTERNAL_CAUSE = "BN"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Icd9Diagnosis:
+    """A diagnosis coded in ICD-9-CM, as claims for services before 1 October 2015 carry them (HI*BK, BF, ...).
+
+    Attributes:
+        role: HI0n-1, principal (BK), other (BF), admitting (BJ), reason for visit (PR) or external cause (BN).
+        code: HI0n-2, the ICD-9-CM code without its dot.
+        present_on_admission: HI0n-9, the POA indicator of an inpatient diagnosis.
+    """
+
+    role: Icd9Role
+    code: str
+    present_on_admission: PresentOnAdmission | None = None
+
+    def __post_init__(self) -> None:
+        check = Normaliser(self)
+        check("role", one_of(Icd9Role))
+        check("code", icd9cm)
+        check("present_on_admission", optional(one_of(PresentOnAdmission)))
 
 
 class AccidentCause(StrEnum):

@@ -42,6 +42,7 @@ CLAIM_JSON_FIELDS = (
     "notes",
     "file_information",
     "other_payers",
+    "icd9_diagnoses",
 )
 # The claim's single-valued details, one column each in claim_details.
 CLAIM_DETAIL_COLUMNS = (
