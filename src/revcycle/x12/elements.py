@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from revcycle.x12.fastpath import fast_pattern
 from revcycle.x12.findings import X12Finding
 from revcycle.x12.guides.model import ElementSpec, SegmentSpec
 from revcycle.x12.guides.registry import external_codes
@@ -266,6 +267,15 @@ def element_findings(
     segment: Segment, spec: SegmentSpec, *, path: str, loop: str, transaction: str, position: int
 ) -> list[X12Finding]:
     """The element problems of a segment as findings placed at the segment."""
+    fast = fast_pattern(spec, segment.delimiters)
+    if fast is not None and fast.fullmatch(segment.raw or segment.text()):
+        if not spec.syntax_rules:
+            return []
+        problems = list(_check_syntax(segment, spec))
+        if not problems:
+            return []
+    else:
+        problems = list(check_elements(segment, spec))
     return [
         X12Finding(
             rule=rule,
@@ -284,7 +294,7 @@ def element_findings(
             data_element=data_element or None,
             value=_value_at(segment, element, component),
         )
-        for rule, message, element, component, repeat, code, data_element in check_elements(segment, spec)
+        for rule, message, element, component, repeat, code, data_element in problems
     ]
 
 

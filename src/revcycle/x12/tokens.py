@@ -56,6 +56,7 @@ class Segment:
         index: 0-based position of the segment in the file.
         offset: byte offset of the segment's first character in the file.
         delimiters: the separators of the interchange the segment belongs to.
+        raw: the segment's text as read (without terminator and layout), when it came from a file.
     """
 
     id: str
@@ -63,6 +64,7 @@ class Segment:
     index: int
     offset: int
     delimiters: Delimiters
+    raw: str = ""
 
     def __getitem__(self, position: int) -> str:
         """Element ``position`` (1-based, as the guides number them), or ``""`` when absent."""
@@ -89,7 +91,7 @@ class Segment:
 
     def text(self) -> str:
         """The segment as written, without its terminator."""
-        return self.delimiters.element.join([self.id, *self.elements])
+        return self.raw or self.delimiters.element.join([self.id, *self.elements])
 
     @property
     def location(self) -> str:
@@ -133,7 +135,12 @@ def delimiters_of(text: str, path: str, offset: int) -> Delimiters:
             )
     if len(set(chosen)) != len(chosen):
         raise X12Error(path, f"the ISA's delimiters are not distinct: {chosen}", segment_index=0, offset=offset)
-    return Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
+    found = Delimiters(element=element, component=component, repetition=repetition, segment=terminator)
+    # One object per distinct set, so what is cached per delimiters (compiled patterns) is shared across files.
+    return _INTERNED.setdefault(found, found)
+
+
+_INTERNED: dict[Delimiters, Delimiters] = {}
 
 
 class _Reader:
@@ -202,8 +209,16 @@ class _Reader:
         self.buffer = self.buffer[characters:]
 
 
+_SEEN_SEGMENT_IDS: set[str] = set()
+
+
 def _is_segment_id(text: str) -> bool:
-    return 2 <= len(text) <= 3 and text[:1].isalpha() and all(c in _SEGMENT_ID_CHARACTERS for c in text)
+    if text in _SEEN_SEGMENT_IDS:
+        return True
+    valid = 2 <= len(text) <= 3 and text[:1].isalpha() and all(c in _SEGMENT_ID_CHARACTERS for c in text)
+    if valid:
+        _SEEN_SEGMENT_IDS.add(text)
+    return valid
 
 
 def _is_separator(character: str) -> bool:
@@ -261,7 +276,9 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
             for piece in pieces:
                 used += len(piece) + 1
                 stripped = piece.lstrip(_LAYOUT)
-                lead = len(piece) - len(stripped)
+                if terminator == "\n":  # a CR before a line-feed terminator is layout too
+                    stripped = stripped.rstrip("\r")
+                lead = len(piece) - len(piece.lstrip(_LAYOUT))
                 start = offset + (lead if ascii_only else reader.byte_length(piece[:lead]))
                 offset += len(piece) + 1 if ascii_only else reader.byte_length(piece) + reader.byte_length(terminator)
                 if not stripped:
@@ -273,7 +290,7 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
                 if not _is_segment_id(segment_id):
                     what = f"{segment_id[:20]!r} is not a segment id" if segment_id else "a segment with no id"
                     raise X12Error(path, what, segment_index=index, offset=start)
-                yield Segment(segment_id, elements, index, start, delimiters)
+                yield Segment(segment_id, elements, index, start, delimiters, stripped)
                 index += 1
                 if segment_id == "IEA":
                     in_interchange = False

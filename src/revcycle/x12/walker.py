@@ -48,6 +48,7 @@ class _OpenLoop:
     position: int = 0
     counts: list[int] = field(default_factory=list)
     start: Segment | None = None
+    table: dict[str, list[_Candidate]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.counts:
@@ -78,6 +79,9 @@ class _Index:
         self._by_loop: dict[int, dict[str, list[_Candidate]]] = {}
 
     def candidates(self, loop: LoopSpec, segment_id: str) -> list[_Candidate]:
+        return self.table(loop).get(segment_id, [])
+
+    def table(self, loop: LoopSpec) -> dict[str, list[_Candidate]]:
         table = self._by_loop.get(id(loop))
         if table is None:
             table = {}
@@ -87,7 +91,7 @@ class _Index:
                 else:
                     table.setdefault(child.id, []).append(_Candidate(index, child, None))
             self._by_loop[id(loop)] = table
-        return table.get(segment_id, [])
+        return table
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -125,24 +129,61 @@ class Walker:
         self.transaction = ""
         self.position_in_transaction = 0
         self.last_spec: SegmentSpec | None = None
+        self.opened: tuple[str, ...] = ()
 
     @property
     def loop(self) -> str:
         """The id of the innermost open loop."""
         return self._stack[-1].spec.id if self._stack else ""
 
-    def place(self, segment: Segment) -> Placement:
-        """Place one segment; return where it landed (and remember its spec as `last_spec`)."""
+    def place(self, segment: Segment) -> SegmentSpec | None:
+        """Place one segment; return the guide's segment it was read as (also kept as `last_spec`), or None.
+
+        `loop` is then the innermost loop it is in, and `opened` the loops it opened (outermost first).
+        """
+        # The common case first, without the general search: the next segment of the innermost loop.
+        stack = self._stack
+        if stack and segment.id != "ST":
+            top = stack[-1]
+            for candidate in top.table.get(segment.id, ()):
+                index = candidate.index
+                if index < top.position:
+                    continue
+                spec = candidate.segment
+                if candidate.loop is not None or (
+                    index == top.position and spec.max_use is not None and top.counts[index] >= spec.max_use
+                ):
+                    break
+                qualifier = spec.qualifier
+                if qualifier is not None:
+                    position, component, codes = qualifier
+                    elements = segment.elements
+                    value = elements[position - 1] if position <= len(elements) else ""
+                    if component and value:
+                        value = value.split(segment.delimiters.component, component)[component - 1]
+                    if value not in codes:
+                        continue
+                self.position_in_transaction += 1
+                top.position = index
+                top.counts[index] += 1
+                if spec.usage == "N":
+                    self._check_usage(segment, spec)
+                self.opened = ()
+                self.last_spec = spec
+                return spec
         placement = self._place(segment)
+        self.opened = placement.opened
         self.last_spec = placement.spec
-        return placement
+        return placement.spec
 
     def _place(self, segment: Segment) -> Placement:
         self.position_in_transaction += 1
         if segment.id == "ST":
             self.position_in_transaction = 1
             self.transaction = segment[2]
-            self._stack = [_OpenLoop(self.guide.root, position=0, start=segment)]
+            self._stack = [
+                _OpenLoop(self.guide.root, position=0, start=segment, table=self._index.table(self.guide.root))
+            ]
             self._stack[0].counts[0] = 1
             return Placement(segment, self.guide.root.first, self.guide.root.id)
         separator = segment.delimiters.component
@@ -204,12 +245,12 @@ class Walker:
                 segment, "not-used-loop", f"loop {loop.id} ({loop.name}) is not used", NOT_USED_SEGMENT_PRESENT
             )
         opened = [loop.id]
-        current = _OpenLoop(loop, position=0, start=segment)
+        current = _OpenLoop(loop, position=0, start=segment, table=self._index.table(loop))
         current.counts[0] = 1
         self._stack.append(current)
         first = loop.children[0]
         while isinstance(first, LoopSpec):  # a loop that starts with a loop opens both
-            inner = _OpenLoop(first, position=0, start=segment)
+            inner = _OpenLoop(first, position=0, start=segment, table=self._index.table(first))
             inner.counts[0] = 1
             self._stack.append(inner)
             opened.append(first.id)
