@@ -205,6 +205,25 @@ def test_hierarchical_levels_carry_their_level_codes(name: str) -> None:
     assert len(set(levels.values())) == len(levels)
 
 
+@pytest.mark.parametrize("name", BUILT)
+def test_segments_sharing_an_id_in_a_loop_are_told_apart_by_their_qualifier_codes(name: str) -> None:
+    """Where one loop has several uses of an id (REF*1K, REF*BLT; AMT*R, AMT*PB), the qualifier codes decide."""
+    problems = []
+    for loop in _loops(_guide(name)["root"]):
+        by_id: dict[str, list[Spec]] = {}
+        for child in _flatten(loop)[1:]:
+            spec = child if "segment" in child else _first_segment(child)
+            by_id.setdefault(spec["segment"], []).append(spec)
+        for segment_id, uses in by_id.items():
+            if len(uses) < 2:
+                continue
+            qualifiers = [_qualifier(use) for use in uses]
+            codes = [qualifier[2] for qualifier in qualifiers if qualifier is not None]
+            if len(codes) != len(uses) or sum(map(len, codes)) != len(frozenset().union(*codes)):
+                problems.append(f"{loop['loop']} {segment_id}: uses not told apart")
+    assert problems == []
+
+
 def _structures(guide: Spec) -> Iterator[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]]:
     for segment in _segments(guide["root"]):
         elements = tuple(element["data_element"] for element in segment["elements"])
