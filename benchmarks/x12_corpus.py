@@ -28,10 +28,29 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from revcycle.domain import npi_check_digit
+from revcycle.domain import (
+    Address,
+    Claim,
+    ClaimFilingIndicator,
+    ClaimKind,
+    Coverage,
+    CoverageOrder,
+    Diagnosis,
+    Patient,
+    Payer,
+    PersonName,
+    Provider,
+    ProviderKind,
+    Relationship,
+    ServiceLine,
+    Sex,
+    Subscriber,
+    npi_check_digit,
+)
 
 MB = 1_000_000
 TERMINATOR = "~\n"
@@ -584,6 +603,138 @@ def write_837p(path: Path, *, min_bytes: int, min_claims: int, seed: int = 837) 
     stats.bytes = written
     stats.segments += 4
     return stats
+
+
+@dataclass(slots=True)
+class ClaimRecords:
+    """Professional claims as revcycle records, with the parties they refer to (the writer's input).
+
+    Attributes:
+        claims: the claims, each with its own patient and coverage (one subscriber loop per claim, as in the 837P).
+        patients: one per claim.
+        coverages: one per claim; one in five is a dependent's (the subscriber is someone else).
+        payers: the four payers.
+        providers: billing organisations and rendering clinicians.
+    """
+
+    claims: list[Claim]
+    patients: list[Patient]
+    coverages: list[Coverage]
+    payers: list[Payer]
+    providers: list[Provider]
+
+
+def claim_records(count: int, seed: int = 837) -> ClaimRecords:
+    """``count`` professional claims shaped like the 837P file's (one to four lines, one in five for a dependent).
+
+    Args:
+        count: how many claims.
+        seed: the random seed.
+
+    Returns:
+        The claims and their parties, built (and validated by the records' own checks) in memory.
+    """
+    rng = random.Random(seed)
+    filing = (ClaimFilingIndicator.COMMERCIAL, ClaimFilingIndicator.MEDICARE_PART_B, ClaimFilingIndicator.MEDICAID)
+    payers = [
+        Payer(id=f"PAYER{index}", name=name, payer_identifier=identifier, claim_filing_indicator=filing[index % 3])
+        for index, (name, identifier) in enumerate(PAYERS)
+    ]
+
+    def address(zip4: str = "") -> Address:
+        city, state, postal = rng.choice(CITIES)
+        street = f"{rng.randint(1, 9999)} {rng.choice(STREETS)}"
+        return Address(line1=street, city=city, state=state, postal_code=postal + zip4)
+
+    billing = [
+        Provider(
+            id=f"ORG{index}",
+            kind=ProviderKind.ORGANIZATION,
+            npi=npi(900_000 + index),
+            name=name,
+            taxonomy="207Q00000X",
+            tax_id=f"{990_000_000 + index}",
+            address=address(f"{1000 + index}"),
+        )
+        for index, name in enumerate(PAYEES)
+    ]
+    clinicians = [
+        Provider(
+            id=f"DR{index}",
+            kind=ProviderKind.INDIVIDUAL,
+            npi=npi(800_000 + index),
+            name=rng.choice(LAST_NAMES),
+            first_name=rng.choice(FIRST_NAMES),
+            taxonomy="207R00000X",
+        )
+        for index in range(20)
+    ]
+    records = ClaimRecords([], [], [], payers, [*billing, *clinicians])
+    day0 = CREATED - timedelta(days=40)
+    for number in range(1, count + 1):
+        home = address()
+        patient = Patient(
+            id=f"P{number}",
+            name=PersonName(last=rng.choice(LAST_NAMES), first=rng.choice(FIRST_NAMES)),
+            birth_date=date(1940, 1, 1) + timedelta(days=rng.randrange(25_000)),
+            sex=rng.choice((Sex.FEMALE, Sex.MALE)),
+            address=home,
+        )
+        dependent = rng.random() < 0.2
+        coverage = Coverage(
+            id=f"C{number}",
+            patient_id=patient.id,
+            payer_id=rng.choice(payers).id,
+            order=CoverageOrder.PRIMARY,
+            member_id=f"{rng.choice('ABCDEFGHJKLMNPQRSTUVWXYZ')}{rng.randrange(10**9):09d}",
+            relationship=Relationship.CHILD if dependent else Relationship.SELF,
+            group_number=f"GRP{rng.randrange(10**6):06d}",
+            subscriber=Subscriber(
+                name=PersonName(last=patient.name.last, first=rng.choice(FIRST_NAMES)),
+                birth_date=date(1970, 1, 1) + timedelta(days=rng.randrange(9000)),
+                sex=rng.choice((Sex.FEMALE, Sex.MALE)),
+                address=home,
+            )
+            if dependent
+            else None,
+        )
+        day = day0 - timedelta(days=number % 25)
+        diagnoses = tuple(Diagnosis(code=code) for code in rng.sample(DIAGNOSES, rng.randint(1, 4)))
+        lines = []
+        for line in range(1, rng.choices((1, 2, 3, 4), (35, 35, 20, 10))[0] + 1):
+            code = rng.choices(PROCEDURE_CODES, PROCEDURE_WEIGHTS)[0]
+            units = 1 if rng.random() < 0.85 else rng.randint(2, 4)
+            lines.append(
+                ServiceLine(
+                    line_number=line,
+                    procedure_code=code,
+                    units=Decimal(units),
+                    charge=Decimal(PROCEDURE_PRICE[code] * units) / 100,
+                    service_date=day,
+                    modifiers=(rng.choice(MODIFIERS),) if rng.random() < 0.2 else (),
+                    diagnosis_pointers=tuple(range(1, min(len(diagnoses), rng.randint(1, 4)) + 1)),
+                    line_control_number=f"{number}L{line}",
+                )
+            )
+        records.claims.append(
+            Claim(
+                id=f"CLM{number}",
+                kind=ClaimKind.PROFESSIONAL,
+                patient_control_number=f"PCN{number:09d}",
+                patient_id=patient.id,
+                coverage_id=coverage.id,
+                billing_provider_id=billing[number % len(billing)].id,
+                place_of_service="11",
+                diagnoses=diagnoses,
+                lines=tuple(lines),
+                total_charge=sum((item.charge for item in lines), Decimal("0.00")),
+                rendering_provider_id=rng.choice(clinicians).id if rng.random() < 0.5 else None,
+                prior_authorization=f"AUTH{rng.randrange(10**6):06d}" if rng.random() < 0.3 else None,
+            )
+        )
+        records.patients.append(patient)
+        records.coverages.append(coverage)
+    return records
 
 
 def _lines(path: Path) -> Iterator[str]:
