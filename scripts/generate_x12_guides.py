@@ -126,6 +126,18 @@ def _loop(node: ElementTree.Element, dictionary: dict[str, dict[str, Any]]) -> d
     return spec
 
 
+def _without(children: list[dict[str, Any]], segment_id: str) -> list[dict[str, Any]]:
+    """Children without any use of a segment id, at any depth."""
+    kept = []
+    for child in children:
+        if child.get("segment") == segment_id:
+            continue
+        if "loop" in child:
+            child = {**child, "children": _without(child["children"], segment_id)}
+        kept.append(child)
+    return kept
+
+
 def _dictionary(maps: Path) -> dict[str, dict[str, Any]]:
     root = ElementTree.parse(maps / "dataele.xml").getroot()
     return {
@@ -164,13 +176,18 @@ def generate(maps: Path, output: Path) -> list[Path]:
         top = next((loop for loop in root.iter("loop") if loop.get("xid") == "ST_LOOP"), None)
         if top is None:
             raise SystemExit(f"{file_name}: no ST_LOOP")
+        root_loop = _loop(top, dictionary)
+        if not any(child.get("segment") == "SE" for child in root_loop["children"]):
+            # pyx12's 277 X212 map nests its tables unevenly and leaves SE outside the ST loop's children.
+            trailer = next(node for node in root.iter("segment") if node.get("xid") == "SE")
+            root_loop["children"] = [*_without(root_loop["children"], "SE"), _segment(trailer, dictionary)]
         guide = {
             "transaction": transaction,
             "version": version,
             "functional_identifier": functional_identifier,
             "name": _field(root, "name"),
             "source": f"pyx12 {pyx12.__version__} map {file_name} (BSD licence), sha256 {_sha256(maps / file_name)}",
-            "root": _loop(top, dictionary),
+            "root": root_loop,
         }
         written.append(_write(output / f"{transaction}-{version}.json", guide))
     control = ElementTree.parse(maps / CONTROL_MAP).getroot()

@@ -178,7 +178,7 @@ class _Reader:
         if chunk.startswith((codecs.BOM_UTF16_BE, b"\0I\0S\0A")):
             self._bytes_per_character = 2
             return codecs.getincrementaldecoder("utf-16-be")()
-        return codecs.getincrementaldecoder("utf-8-sig")()
+        return codecs.getincrementaldecoder("utf-8")()  # a BOM stays text before the ISA, its bytes counted
 
     def read_more(self) -> bool:
         """Append the next chunk's text to the buffer; False at the end of the file."""

@@ -147,6 +147,8 @@ class Walker:
             top = stack[-1]
             for candidate in top.table.get(segment.id, ()):
                 index = candidate.index
+                if index == 0:
+                    break  # the loop's first segment again starts a new instance: the general search decides
                 if index < top.position:
                     continue
                 spec = candidate.segment
@@ -263,8 +265,8 @@ class Walker:
         for depth in range(len(self._stack) - 1, -1, -1):
             open_loop = self._stack[depth]
             for candidate in self._index.candidates(open_loop.spec, segment.id):
-                if candidate.index < open_loop.position:
-                    continue
+                if candidate.index < open_loop.position or (candidate.index == 0 and candidate.loop is None):
+                    continue  # behind the walker, or the loop's own first segment, which starts a new instance
                 if candidate.index == open_loop.position and candidate.loop is None:
                     spec = candidate.segment
                     if spec.max_use is not None and open_loop.counts[candidate.index] >= spec.max_use:

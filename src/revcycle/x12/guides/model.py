@@ -234,6 +234,29 @@ def loop_from_json(data: Mapping[str, Any]) -> LoopSpec:
     )
 
 
+def _without_trailer(loop: LoopSpec) -> tuple[LoopSpec, SegmentSpec | None]:
+    """The loop without any SE inside it, and the SE found."""
+    found: SegmentSpec | None = None
+    children: list[SegmentSpec | LoopSpec] = []
+    for child in loop.children:
+        if isinstance(child, LoopSpec):
+            child, inner = _without_trailer(child)
+            found = found or inner
+        elif child.id == "SE":
+            found = found or child
+            continue
+        children.append(child)
+    return LoopSpec(loop.id, loop.name, loop.usage, loop.repeat, tuple(children)), found
+
+
+def _trailer_last(root: LoopSpec) -> LoopSpec:
+    """The root with SE as its last child: some source maps nest SE inside the last loop of the transaction."""
+    stripped, trailer = _without_trailer(root)
+    if trailer is None:
+        return root
+    return LoopSpec(stripped.id, stripped.name, stripped.usage, stripped.repeat, (*stripped.children, trailer))
+
+
 def guide_from_json(data: Mapping[str, Any]) -> Guide:
     """A guide from its JSON file's content."""
     return Guide(
@@ -242,5 +265,5 @@ def guide_from_json(data: Mapping[str, Any]) -> Guide:
         functional_identifier=str(data["functional_identifier"]),
         name=str(data.get("name") or ""),
         source=str(data.get("source") or ""),
-        root=loop_from_json(data["root"]),
+        root=_trailer_last(loop_from_json(data["root"])),
     )
