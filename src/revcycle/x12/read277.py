@@ -385,7 +385,8 @@ class _Reader277:
             if self.level == "19":
                 self.provider = self.party
         elif self.level in _MEMBER_LEVELS:
-            self.member = (None, None)
+            # A dependent is identified by its subscriber's member id (its own NM1*QC usually has none).
+            self.member = (None, self.member[1] if self.level == "23" else None)
         elif self.level != "20":
             raise fail(segment, self.path, f"HL03 {self.level!r} is not a level of a 277 (20, 21, 19, 22, 23, PT)")
 
@@ -398,7 +399,6 @@ class _Reader277:
             self.party.name, self.party.identifier = name, identifier
             self.party.identifier_qualifier = segment[8] or None
         elif self.level in _MEMBER_LEVELS:
-            # The dependent's NM1*QC in a 277 often has no id: the subscriber's member id still applies.
             self.member = (name, identifier or self.member[1])
 
     def _on_trn(self, segment: Segment) -> None:
