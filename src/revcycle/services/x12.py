@@ -11,10 +11,17 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
+from revcycle.errors import InputFileError
+from revcycle.services.datasets import read_dataset
+from revcycle.x12.control_numbers import DatabaseControlNumbers
 from revcycle.x12.errors import X12Error
 from revcycle.x12.tokens import Segment, read_file
 from revcycle.x12.transactions import reader_for, transaction_label
-from revcycle.x12.validate import ValidationResult, validate_file
+from revcycle.x12.validate import ValidationResult, validate_file, validate_segments
+from revcycle.x12.write837 import Parties, X12Settings, write_837
+from revcycle.x12.write999 import write_999
 
 
 @dataclass(slots=True)
@@ -97,3 +104,49 @@ def validate_paths(paths: list[Path]) -> list[FileVerdict]:
         except X12Error as error:
             verdicts.append(FileVerdict(str(path), error=error))
     return verdicts
+
+
+def write_claims_837(dataset_path: Path, settings: X12Settings, engine: Engine) -> tuple[str, int]:
+    """The 837 of every claim in a dataset file (docs/x12-claims-json.md), and how many claims it holds.
+
+    Control numbers come from the database, so they never repeat across runs.
+
+    Raises:
+        InputFileError: the dataset cannot be read or holds invalid records.
+        X12WriteError: a claim lacks what the 837 needs (a party, an address, a tax id ...).
+    """
+    dataset = read_dataset(dataset_path)
+    claims = dataset.records.get("claims", ())
+    if not claims:
+        raise InputFileError(str(dataset_path), "claims", "the dataset holds no claims to write")
+    parties = Parties.of(
+        dataset.records.get("patients", ()),
+        dataset.records.get("coverages", ()),
+        dataset.records.get("payers", ()),
+        dataset.records.get("providers", ()),
+    )
+    return write_837(claims, parties, settings, DatabaseControlNumbers(engine)), len(claims)
+
+
+def acknowledge_file(path: Path, engine: Engine) -> tuple[str, ValidationResult]:
+    """The 999 acknowledging a received file, from its validation, with control numbers from the database.
+
+    Raises:
+        X12Error: the file cannot be read, or holds no functional group to acknowledge.
+    """
+    name = str(path)
+    segments = list(read_file(path))
+    result = validate_segments(segments, name)
+    isa = next((segment for segment in segments if segment.id == "ISA"), None)
+    if isa is None or not any(segment.id == "GS" for segment in segments):
+        raise X12Error(name, "the file holds no functional group (GS) to acknowledge")
+    groups = sum(1 for segment in segments if segment.id == "GS")
+    numbers = DatabaseControlNumbers(engine).reserve(isa[8].strip() or "REVCYCLE", 1, groups)
+    text = write_999(
+        segments,
+        result.findings,
+        interchange_control_number=numbers.interchange,
+        group_control_number=numbers.groups[0],
+        path=name,
+    )
+    return text, result
