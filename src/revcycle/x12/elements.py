@@ -248,6 +248,37 @@ def _check_syntax(
             yield ("syntax-rule", f"{rule} ({names}): {problem[1]}", problem[0], None, None, problem[2], "")
 
 
+def _check_period(segment: Segment) -> Iterator[tuple[str, str, int, int | None, int | None, str, str]]:
+    """DTP03 in the format DTP02 names: D8 a date, RD8 a range of two dates in order (X12's date rules)."""
+    qualifier, value = segment[2], segment[3]
+    if not value:
+        return
+    if qualifier == "D8" and not (len(value) == 8 and _is_date(value)):
+        yield ("element-date", f"DTP03: {value!r} is not a date (D8: CCYYMMDD)", 3, None, None, INVALID_DATE, "1251")
+    elif qualifier == "RD8":
+        start, _, end = value.partition("-")
+        if not (len(start) == len(end) == 8 and _is_date(start) and _is_date(end)):
+            yield (
+                "element-date",
+                f"DTP03: {value!r} is not a range of dates (RD8: CCYYMMDD-CCYYMMDD)",
+                3,
+                None,
+                None,
+                INVALID_DATE,
+                "1251",
+            )
+        elif end < start:
+            yield (
+                "element-date",
+                f"DTP03: the range {value!r} ends before it starts",
+                3,
+                None,
+                None,
+                INVALID_DATE,
+                "1251",
+            )
+
+
 _RULES = {
     INVALID_CODE: "code-value",
     INVALID_CHARACTER: "element-type",
@@ -269,13 +300,15 @@ def element_findings(
     """The element problems of a segment as findings placed at the segment."""
     fast = fast_pattern(spec, segment.delimiters)
     if fast is not None and fast.fullmatch(segment.raw or segment.text()):
-        if not spec.syntax_rules:
+        if not spec.syntax_rules and segment.id != "DTP":
             return []
         problems = list(_check_syntax(segment, spec))
-        if not problems:
-            return []
     else:
         problems = list(check_elements(segment, spec))
+    if segment.id == "DTP":
+        problems += _check_period(segment)
+    if not problems:
+        return []
     return [
         X12Finding(
             rule=rule,
