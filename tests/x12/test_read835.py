@@ -35,7 +35,7 @@ DEMO = Path(__file__).resolve().parents[2] / "src" / "revcycle" / "demo_data"
 REFUSED = {
     "835/edi835parser/test_edi_835_files__blue_cross_nc_sample.txt": "no ISA segment",
     "835/linuxforhealth/835_005010X221A1__managed-care.835": "element BPR16: '20002316' is not a date",
-    "835/oopfactory/_5010__Example1.txt": "segment 98 (CLP), byte 3831: element CLP03 (an amount) is required",
+    "835/oopfactory/_5010__Example1.txt": "segment 98 (CLP): element CLP03 (an amount) is required",
 }
 # Samples that are out of balance as published (checked against the independent reader below, not assumed).
 UNBALANCED_AS_PUBLISHED = {
@@ -375,8 +375,9 @@ def _read_sample(path: Path) -> list[Remittance]:
 def test_every_sound_sample_reads(path: Path) -> None:
     reason = REFUSED.get(_key(path))
     if reason:
-        with pytest.raises(X12Error, match=re.escape(reason)):
+        with pytest.raises(X12Error) as caught:
             _read_sample(path)
+        assert reason in re.sub(r", byte [0-9]+", "", str(caught.value))
         return
     remittances = _read_sample(path)
     assert remittances

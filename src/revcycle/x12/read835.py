@@ -54,6 +54,8 @@ _MIA_REMARKS = (5, 20, 21, 22, 23)
 # Maintenance Organization): read as unknown rather than refusing a remittance over a plan type.
 _FILING_INDICATORS_NOT_IN_DOMAIN = frozenset({"10", "17"})
 _MAX_ID = 64
+_CACHE_LIMIT = 1 << 16
+_GROUPS = {group.value: group for group in AdjustmentGroup}
 
 
 def read_835(segments: Iterable[Segment], path: str) -> Iterator[Remittance]:
@@ -146,6 +148,14 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.transaction: Segment | None = None
+        # Values repeat across a file (fee schedule amounts, dates of service, procedure codes, CO-45 adjustments):
+        # each text is parsed, and each adjustment made and checked, once. The records are frozen, so sharing one
+        # is safe; the caches are cleared when full so memory stays flat on any file.
+        self._amounts: dict[str, Decimal] = {}
+        self._quantities: dict[str, Decimal] = {}
+        self._dates: dict[str, date] = {}
+        self._procedures: dict[str, str | None] = {}
+        self._adjustments: dict[tuple[AdjustmentGroup, str, str, str], Adjustment] = {}
         self.handlers: dict[str, Callable[[Segment], None]] = {
             "ST": self._st,
             "BPR": self._bpr,
@@ -194,15 +204,20 @@ class _Reader:
             raise self.fail(segment, "is outside any ST/SE transaction set")
 
     def _amount(self, segment: Segment, position: int) -> Decimal:
-        text = segment[position]
-        if not text:
-            raise self.fail(segment, f"element {segment.id}{position:02d} (an amount) is required and empty")
-        try:
-            return money(text)
-        except FieldError:
-            raise self.fail(
-                segment, f"element {segment.id}{position:02d}: {text!r} is not an amount in dollars and cents"
-            ) from None
+        elements = segment.elements
+        text = elements[position - 1] if position <= len(elements) else ""
+        value = self._amounts.get(text)
+        if value is None:
+            if not text:
+                raise self.fail(segment, f"element {segment.id}{position:02d} (an amount) is required and empty")
+            try:
+                value = money(text)
+            except FieldError:
+                raise self.fail(
+                    segment, f"element {segment.id}{position:02d}: {text!r} is not an amount in dollars and cents"
+                ) from None
+            _remember(self._amounts, text, value)
+        return value
 
     def _optional_amount(self, segment: Segment, position: int) -> Decimal | None:
         return self._amount(segment, position) if segment[position] else None
@@ -210,19 +225,42 @@ class _Reader:
     def _quantity(self, segment: Segment, position: int, text: str) -> Decimal | None:
         if not text:
             return None
-        try:
-            return quantity(text)
-        except FieldError as error:
-            raise self.fail(segment, f"element {segment.id}{position:02d}: {error}") from None
+        value = self._quantities.get(text)
+        if value is None:
+            try:
+                value = quantity(text)
+            except FieldError as error:
+                raise self.fail(segment, f"element {segment.id}{position:02d}: {error}") from None
+            _remember(self._quantities, text, value)
+        return value
 
     def _date(self, segment: Segment, position: int) -> date:
         text = segment[position]
+        value = self._dates.get(text)
+        if value is not None:
+            return value
         if len(text) == 8 and text.isascii() and text.isdigit():
             try:
-                return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+                value = date(int(text[:4]), int(text[4:6]), int(text[6:]))
             except ValueError:
                 pass
+            else:
+                _remember(self._dates, text, value)
+                return value
         raise self.fail(segment, f"element {segment.id}{position:02d}: {text!r} is not a date (CCYYMMDD)")
+
+    def _procedure_code(self, code: str) -> str | None:
+        """The code as the domain stores procedures, or None when it is not a CPT, HCPCS or CDT code."""
+        try:
+            return self._procedures[code]
+        except KeyError:
+            pass
+        try:
+            value: str | None = codes.procedure_code(code)
+        except FieldError:
+            value = None
+        _remember(self._procedures, code, value)
+        return value
 
     def _code[E: StrEnum](self, segment: Segment, position: int, enum: type[E]) -> E:
         try:
@@ -413,27 +451,35 @@ class _Reader:
     def _cas(self, segment: Segment) -> None:
         self._inside(segment)
         target = self.line.adjustments if self.line is not None else self._open_claim(segment).adjustments
-        group = self._code(segment, 1, AdjustmentGroup)
         elements = segment.elements
         count = len(elements)
+        group = _GROUPS.get(elements[0]) if count else None
+        if group is None:
+            group = self._code(segment, 1, AdjustmentGroup)
         if count > _CAS_ELEMENTS and any(elements[_CAS_ELEMENTS:]):
             raise self.fail(segment, f"element CAS{_CAS_ELEMENTS + 1:02d}: a CAS holds at most six adjustments")
+        known = self._adjustments
         for index in _CAS_TRIPLETS:
             if index >= count:
                 break
             reason = elements[index]
             amount_text = elements[index + 1] if index + 1 < count else ""
             quantity_text = elements[index + 2] if index + 2 < count else ""
-            if not reason:
-                if amount_text or quantity_text:
-                    raise self.fail(segment, f"element CAS{index + 1:02d}: an amount without its reason code")
-                continue
-            amount = self._amount(segment, index + 2)
-            units = self._quantity(segment, index + 3, quantity_text)
-            try:
-                target.append(Adjustment(group=group, reason_code=reason, amount=amount, quantity=units))
-            except InvalidRecord as error:
-                raise self.fail(segment, f"element CAS{index + 1:02d}: {error}") from None
+            key = (group, reason, amount_text, quantity_text)
+            adjustment = known.get(key)
+            if adjustment is None:
+                if not reason:
+                    if amount_text or quantity_text:
+                        raise self.fail(segment, f"element CAS{index + 1:02d}: an amount without its reason code")
+                    continue
+                amount = self._amount(segment, index + 2)
+                units = self._quantity(segment, index + 3, quantity_text)
+                try:
+                    adjustment = Adjustment(group=group, reason_code=reason, amount=amount, quantity=units)
+                except InvalidRecord as error:
+                    raise self.fail(segment, f"element CAS{index + 1:02d}: {error}") from None
+                _remember(known, key, adjustment)
+            target.append(adjustment)
 
     def _nm1(self, segment: Segment) -> None:
         self._inside(segment)
@@ -496,7 +542,7 @@ class _Reader:
         modifiers = [modifier for modifier in qualifier_and_code[2:6] if modifier]
         line = _Line(
             segment,
-            _procedure_code(code),
+            self._procedure_code(code),
             modifiers,
             self._amount(segment, 2),
             self._amount(segment, 3),
@@ -506,7 +552,7 @@ class _Reader:
             line.units_paid = self._quantity(segment, 5, elements[4])
             billed = _composite(segment, 6)
             # SVC06 is informational (the code as submitted); one the domain cannot hold is left out.
-            line.billed_procedure_code = _procedure_code(billed[1]) if len(billed) > 1 else None
+            line.billed_procedure_code = self._procedure_code(billed[1]) if len(billed) > 1 else None
             line.units_billed = self._quantity(segment, 7, segment[7])
         self.line = line
 
@@ -566,12 +612,10 @@ def _composite(segment: Segment, position: int) -> list[str]:
     return value.split(separator)
 
 
-def _procedure_code(code: str) -> str | None:
-    """The code as the domain stores procedures, or None when it is not a CPT, HCPCS or CDT code."""
-    try:
-        return codes.procedure_code(code)
-    except FieldError:
-        return None
+def _remember[K, V](cache: dict[K, V], key: K, value: V) -> None:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def remittance_id(payer_identifier: str, trace_number: str, control_number: str) -> str:
