@@ -226,6 +226,14 @@ def _drg(value: object) -> str:
     return text
 
 
+def _patient_status(value: object) -> str:
+    # Two digits in the UB-04 code list (01 home); CL103 is one or two characters, and senders drop the zero.
+    text = line(value, max_length=2)
+    if not (text.isascii() and text.isdigit()):
+        raise FieldError(f"{value!r} is not a patient status code (two digits)")
+    return text
+
+
 def _code_of(length: int, what: str, *, digits: bool = False) -> Callable[[object], str]:
     def check_code(value: object) -> str:
         text = line(value, max_length=length).upper()
@@ -427,7 +435,7 @@ class Claim:
         check("drg", optional(_drg))
         check("admission_type", optional(_code_of(1, "an admission type code (one digit)", digits=True)))
         check("admission_source", optional(_code_of(1, "an admission source code (one letter or digit)")))
-        check("patient_status", optional(_code_of(2, "a patient status code (two digits)", digits=True)))
+        check("patient_status", optional(_patient_status))
         for field in ("discharge_date", "onset_date", "initial_treatment_date", "last_seen_date"):
             check(field, optional_date)
         check.each("other_dates", instance(ClaimDate))
