@@ -4,7 +4,8 @@ The HL tree names who asks whom about what: the payer asked (HL 20, NM1*PR), the
 NM1*41 with its ETIN), the billing provider (HL 19, NM1*1P with its NPI), the subscriber (HL 22, NM1*IL with the
 member id) and, when the patient is not the subscriber, the dependent (HL 23, NM1*QC). Each claim asked about is a
 TRN with the claim's references (REF*1K payer claim number, REF*BLT bill type, REF*EJ patient control number),
-AMT*T3 total charge and DTP*472 service dates, optionally followed by its service lines (SVC, REF*FJ, DTP*472).
+AMT*T3 total charge and DTP*472 service dates, or, for a line-level inquiry, its service lines (SVC, REF*FJ,
+DTP*472) instead of the claim's charge and dates.
 Requests to one payer from one receiver and provider share their HL levels; the claims of one member share theirs.
 """
 
@@ -134,10 +135,13 @@ def _claim(transaction: TransactionSet, request: ClaimStatusRequest) -> None:
     if request.bill_type:
         transaction.add("REF", "BLT", request.bill_type)
     transaction.add("REF", "EJ", request.patient_control_number)
+    if request.lines:
+        # A line-level inquiry names each line's charge and date in loop 2210 instead, as the guide's example does.
+        for service in request.lines:
+            _line(transaction, service)
+        return
     transaction.add("AMT", "T3", format_money(request.total_charge))
     transaction.add("DTP", "472", *date_period(request.service_date, request.service_date_end))
-    for service in request.lines:
-        _line(transaction, service)
 
 
 def _member_key(request: ClaimStatusRequest) -> tuple[str, str, bool]:
