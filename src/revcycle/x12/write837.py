@@ -19,6 +19,8 @@ holds a separator or is too short for its element is refused with the claim and 
 
 from __future__ import annotations
 
+import gc
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -229,6 +231,24 @@ def write_837(
         revcycle.errors.DatabaseError: the control numbers cannot be reserved.
     """
     when = created or datetime.now().replace(second=0, microsecond=0)
+    # The writer makes no reference cycles, but its many short-lived lists would set off collections that walk the
+    # caller's whole heap of claims again and again (a third of the time on 20,000 claims); collect afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _write(claims, parties, settings, control_numbers, when)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(
+    claims: Iterable[Claim],
+    parties: Parties,
+    settings: X12Settings,
+    control_numbers: ControlNumberSource,
+    when: datetime,
+) -> str:
     builder = _Builder(parties, settings, when)
     by_kind: dict[ClaimKind, list[Claim]] = {ClaimKind.PROFESSIONAL: [], ClaimKind.INSTITUTIONAL: []}
     for claim in claims:
@@ -291,8 +311,12 @@ def _d8(day: date) -> str:
 
 
 def _amount(value: Decimal) -> str:
-    # Records hold money with two places already; `f` keeps 1E+2 from ever being written.
-    return f"{value:f}"
+    # Records hold money quantized to cents and quantities normalised (`revcycle.domain.money`), so str() is plain
+    # decimal notation, never an exponent, and more than twice as fast as format().
+    return str(value)
+
+
+_BASIS = {basis: basis.value for basis in UnitBasis}
 
 
 # DTP and REF of loop 2300 and 2400 in the order the guides list them; pyx12 and strict receivers read them so.
@@ -340,17 +364,31 @@ class _Builder:
             forbidden.add(delimiters.repetition)
         self.forbidden = frozenset(forbidden)
         self._clean_table = str.maketrans(dict.fromkeys(forbidden, " ") | {chr(n): " " for n in range(32)})
+        self._separator = re.compile("|".join(re.escape(character) for character in sorted(forbidden)))
+        # Names, ids and codes repeat from claim to claim: each is checked or cleaned once.
+        self._texts: dict[str, str] = {}
+        self._identifiers: set[str] = set()
+        self._pointers: dict[tuple[int, ...], str] = {}
+        self._service_dates: dict[tuple[date, date | None], str] = {}
         self._header: list[str] | None = None
+        # Where a claim hangs in the hierarchy: its billing provider, subscriber and patient blocks.
+        self._places: dict[tuple[object, ...], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None]] = {}
         self._billing: dict[tuple[str, ClaimKind, Address | None], tuple[str, ...]] = {}
         self._subscriber: dict[tuple[str, ClaimKind], tuple[str, ...]] = {}
         self._patient: dict[tuple[str, ClaimKind], tuple[str, ...]] = {}
         self._providers: dict[tuple[str, str, ClaimKind], tuple[str, ...]] = {}
-        self._other_payers: dict[tuple[str, ClaimKind, date], tuple[str, ...]] = {}
+        self._other_payers: dict[tuple[object, ...], tuple[str, ...]] = {}
 
     # Text
 
     def text(self, value: str) -> str:
         """Free text in the X12 character set, without separators."""
+        cleaned = self._texts.get(value)
+        if cleaned is None:
+            cleaned = self._texts[value] = self._clean(value)
+        return cleaned
+
+    def _clean(self, value: str) -> str:
         if not value.isascii():
             value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
         value = value.translate(self._clean_table)
@@ -360,10 +398,14 @@ class _Builder:
 
     def identifier(self, value: str, what: str, claim: Claim, minimum: int = 1) -> str:
         """An id written as given: refused, never altered, when the guide or the separators cannot carry it."""
-        if not value.isascii() or any(character in self.forbidden for character in value):
+        if value in self._identifiers:
+            return value
+        if not value.isascii() or self._separator.search(value):
             raise X12WriteError(f"{what} {value!r} holds a character X12 cannot carry here", claim.id)
         if len(value) < minimum:
             raise X12WriteError(f"{what} {value!r} is shorter than the {minimum} characters X12 needs", claim.id)
+        if minimum > 1:
+            self._identifiers.add(value)
         return value
 
     def seg(self, *elements: str) -> str:
@@ -602,11 +644,17 @@ class _Builder:
         """The segments between ST and SE of one transaction set (the first, BHT, left for the caller)."""
         # Billing provider → subscriber block → patient block (None: the subscriber is the patient) → claims.
         tree: dict[tuple[str, ...], dict[tuple[str, ...], dict[tuple[str, ...] | None, list[Claim]]]] = {}
+        places = self._places
         for claim in claims:
-            coverage, payer, patient = self.coverage(claim)
-            billing = self.billing(claim)
-            subscriber = self.subscriber(claim, coverage, payer, patient)
-            dependent = None if coverage.relationship is Relationship.SELF else self.patient(claim, coverage, patient)
+            key = (claim.coverage_id, claim.patient_id, claim.billing_provider_id, claim.kind, claim.pay_to_address)
+            place = places.get(key)
+            if place is None:
+                coverage, payer, patient = self.coverage(claim)
+                dependent = None
+                if coverage.relationship is not Relationship.SELF:
+                    dependent = self.patient(claim, coverage, patient)
+                place = places[key] = (self.billing(claim), self.subscriber(claim, coverage, payer, patient), dependent)
+            billing, subscriber, dependent = place
             tree.setdefault(billing, {}).setdefault(subscriber, {}).setdefault(dependent, []).append(claim)
         out = self.header()
         e = self.e
@@ -639,48 +687,59 @@ class _Builder:
 
     # Loop 2300 and below
 
-    def clm_common(self, claim: Claim) -> tuple[str, str, str]:
-        """CLM01, CLM02 and CLM05-3."""
-        control = self.identifier(claim.patient_control_number, "patient control number (CLM01)", claim)
-        return control, _amount(claim.total_charge), claim.frequency.value
-
     def professional(self, out: list[str], claim: Claim) -> None:
         """Loop 2300 of an 837P and its lines."""
         e, c = self.e, self.c
-        control, charge, frequency = self.clm_common(claim)
-        clm = [
-            "CLM",
-            control,
-            charge,
-            "",
-            "",
-            f"{claim.place_of_service}{c}B{c}{frequency}",
-            "Y" if claim.provider_signature else "N",
-            claim.assignment.value,
-            claim.benefits_assignment.value,
-            claim.release_of_information.value,
-        ]
+        control = self.identifier(claim.patient_control_number, "patient control number (CLM01)", claim)
+        signature = "Y" if claim.provider_signature else "N"
+        clm = (
+            f"CLM{e}{control}{e}{claim.total_charge}{e}{e}{e}{claim.place_of_service}{c}B{c}{claim.frequency}{e}"
+            f"{signature}{e}{claim.assignment}{e}{claim.benefits_assignment}{e}{claim.release_of_information}"
+        )
         accident = claim.accident
-        if accident is not None or claim.delay_reason_code:
-            clm.append("")
-            if accident is not None:
-                causes = [cause.value for cause in accident.causes]
-                if len(causes) > 2:
-                    raise X12WriteError("an 837P carries at most two accident causes (CLM11-1, CLM11-2)", claim.id)
-                clm.append(
-                    self.composite(
-                        causes[0],
-                        causes[1] if len(causes) > 1 else "",
-                        "",
-                        accident.state or "",
-                        accident.country or "",
-                    )
-                )
-            else:
-                clm.append("")
-            if claim.delay_reason_code:
-                clm += ["", "", "", "", "", "", "", "", claim.delay_reason_code]
-        out.append(self.seg(*clm))
+        if accident is None and not claim.delay_reason_code:
+            out.append(clm)
+        else:
+            self.clm_accident(out, claim, clm)
+        if (
+            claim.onset_date
+            or claim.initial_treatment_date
+            or claim.last_seen_date
+            or accident
+            or claim.admission_date
+            or claim.discharge_date
+            or claim.other_dates
+        ):
+            self.professional_dates(out, claim)
+        if (
+            claim.referral_number
+            or claim.prior_authorization
+            or claim.original_claim_reference
+            or claim.medical_record_number
+            or claim.other_references
+        ):
+            self.claim_references(out, claim, _PROFESSIONAL_CLAIM_REFERENCES)
+        self.professional_rest(out, claim)
+
+    def clm_accident(self, out: list[str], claim: Claim, clm: str) -> None:
+        """CLM of an 837P with its related causes (CLM11) or delay reason (CLM20)."""
+        accident = claim.accident
+        elements = [clm, ""]
+        if accident is not None:
+            causes = [cause.value for cause in accident.causes]
+            if len(causes) > 2:
+                raise X12WriteError("an 837P carries at most two accident causes (CLM11-1, CLM11-2)", claim.id)
+            second = causes[1] if len(causes) > 1 else ""
+            elements.append(self.composite(causes[0], second, "", accident.state or "", accident.country or ""))
+        else:
+            elements.append("")
+        if claim.delay_reason_code:
+            elements += ["", "", "", "", "", "", "", "", claim.delay_reason_code]
+        out.append(self.seg(*elements))
+
+    def professional_dates(self, out: list[str], claim: Claim) -> None:
+        """DTP of loop 2300 of an 837P."""
+        accident = claim.accident
         dates: list[tuple[str, str, str]] = []
         if claim.onset_date:
             dates.append(("431", "D8", _d8(claim.onset_date)))
@@ -695,18 +754,23 @@ class _Builder:
         if claim.discharge_date:
             dates.append(("096", "D8", _d8(claim.discharge_date)))
         self.claim_dates(out, claim, dates, _PROFESSIONAL_CLAIM_DATES)
-        self.claim_references(out, claim, _PROFESSIONAL_CLAIM_REFERENCES)
+
+    def professional_rest(self, out: list[str], claim: Claim) -> None:
+        """Loop 2300 of an 837P after its dates and references: K3, NTE, HI, 2310, 2320 and the lines."""
+        e, c = self.e, self.c
         for text in claim.file_information:
             out.append(f"K3{e}{self.text(text)}")
-        if len(claim.notes) > 1:
-            raise X12WriteError("an 837P claim carries one note (NTE of loop 2300)", claim.id)
-        for note in claim.notes:
+        if claim.notes:
+            if len(claim.notes) > 1:
+                raise X12WriteError("an 837P claim carries one note (NTE of loop 2300)", claim.id)
+            note = claim.notes[0]
             if note.qualifier not in _PROFESSIONAL_NOTES:
                 raise X12WriteError(f"NTE01 {note.qualifier!r} is not a note code of an 837P claim", claim.id)
             out.append(self.seg("NTE", note.qualifier, self.text(note.text)))
         out.append(self.diagnoses(claim, claim.diagnoses, "ABK", "ABF", poa=False))
-        for chunk in _chunks(claim.condition_codes, 12):
-            out.append(e.join(["HI", *(f"BG{c}{code}" for code in chunk)]))
+        if claim.condition_codes:
+            for chunk in _chunks(claim.condition_codes, 12):
+                out.append(e.join(["HI", *(f"BG{c}{code}" for code in chunk)]))
         if claim.referring_provider_id:
             out.extend(self.named_provider(claim, claim.referring_provider_id, "DN", "referring", person=True))
         if claim.rendering_provider_id and claim.rendering_provider_id != claim.billing_provider_id:
@@ -715,29 +779,23 @@ class _Builder:
             out.extend(self.named_provider(claim, claim.facility_provider_id, "77", "service facility", person=False))
         if claim.supervising_provider_id:
             out.extend(self.named_provider(claim, claim.supervising_provider_id, "DQ", "supervising", person=True))
-        self.other_payers(out, claim)
+        if claim.other_payers or len(self.parties.coverages_of(claim.patient_id)) > 1:
+            self.other_payers(out, claim)
+        line = self.professional_line
         for position, service in enumerate(claim.lines, start=1):
-            self.professional_line(out, claim, service, position)
+            line(out, claim, service, position)
 
     def institutional(self, out: list[str], claim: Claim) -> None:
         """Loop 2300 of an 837I and its lines."""
         e, c = self.e, self.c
-        control, charge, frequency = self.clm_common(claim)
-        clm = [
-            "CLM",
-            control,
-            charge,
-            "",
-            "",
-            f"{claim.facility_type_code}{c}A{c}{frequency}",
-            "",
-            claim.assignment.value,
-            claim.benefits_assignment.value,
-            claim.release_of_information.value,
-        ]
+        control = self.identifier(claim.patient_control_number, "patient control number (CLM01)", claim)
+        clm = (
+            f"CLM{e}{control}{e}{claim.total_charge}{e}{e}{e}{claim.facility_type_code}{c}A{c}{claim.frequency}{e}{e}"
+            f"{claim.assignment}{e}{claim.benefits_assignment}{e}{claim.release_of_information}"
+        )
         if claim.delay_reason_code:
-            clm += ["", "", "", "", "", "", "", "", "", "", claim.delay_reason_code]
-        out.append(self.seg(*clm))
+            clm += f"{e}{e}{e}{e}{e}{e}{e}{e}{e}{e}{e}{claim.delay_reason_code}"
+        out.append(clm)
         if claim.patient_status is None:
             raise X12WriteError("an 837I needs the patient status code (CL103, patient_status)", claim.id)
         # Claim refuses an institutional claim without its statement period.
@@ -874,27 +932,43 @@ class _Builder:
             for other in claim.other_payers:
                 self.other_payer(out, claim, other)
             return
-        key = (claim.coverage_id, claim.kind, claim.first_service_date)
-        found = self._other_payers.get(key)
-        if found is None:
-            found = self._other_payers[key] = tuple(self.other_coverages(claim))
-        out.extend(found)
-
-    def other_coverages(self, claim: Claim) -> list[str]:
-        """2320/2330 of each other coverage of the patient in force on the first date of service."""
+        coverages = self.parties.coverages_of(claim.patient_id)
+        if len(coverages) < 2:
+            return
         billed = self.parties.coverages[claim.coverage_id]
         day = claim.first_service_date
+        # Another coverage in the same place of the order is one the billed coverage replaced, not another payer.
+        others = tuple(
+            sorted(
+                (
+                    coverage
+                    for coverage in coverages
+                    if coverage.id != billed.id and coverage.order is not billed.order and coverage.is_active_on(day)
+                ),
+                key=lambda coverage: coverage.order.value,
+            )
+        )
+        if not others:
+            return
+        key = (
+            tuple(coverage.id for coverage in others),
+            claim.kind,
+            claim.benefits_assignment,
+            claim.release_of_information,
+        )
+        found = self._other_payers.get(key)
+        if found is None:
+            found = self._other_payers[key] = tuple(self.other_coverages(claim, others))
+        out.extend(found)
+
+    def other_coverages(self, claim: Claim, others: Sequence[Coverage]) -> list[str]:
+        """2320/2330A/2330B of other coverages of the patient, without amounts (no payer has decided yet)."""
         segments: list[str] = []
-        others = [
-            coverage
-            for coverage in self.parties.coverages_of(claim.patient_id)
-            if coverage.id != billed.id and coverage.order is not billed.order and coverage.is_active_on(day)
-        ]
-        for coverage in sorted(others, key=lambda item: item.order.value):
+        patient = self.parties.patients[claim.patient_id]
+        for coverage in others:
             payer = self.parties.payers.get(coverage.payer_id)
             if payer is None:
                 raise X12WriteError(f"payer {coverage.payer_id!r} of coverage {coverage.id!r} is not given", claim.id)
-            patient = self.parties.patients[claim.patient_id]
             sbr = [
                 "SBR",
                 coverage.order.value,
@@ -907,10 +981,7 @@ class _Builder:
             segments.append(self.oi(claim, claim.benefits_assignment.value, claim.release_of_information.value))
             member = self.identifier(coverage.member_id, "member id (NM109 of loop 2330A)", claim, minimum=2)
             insured = coverage.subscriber
-            if insured is None:
-                segments.append(self.person("IL", patient.name, "MI", member))
-            else:
-                segments.append(self.person("IL", insured.name, "MI", member))
+            segments.append(self.person("IL", patient.name if insured is None else insured.name, "MI", member))
             segments.append(self.payer_name(claim, payer))
         return segments
 
@@ -992,26 +1063,29 @@ class _Builder:
     def professional_line(self, out: list[str], claim: Claim, service: ServiceLine, position: int) -> None:
         """Loop 2400 of an 837P."""
         e, c = self.e, self.c
+        modifiers = service.modifiers
+        procedure = (
+            f"HC{c}{service.procedure_code}{c}{c.join(modifiers)}" if modifiers else f"HC{c}{service.procedure_code}"
+        )
+        pointers = self._pointers.get(service.diagnosis_pointers)
+        if pointers is None:
+            pointers = self._pointers[service.diagnosis_pointers] = c.join(map(str, service.diagnosis_pointers))
+        place = service.place_of_service
+        if place is None or place == claim.place_of_service:
+            place = ""
         out.append(f"LX{e}{position}")
-        procedure = c.join(["HC", service.procedure_code, *service.modifiers])
-        pointers = c.join(str(pointer) for pointer in service.diagnosis_pointers)
-        place = service.place_of_service if service.place_of_service != claim.place_of_service else ""
+        # Money and quantities of records are plain decimals (cents quantized, quantities normalised): str is exact.
         out.append(
-            self.seg(
-                "SV1",
-                procedure,
-                _amount(service.charge),
-                service.unit_basis.value,
-                f"{service.units:f}",
-                place or "",
-                "",
-                pointers,
-            )
+            f"SV1{e}{procedure}{e}{service.charge!s}{e}{_BASIS[service.unit_basis]}{e}{service.units!s}{e}{place}{e}{e}"
+            f"{pointers}"
         )
         out.append(self.service_date(service))
-        self.line_references(out, claim, service, _PROFESSIONAL_LINE_REFERENCES)
-        self.line_notes(out, claim, service, professional=True)
-        self.drug(out, service)
+        if service.references or service.line_control_number:
+            self.line_references(out, claim, service, _PROFESSIONAL_LINE_REFERENCES)
+        if service.notes:
+            self.line_notes(out, claim, service, professional=True)
+        if service.ndc is not None:
+            self.drug(out, service)
         if service.rendering_provider_id and service.rendering_provider_id != claim.rendering_provider_id:
             out.extend(self.named_provider(claim, service.rendering_provider_id, "82", "line rendering", person=False))
         if service.referring_provider_id and service.referring_provider_id != claim.referring_provider_id:
@@ -1024,22 +1098,22 @@ class _Builder:
         e, c = self.e, self.c
         if service.unit_basis is UnitBasis.MINUTES:
             raise X12WriteError(f"line {service.line_number}: an 837I counts units or days, not minutes", claim.id)
+        modifiers = service.modifiers
+        procedure = (
+            f"HC{c}{service.procedure_code}{c}{c.join(modifiers)}" if modifiers else f"HC{c}{service.procedure_code}"
+        )
         out.append(f"LX{e}{position}")
-        procedure = c.join(["HC", service.procedure_code, *service.modifiers])
         out.append(
-            self.seg(
-                "SV2",
-                service.revenue_code or "",
-                procedure,
-                _amount(service.charge),
-                service.unit_basis.value,
-                f"{service.units:f}",
-            )
+            f"SV2{e}{service.revenue_code}{e}{procedure}{e}{service.charge!s}{e}{_BASIS[service.unit_basis]}{e}"
+            f"{service.units!s}"
         )
         out.append(self.service_date(service))
-        self.line_references(out, claim, service, _INSTITUTIONAL_LINE_REFERENCES)
-        self.line_notes(out, claim, service, professional=False)
-        self.drug(out, service)
+        if service.references or service.line_control_number:
+            self.line_references(out, claim, service, _INSTITUTIONAL_LINE_REFERENCES)
+        if service.notes:
+            self.line_notes(out, claim, service, professional=False)
+        if service.ndc is not None:
+            self.drug(out, service)
         if service.rendering_provider_id and service.rendering_provider_id != claim.rendering_provider_id:
             out.extend(self.named_provider(claim, service.rendering_provider_id, "82", "line rendering", person=True))
         if service.referring_provider_id and service.referring_provider_id != claim.referring_provider_id:
@@ -1049,14 +1123,24 @@ class _Builder:
 
     def service_date(self, service: ServiceLine) -> str:
         """DTP*472, one day (D8) or a span (RD8)."""
-        e = self.e
-        end = service.service_date_end
-        if end is None or end == service.service_date:
-            return f"DTP{e}472{e}D8{e}{_d8(service.service_date)}"
-        return f"DTP{e}472{e}RD8{e}{_d8(service.service_date)}-{_d8(end)}"
+        key = (service.service_date, service.service_date_end)
+        found = self._service_dates.get(key)
+        if found is None:
+            e = self.e
+            start, end = key
+            if end is None or end == start:
+                found = f"DTP{e}472{e}D8{e}{_d8(start)}"
+            else:
+                found = f"DTP{e}472{e}RD8{e}{_d8(start)}-{_d8(end)}"
+            self._service_dates[key] = found
+        return found
 
     def line_references(self, out: list[str], claim: Claim, service: ServiceLine, order: Sequence[str]) -> None:
         """REF of loop 2400, the line control number (6R) among them."""
+        if not service.references:
+            control = self.identifier(service.line_control_number or "", "REF*6R", claim)
+            out.append(f"REF{self.e}6R{self.e}{control}")
+            return
         references = [(reference.qualifier, reference.value) for reference in service.references]
         if service.line_control_number:
             references.append(("6R", service.line_control_number))
