@@ -18,7 +18,7 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from revcycle.errors import DatabaseError, RevcycleError
 from revcycle.store import tables
@@ -132,7 +132,8 @@ class DatabaseControlNumbers:
                     return self._reserve(connection, sender, groups, transactions)
             with self._bind.begin_nested():
                 return self._reserve(self._bind, sender, groups, transactions)
-        except OperationalError as error:
+        except (OperationalError, ProgrammingError) as error:
+            # No server, or no table: a database not yet upgraded to this revision (`revcycle db upgrade`).
             raise DatabaseError(f"cannot reserve X12 control numbers: {error.orig}") from None
 
     def last(self, sender: str) -> ControlNumbers | None:
