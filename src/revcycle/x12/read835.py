@@ -56,6 +56,8 @@ _FILING_INDICATORS_NOT_IN_DOMAIN = frozenset({"10", "17"})
 _MAX_ID = 64
 _CACHE_LIMIT = 1 << 16
 _GROUPS = {group.value: group for group in AdjustmentGroup}
+_STATUSES = {status.value: status for status in ClaimStatus}
+_FILING = {indicator.value: indicator for indicator in ClaimFilingIndicator}
 
 
 def read_835(segments: Iterable[Segment], path: str) -> Iterator[Remittance]:
@@ -415,7 +417,7 @@ class _Reader:
             return
         self._close_line()
         segment = claim.segment
-        status = self._code(segment, 2, ClaimStatus)
+        status = _STATUSES.get(segment[2]) or self._code(segment, 2, ClaimStatus)
         total_charge = self._amount(segment, 3)
         paid = self._amount(segment, 4)
         patient_responsibility = self._optional_amount(segment, 5)
@@ -423,7 +425,7 @@ class _Reader:
         indicator = (
             None
             if not filing or filing in _FILING_INDICATORS_NOT_IN_DOMAIN
-            else self._code(segment, 6, ClaimFilingIndicator)
+            else _FILING.get(filing) or self._code(segment, 6, ClaimFilingIndicator)
         )
         try:
             payment = ClaimPayment(
@@ -538,22 +540,23 @@ class _Reader:
         self._open_claim(segment)
         self._close_line()
         qualifier_and_code = _composite(segment, 1)
-        code = qualifier_and_code[1] if len(qualifier_and_code) > 1 else ""
-        modifiers = [modifier for modifier in qualifier_and_code[2:6] if modifier]
         line = _Line(
             segment,
-            self._procedure_code(code),
-            modifiers,
+            self._procedure_code(qualifier_and_code[1] if len(qualifier_and_code) > 1 else ""),
+            [modifier for modifier in qualifier_and_code[2:6] if modifier],
             self._amount(segment, 2),
             self._amount(segment, 3),
         )
         elements = segment.elements
-        if len(elements) > 4:
+        count = len(elements)
+        if count > 4:
             line.units_paid = self._quantity(segment, 5, elements[4])
-            billed = _composite(segment, 6)
-            # SVC06 is informational (the code as submitted); one the domain cannot hold is left out.
-            line.billed_procedure_code = self._procedure_code(billed[1]) if len(billed) > 1 else None
-            line.units_billed = self._quantity(segment, 7, segment[7])
+            if count > 5 and elements[5]:
+                # SVC06 is informational (the code as submitted); one the domain cannot hold is left out.
+                billed = _composite(segment, 6)
+                line.billed_procedure_code = self._procedure_code(billed[1]) if len(billed) > 1 else None
+            if count > 6:
+                line.units_billed = self._quantity(segment, 7, elements[6])
         self.line = line
 
     def _lq(self, segment: Segment) -> None:
