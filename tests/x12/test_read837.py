@@ -125,8 +125,8 @@ def test_every_sound_sample_reads_every_claim(path: Path) -> None:
         assert claim.coverage.id == claim.claim.coverage_id
         assert claim.patient.id == claim.claim.patient_id
         assert claim.payer.id == claim.coverage.payer_id
-        ids = [claim.claim.id, claim.patient.id, *(record.id for record in (*claim.coverages, *claim.payers))]
-        ids += [provider.id for provider in claim.providers]
+        ids = [claim.claim.id, claim.patient.id, *(coverage.id for coverage in claim.coverages)]
+        ids += [payer.id for payer in claim.payers] + [provider.id for provider in claim.providers]
         assert all(RECORD_ID.fullmatch(record_id) for record_id in ids)
 
 
