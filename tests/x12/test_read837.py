@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from revcycle.domain import (
     AccidentCause,
@@ -21,6 +22,7 @@ from revcycle.domain import (
     Relationship,
 )
 from revcycle.domain.fields import RECORD_ID
+from revcycle.store import UnitOfWork
 from revcycle.x12.errors import X12Error
 from revcycle.x12.read837 import Claim837, read_837
 from revcycle.x12.tokens import Segment, read_bytes, read_file
@@ -462,3 +464,21 @@ def test_each_claim_is_yielded_when_the_next_claim_starts() -> None:
     second = next(claims)
     assert second == first
     assert list(claims) == []
+
+
+# The records read are the records stored.
+
+
+@pytest.mark.parametrize("name", ["dependent_professional.837", "cob_replacement.837", "institutional_codes.837"])
+def test_read_claims_survive_the_store(engine: Engine, name: str) -> None:
+    read_claim = fixture(name)
+    with UnitOfWork(engine) as unit:
+        unit.providers.add_many(read_claim.providers)
+        unit.patients.add(read_claim.patient)
+        unit.payers.add_many(read_claim.payers)
+        unit.coverages.add_many(read_claim.coverages)
+        unit.claims.add(read_claim.claim)
+        unit.commit()
+    with UnitOfWork(engine) as unit:
+        assert unit.claims.get(read_claim.claim.id) == read_claim.claim
+        assert unit.coverages.get(read_claim.coverage.id) == read_claim.coverage
