@@ -549,3 +549,45 @@ def test_the_demo_835_tokenizes_in_small_chunks_the_same() -> None:
     whole = list(read_835(read_bytes(data), "demo.835"))
     chunked = list(read_835(tokenize(pieces, "demo.835"), "demo.835"))
     assert whole == chunked
+
+
+@pytest.mark.parametrize("path", sample_params("835_4010"))
+def test_4010_samples_read_or_raise_x12error(path: Path) -> None:
+    try:
+        _read_sample(path)
+    except X12Error as error:
+        problem: X12Error | None = error
+    else:
+        problem = None
+    assert problem is None or problem.path == str(path)
+
+
+# -- mutations never give anything but a remittance or X12Error --------------------------------------------------------
+
+
+def _mutations() -> Iterator[tuple[str, str]]:
+    lines = full_text().splitlines(keepends=True)
+    for index in range(2, len(lines) - 2):  # the envelope is the tokenizer's to defend
+        yield f"delete {index}", "".join(lines[:index] + lines[index + 1 :])
+        yield f"duplicate {index}", "".join(lines[: index + 1] + lines[index:])
+        elements = lines[index].rstrip("~\n").split("*")
+        for position in range(1, len(elements)):
+            emptied = [*elements[:position], "", *elements[position + 1 :]]
+            yield f"empty {index}.{position}", "".join([*lines[:index], "*".join(emptied) + "~\n", *lines[index + 1 :]])
+            noise = [*elements[:position], "\u00e9:-x.", *elements[position + 1 :]]
+            yield f"noise {index}.{position}", "".join([*lines[:index], "*".join(noise) + "~\n", *lines[index + 1 :]])
+
+
+def test_mutations_of_the_fixture_give_remittances_or_x12error() -> None:
+    outcomes = {"read": 0, "refused": 0}
+    for name, text in _mutations():
+        try:
+            read_text(text)
+        except X12Error:
+            outcomes["refused"] += 1
+        except Exception as error:  # the point: nothing else escapes
+            pytest.fail(f"{name}: {type(error).__name__}: {error}")
+        else:
+            outcomes["read"] += 1
+    assert outcomes["read"] > 100
+    assert outcomes["refused"] > 100
