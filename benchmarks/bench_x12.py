@@ -132,6 +132,17 @@ def _revcycle_read_835(path: Path, _: argparse.Namespace) -> tuple[int, str]:
     return claims, f"{remittances} remittances, {lines:,} service lines, paid {paid} cents"
 
 
+def _revcycle_read_837(path: Path, _: argparse.Namespace) -> tuple[int, str]:
+    from revcycle.x12.read837 import read_837
+    from revcycle.x12.tokens import read_file
+
+    claims = lines = 0
+    for claim in read_837(read_file(path), str(path)):
+        claims += 1
+        lines += len(claim.claim.lines)
+    return claims, f"{lines:,} service lines"
+
+
 def _revcycle_validate(path: Path, _: argparse.Namespace) -> tuple[int, str]:
     from revcycle.x12.validate import validate_file
 
@@ -180,6 +191,7 @@ MEASUREMENTS: dict[str, tuple[str, Callable[[Path, argparse.Namespace], tuple[in
     "revcycle-validate-835": ("835", _revcycle_validate),
     "pyx12-validate-837p": ("837p", _pyx12_validate),
     "x12sdk-parse-837p": ("837p", _x12sdk_parse),
+    "revcycle-read-837p": ("837p", _revcycle_read_837),
     "revcycle-validate-837p": ("837p", _revcycle_validate),
     "revcycle-write-837p": ("837p-out", _revcycle_write_837p),
     "revcycle-read-835-1gb": ("835-big", _revcycle_read_835),
