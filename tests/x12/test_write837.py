@@ -25,6 +25,7 @@ from revcycle.domain import (
     Adjustment,
     AdjustmentGroup,
     Claim,
+    ClaimDate,
     ClaimFilingIndicator,
     ClaimFrequency,
     ClaimKind,
@@ -54,7 +55,8 @@ from revcycle.domain import (
     npi_check_digit,
 )
 from revcycle.x12.control_numbers import MemoryControlNumbers
-from revcycle.x12.write837 import Parties, Usage, X12Settings, write_837
+from revcycle.x12.tokens import Delimiters
+from revcycle.x12.write837 import Parties, Usage, X12Settings, X12WriteError, write_837
 
 SETTINGS = X12Settings(
     sender_id="REVCYCLE01",
@@ -451,7 +453,7 @@ def check_structure(text: str) -> None:
 # Tests
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(20))
 def test_every_generated_file_validates_with_pyx12(seed: int) -> None:
     world = ClaimGenerator(seed).world(40)
     text = write_837(world.claims, world.parties, SETTINGS, MemoryControlNumbers(seed * 100), created=CREATED)
@@ -459,3 +461,383 @@ def test_every_generated_file_validates_with_pyx12(seed: int) -> None:
     assert errors == []
     assert valid
     check_structure(text)
+
+
+def test_pyx12_does_reject_a_broken_file() -> None:
+    """The acceptance test is not vacuous: the same checker fails a file whose SE01 is off by one."""
+    world = ClaimGenerator(99).world(5)
+    text = write_837(world.claims, world.parties, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    se = next(item for item in segments(text) if item[0] == "SE")
+    broken = text.replace(f"SE*{se[1]}*{se[2]}~", f"SE*{int(se[1]) + 1}*{se[2]}~")
+    valid, errors = pyx12_validate(broken)
+    assert not valid
+    assert errors
+
+
+def test_the_generated_files_hold_every_feature_the_acceptance_test_claims() -> None:
+    world = ClaimGenerator(3).world(200)
+    text = write_837(world.claims, world.parties, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    body = segments(text)
+    ids = [item[0] for item in body]
+    hl_levels = {item[3] for item in body if item[0] == "HL"}
+    assert hl_levels == {"20", "22", "23"}
+    assert {item[8] for item in body if item[0] == "GS"} == {"005010X222A1", "005010X223A2"}
+    frequencies = {item[5].split(":")[2] for item in body if item[0] == "CLM"}
+    assert frequencies == {"1", "7", "8"}
+    assert any(item[:2] == ["REF", "F8"] for item in body)
+    assert any(item[:2] == ["AMT", "D"] for item in body)
+    assert any(item[0] == "SBR" and item[1] == "S" for item in body)
+    for segment_id in ("OI", "SVD", "CAS", "LIN", "CTP", "SV1", "SV2", "CL1", "PAT", "NTE", "PRV"):
+        assert segment_id in ids, segment_id
+    assert any(item[0] == "SV1" and item[1].count(":") >= 3 for item in body)  # modifiers
+    assert len({item[9] for item in body if item[0] == "NM1" and item[1] == "85"}) >= 3
+    assert len({item[9] for item in body if item[0] == "NM1" and item[1] == "PR"}) >= 3
+    assert any(len(item[1].split(":")) == 9 for item in body if item[0] == "HI")  # POA in HI0n-9
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        replace(SETTINGS, claims_per_transaction=7),
+        replace(SETTINGS, newline=False, usage=Usage.PRODUCTION, contact_phone=None),
+        replace(SETTINGS, delimiters=Delimiters(element="|", component=">", repetition="!", segment="\n")),
+        replace(SETTINGS, delimiters=Delimiters(element="^", component="\\", repetition="{", segment="'")),
+    ],
+    ids=["several-transaction-sets", "no-newlines", "line-break-terminator", "other-delimiters"],
+)
+def test_settings_variants_validate(settings: X12Settings) -> None:
+    world = ClaimGenerator(5).world(30)
+    text = write_837(world.claims, world.parties, settings, MemoryControlNumbers(), created=CREATED)
+    valid, errors = pyx12_validate(text)
+    assert errors == []
+    assert valid
+    if settings.delimiters == SETTINGS.delimiters:
+        check_structure(text)
+    if settings.claims_per_transaction == 7:
+        sets = [item for item in segments(text) if item[0] == "ST"]
+        assert len(sets) >= 5
+        assert len({item[2] for item in sets}) == len(sets)
+
+
+def test_more_than_100_claims_of_one_subscriber_open_another_subscriber_level() -> None:
+    generator = ClaimGenerator(11, patients=1)
+    world = generator.world(0)
+    patient = generator.patients[0]
+    coverage = generator.by_patient[patient.id][0]
+    template = generator.claim()
+    claims = [
+        replace(template, id=f"MANY-{n}", patient_control_number=f"MANY{n}", coverage_id=coverage.id)
+        for n in range(250)
+    ]
+    text = write_837(claims, world.parties, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    valid, errors = pyx12_validate(text)
+    assert errors == []
+    assert valid
+    check_structure(text)
+    levels = [item[3] for item in segments(text) if item[0] == "HL"]
+    assert levels.count("22") == 3
+
+
+def test_control_numbers_come_from_the_database_and_never_repeat(database_url: str) -> None:
+    from revcycle.services.database import engine_for
+    from revcycle.x12.control_numbers import DatabaseControlNumbers
+
+    world = ClaimGenerator(8).world(10)
+    numbers = DatabaseControlNumbers(engine_for(database_url))
+    seen: set[tuple[str, str]] = set()
+    interchanges = set()
+    for _ in range(3):
+        text = write_837(world.claims, world.parties, SETTINGS, numbers, created=CREATED)
+        items = segments(text)
+        interchanges.add(items[0][13])
+        for item in items:
+            if item[0] in ("GS", "ST"):
+                key = (item[0], item[6] if item[0] == "GS" else item[2])
+                assert key not in seen
+                seen.add(key)
+    assert interchanges == {"000000001", "000000002", "000000003"}
+
+
+# A small claim in the records' own terms, and the segments it must become.
+
+ORG = Provider(
+    id="ORG",
+    kind=ProviderKind.ORGANIZATION,
+    npi=npi(123456789),
+    name="Riverbend Medical Group",
+    taxonomy="207Q00000X",
+    tax_id="990000001",
+    address=Address(line1="100 Main Street", city="Springfield", state="IL", postal_code="627010001"),
+)
+DOCTOR = Provider(
+    id="DOC", kind=ProviderKind.INDIVIDUAL, npi=npi(223456789), name="Okafor", first_name="Ada", taxonomy="207R00000X"
+)
+PRIMARY = Payer(
+    id="MCR",
+    name="Medicare Part B",
+    payer_identifier="00123",
+    claim_filing_indicator=ClaimFilingIndicator.MEDICARE_PART_B,
+)
+SECONDARY = Payer(
+    id="BCBS",
+    name="Blue Plan",
+    payer_identifier="BCBS1",
+    claim_filing_indicator=ClaimFilingIndicator.BLUE_CROSS_BLUE_SHIELD,
+)
+HAROLD = Patient(
+    id="PAT",
+    name=PersonName(last="Testperson", first="José", middle="J"),
+    birth_date=date(1952, 3, 14),
+    sex=Sex.MALE,
+    address=Address(line1="12 Elm Street", city="Springfield", state="IL", postal_code="62704"),
+)
+MEDICARE = Coverage(id="COV-P", patient_id="PAT", payer_id="MCR", order=CoverageOrder.PRIMARY, member_id="1EG4TE5MK72")
+SUPPLEMENT = Coverage(
+    id="COV-S",
+    patient_id="PAT",
+    payer_id="BCBS",
+    order=CoverageOrder.SECONDARY,
+    member_id="XYZ123",
+    relationship=Relationship.SPOUSE,
+    subscriber=Subscriber(name=PersonName(last="Testperson", first="Mary")),
+)
+PARTIES = Parties.of([HAROLD], [MEDICARE, SUPPLEMENT], [PRIMARY, SECONDARY], [ORG, DOCTOR])
+
+
+def small_claim(**changes: Any) -> Claim:
+    fields: dict[str, Any] = {
+        "id": "CLM-1",
+        "kind": ClaimKind.PROFESSIONAL,
+        "patient_control_number": "RB1-1",
+        "patient_id": "PAT",
+        "coverage_id": "COV-P",
+        "billing_provider_id": "ORG",
+        "rendering_provider_id": "DOC",
+        "place_of_service": "11",
+        "diagnoses": (Diagnosis(code="E1122"), Diagnosis(code="N1831")),
+        "lines": (
+            ServiceLine(
+                line_number=1,
+                procedure_code="99214",
+                modifiers=("25",),
+                units=Decimal("1"),
+                charge=Decimal("185.00"),
+                service_date=date(2026, 9, 8),
+                diagnosis_pointers=(1, 2),
+                line_control_number="RB1-1-1",
+            ),
+        ),
+        "total_charge": Decimal("185.00"),
+    }
+    fields.update(changes)
+    return Claim(**fields)
+
+
+def claim_segments(text: str) -> list[str]:
+    """The segments from the first CLM to SE, as text."""
+    lines = [segment.strip() for segment in text.split("~") if segment.strip()]
+    start = next(index for index, line in enumerate(lines) if line.startswith("CLM*"))
+    end = next(index for index, line in enumerate(lines) if line.startswith("SE*"))
+    return lines[start:end]
+
+
+def test_a_primary_claim_lists_the_secondary_payer_as_other_payer() -> None:
+    text = write_837([small_claim()], PARTIES, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    assert claim_segments(text) == [
+        "CLM*RB1-1*185.00***11:B:1*Y*A*Y*Y",
+        "HI*ABK:E1122*ABF:N1831",
+        f"NM1*82*1*Okafor*Ada****XX*{DOCTOR.npi}",
+        "PRV*PE*PXC*207R00000X",
+        "SBR*S*01*******BL",
+        "OI***Y*P**Y",
+        "NM1*IL*1*Testperson*Mary****MI*XYZ123",
+        "NM1*PR*2*Blue Plan*****PI*BCBS1",
+        "LX*1",
+        "SV1*HC:99214:25*185.00*UN*1***1:2",
+        "DTP*472*D8*20260908",
+        "REF*6R*RB1-1-1",
+    ]
+    assert "NM1*IL*1*Testperson*Jose*J***MI*1EG4TE5MK72" in text  # accents cannot travel in X12
+    assert pyx12_validate(text) == (True, [])
+
+
+def test_a_secondary_replacement_claim_carries_the_primary_decision() -> None:
+    primary = OtherPayer(
+        responsibility=PayerResponsibility.PRIMARY,
+        payer_name="Medicare Part B",
+        payer_identifier="00123",
+        subscriber_name=PersonName(last="Testperson", first="Jose"),
+        member_id="1EG4TE5MK72",
+        claim_filing_indicator=ClaimFilingIndicator.MEDICARE_PART_B,
+        paid_amount=Decimal("120.00"),
+        adjustments=(
+            Adjustment(group=AdjustmentGroup.CONTRACTUAL_OBLIGATION, reason_code="45", amount=Decimal("65.00")),
+        ),
+        adjudication_date=date(2026, 10, 1),
+    )
+    base = small_claim()
+    line = replace(
+        base.lines[0],
+        adjudications=(
+            LineAdjudication(
+                payer_identifier="00123",
+                paid=Decimal("120.00"),
+                units=Decimal("1"),
+                adjustments=(
+                    Adjustment(group=AdjustmentGroup.CONTRACTUAL_OBLIGATION, reason_code="45", amount=Decimal("65.00")),
+                ),
+            ),
+        ),
+    )
+    claim = small_claim(
+        coverage_id="COV-S",
+        frequency=ClaimFrequency.REPLACEMENT,
+        original_claim_reference="PAYER-CLM-9",
+        other_payers=(primary,),
+        lines=(line,),
+    )
+    text = write_837([claim], PARTIES, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    found = claim_segments(text)
+    assert found[0] == "CLM*RB1-1*185.00***11:B:7*Y*A*Y*Y"
+    assert found[1] == "REF*F8*PAYER-CLM-9"
+    assert found[found.index("SBR*P*18*******MB") :] == [
+        "SBR*P*18*******MB",
+        "CAS*CO*45*65.00",
+        "AMT*D*120.00",
+        "OI***Y*P**Y",
+        "NM1*IL*1*Testperson*Jose****MI*1EG4TE5MK72",
+        "NM1*PR*2*Medicare Part B*****PI*00123",
+        "DTP*573*D8*20261001",
+        "LX*1",
+        "SV1*HC:99214:25*185.00*UN*1***1:2",
+        "DTP*472*D8*20260908",
+        "REF*6R*RB1-1-1",
+        "SVD*00123*120.00*HC:99214**1",
+        "CAS*CO*45*65.00",
+        "DTP*573*D8*20261001",
+    ]
+    # The dependent patient hangs under the subscriber: HL 22 with a child, HL 23 with PAT*01.
+    assert "HL*2*1*22*1~\nSBR*S********BL" in text
+    assert "HL*3*2*23*0~\nPAT*01" in text
+    assert pyx12_validate(text) == (True, [])
+
+
+def test_an_institutional_claim() -> None:
+    hospital = replace(ORG, id="HOSP", name="General Hospital")
+    parties = Parties.of([HAROLD], [MEDICARE], [PRIMARY], [hospital, DOCTOR])
+    claim = Claim(
+        id="IC-1",
+        kind=ClaimKind.INSTITUTIONAL,
+        patient_control_number="GH-1",
+        patient_id="PAT",
+        coverage_id="COV-P",
+        billing_provider_id="HOSP",
+        attending_provider_id="DOC",
+        facility_type_code="13",
+        statement_from=date(2026, 9, 8),
+        statement_to=date(2026, 9, 8),
+        patient_status="01",
+        admission_type="3",
+        diagnoses=(
+            Diagnosis(code="R0789", present_on_admission=PresentOnAdmission.YES),
+            Diagnosis(code="I10", present_on_admission=PresentOnAdmission.EXEMPT),
+        ),
+        value_codes=(ValueCode(code="80", amount=Decimal("1.00")),),
+        lines=(
+            ServiceLine(
+                line_number=1,
+                revenue_code="0450",
+                procedure_code="99284",
+                units=Decimal("1"),
+                charge=Decimal("900.00"),
+                service_date=date(2026, 9, 8),
+            ),
+        ),
+        total_charge=Decimal("900.00"),
+    )
+    text = write_837([claim], parties, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    assert claim_segments(text) == [
+        "CLM*GH-1*900.00***13:A:1**A*Y*Y",
+        "DTP*434*RD8*20260908-20260908",
+        "CL1*3**01",
+        "HI*ABK:R0789:::::::Y",
+        "HI*ABF:I10",
+        "HI*BE:80:::1.00",
+        f"NM1*71*1*Okafor*Ada****XX*{DOCTOR.npi}",
+        "PRV*AT*PXC*207R00000X",
+        "LX*1",
+        "SV2*0450*HC:99284*900.00*UN*1",
+        "DTP*472*D8*20260908",
+    ]
+    assert "ST*837*0001*005010X223A2" in text
+    assert pyx12_validate(text) == (True, [])
+
+
+def test_text_is_written_in_the_x12_character_set() -> None:
+    patient = replace(HAROLD, name=PersonName(last="Muñoz*Smith", first="Zoë~"))
+    parties = Parties.of([patient], [MEDICARE], [PRIMARY], [ORG, DOCTOR])
+    text = write_837([small_claim()], parties, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    assert "NM1*IL*1*Munoz Smith*Zoe****MI*1EG4TE5MK72" in text
+    assert pyx12_validate(text) == (True, [])
+
+
+def refused(claims: list[Claim], parties: Parties = PARTIES, match: str = "") -> X12WriteError:
+    numbers = MemoryControlNumbers()
+    with pytest.raises(X12WriteError, match=match) as caught:
+        write_837(claims, parties, SETTINGS, numbers, created=CREATED)
+    # Bad input uses up no control number.
+    assert numbers.reserve(SETTINGS.sender_id, 1, 1).interchange == 1
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("changes", "parties", "match"),
+    [
+        ({"coverage_id": "NOPE"}, PARTIES, "coverage 'NOPE' is not among"),
+        ({"billing_provider_id": "NOPE"}, PARTIES, "billing provider 'NOPE'"),
+        ({"rendering_provider_id": "NOPE"}, PARTIES, "rendering provider 'NOPE'"),
+        ({"billing_provider_id": "DOC"}, PARTIES, "has no address"),
+        ({}, Parties.of([HAROLD], [MEDICARE], [], [ORG, DOCTOR]), "payer 'MCR'"),
+        ({}, Parties.of([], [MEDICARE], [PRIMARY], [ORG, DOCTOR]), "patient 'PAT'"),
+        ({}, Parties.of([HAROLD], [MEDICARE], [PRIMARY], [replace(ORG, tax_id=None), DOCTOR]), "tax id"),
+        (
+            {"coverage_id": "COV-S"},
+            Parties.of([replace(HAROLD, address=None)], [SUPPLEMENT], [SECONDARY], [ORG, DOCTOR]),
+            "loop 2010CA",
+        ),
+        ({"patient_control_number": "RB*1"}, PARTIES, "CLM01"),
+        ({"referring_provider_id": "ORG"}, PARTIES, "must be a person"),
+        ({"other_dates": (ClaimDate(qualifier="999", start=date(2026, 1, 1)),)}, PARTIES, r"DTP\*999"),
+        ({"other_references": (ClaimReference(qualifier="ZZ", value="1"),)}, PARTIES, r"REF\*ZZ"),
+    ],
+)
+def test_claims_that_cannot_be_written_are_refused_naming_the_claim(
+    changes: dict[str, Any], parties: Parties, match: str
+) -> None:
+    error = refused([small_claim(**changes)], parties, match)
+    assert error.claim_id == "CLM-1"
+    assert "CLM-1" in str(error)
+
+
+def test_no_claims_is_refused() -> None:
+    refused([], match="no claims")
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"sender_id": ""}, "sender_id"),
+        ({"sender_id": "WAY-TOO-LONG-SENDER-ID"}, "sender_id"),
+        ({"receiver_id": "BAD*ID"}, "receiver_id"),
+        ({"sender_qualifier": "XX"}, "sender_qualifier"),
+        ({"contact_phone": None, "contact_email": None}, "PER"),
+        ({"contact_phone": "555-0100"}, "contact_phone"),
+        ({"usage": "X"}, "usage"),
+        ({"claims_per_transaction": 0}, "claims_per_transaction"),
+        ({"delimiters": Delimiters(element="*", component="*")}, "delimiters"),
+        ({"submitter_name": " "}, "submitter_name"),
+    ],
+)
+def test_bad_settings_are_refused(changes: dict[str, Any], match: str) -> None:
+    with pytest.raises(X12WriteError, match=match):
+        replace(SETTINGS, **changes)

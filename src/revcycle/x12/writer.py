@@ -154,7 +154,8 @@ def interchange_groups(envelope: Envelope, groups: Sequence[FunctionalGroup], *,
     """
     delimiters = envelope.delimiters
     element = delimiters.element
-    ending = delimiters.segment + ("\n" if newline else "")
+    # A terminator that is itself a line break needs no second one (an empty line would read as an empty segment).
+    ending = delimiters.segment + ("\n" if newline and delimiters.segment not in "\r\n" else "")
     created = envelope.created
     isa = [
         "00",
