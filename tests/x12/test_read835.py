@@ -217,9 +217,11 @@ def test_a_line_whose_code_is_not_cpt_or_hcpcs_moves_its_money_to_the_claim() ->
 
 
 def test_composites_written_with_another_separator_than_isa16_are_still_split() -> None:
-    text = full_text().replace("SVC*HC:99214:25:GT", "SVC*HC>99214>25>GT")
-    line = read_text(text)[0].claims[0].service_payments[0]
+    text = full_text().replace("SVC*HC:99214:25:GT", "SVC*HC>99214>25>GT").replace("WO:PAYERCCN0009", "WO>CCN9")
+    remittance = read_text(text)[0]
+    line = remittance.claims[0].service_payments[0]
     assert (line.procedure_code, line.modifiers) == ("99214", ("25", "GT"))
+    assert [(p.reason_code, p.reference) for p in remittance.provider_adjustments][1] == ("WO", "CCN9")
 
 
 def test_a_remark_code_that_is_not_a_rarc_is_left_out() -> None:

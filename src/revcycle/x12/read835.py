@@ -337,7 +337,7 @@ class _Reader:
             composite, amount_text = segment[position], segment[position + 1]
             if not composite and not amount_text:
                 continue
-            parts = composite.split(segment.delimiters.component)
+            parts = _composite(segment, position)
             reason = parts[0]
             reference = parts[1] if len(parts) > 1 and parts[1] else None
             if not reason:
@@ -602,7 +602,7 @@ class _Reader:
 
 
 def _composite(segment: Segment, position: int) -> list[str]:
-    """The components of a composite that starts with a two-character qualifier (SVC01, SVC06).
+    """The components of a composite that starts with a two-character code (SVC01, SVC06, PLB03...).
 
     TR3 examples, and files copied from them, separate these components with ``>`` while their ISA16 declares
     another separator: when the declared one is absent and a separator character follows the qualifier, that
