@@ -326,7 +326,8 @@ class Claim:
     patient_id: str
     coverage_id: str
     billing_provider_id: str
-    diagnoses: tuple[Diagnosis, ...]
+    # Empty only on a claim coded in ICD-9-CM (icd9_diagnoses); JSON leaves an empty list out, so it has a default.
+    diagnoses: tuple[Diagnosis, ...] = ()
     lines: tuple[ServiceLine, ...]
     total_charge: Decimal
     frequency: ClaimFrequency = ClaimFrequency.ORIGINAL
