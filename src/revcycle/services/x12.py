@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from revcycle.domain.interchange import record_to_json
 from revcycle.errors import InputFileError
-from revcycle.services.datasets import read_dataset
+from revcycle.services.datasets import Dataset, read_dataset
 from revcycle.x12.control_numbers import DatabaseControlNumbers
 from revcycle.x12.errors import X12Error
-from revcycle.x12.tokens import Segment, read_file
+from revcycle.x12.tokens import Segment, read_file, tokenize
 from revcycle.x12.transactions import reader_for, transaction_label
 from revcycle.x12.validate import ValidationResult, validate_file, validate_segments
 from revcycle.x12.write837 import Parties, X12Settings, write_837
@@ -63,14 +64,30 @@ def read_document(path: Path | str) -> X12Document:
         X12Error: the file cannot be read, holds no transaction set, holds a transaction revcycle reads no records
             from, or holds values that cannot form records.
     """
-    name = str(path)
-    segments = read_file(path)
+    return _read(read_file(path), str(path))
+
+
+def read_document_data(data: bytes, name: str) -> X12Document:
+    """Read X12 held in memory (a request body) into records; as `read_document`."""
+    return _read(tokenize([data], name), name)
+
+
+def _read(segments: Iterator[Segment], name: str) -> X12Document:
     head, label = _first_transaction(segments, name)
     reader = reader_for(label)
     if reader is None:
         raise X12Error(name, f"revcycle reads no records from transaction {label!r}", segment_index=head[-1].index)
     records = list(reader.read(chain(head, segments), name))
     return X12Document(name, label, reader.records, records, {"transaction": label, **reader.summarize(records)})
+
+
+def document_json(document: X12Document) -> dict[str, object]:
+    """What was read, as JSON: the transaction, the summary and the records (docs/records-json.md)."""
+    return {
+        "transaction": document.transaction,
+        "summary": document.summary,
+        document.records_key: [record_to_json(record) for record in document.records],
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,34 @@ class FileVerdict:
         return "valid" if self.result.valid else "invalid"
 
 
+def verdict_json(verdict: FileVerdict) -> dict[str, object]:
+    """A file's verdict as JSON: status, and the findings or the error."""
+    data: dict[str, object] = {"file": verdict.path, "status": verdict.status}
+    if verdict.error is not None:
+        data["error"] = str(verdict.error)
+    if verdict.result is not None:
+        data["findings"] = [finding.to_json() for finding in verdict.result.findings]
+        data["transactions"] = [
+            {
+                "transaction_set": transaction.identifier,
+                "control_number": transaction.control_number,
+                "version": transaction.version,
+                "guide": transaction.guide,
+                "accepted": transaction.accepted,
+            }
+            for transaction in verdict.result.transactions
+        ]
+    return data
+
+
+def validate_data(data: bytes, name: str) -> FileVerdict:
+    """Validate X12 held in memory (a request body)."""
+    try:
+        return FileVerdict(name, result=validate_segments(tokenize([data], name), name))
+    except X12Error as error:
+        return FileVerdict(name, error=error)
+
+
 def validate_paths(paths: list[Path]) -> list[FileVerdict]:
     """Validate each file; a file that cannot be read gets its error as its verdict, the others still run."""
     verdicts = []
@@ -115,10 +160,14 @@ def write_claims_837(dataset_path: Path, settings: X12Settings, engine: Engine) 
         InputFileError: the dataset cannot be read or holds invalid records.
         X12WriteError: a claim lacks what the 837 needs (a party, an address, a tax id ...).
     """
-    dataset = read_dataset(dataset_path)
+    return write_dataset_837(read_dataset(dataset_path), settings, engine)
+
+
+def write_dataset_837(dataset: Dataset, settings: X12Settings, engine: Engine) -> tuple[str, int]:
+    """The 837 of every claim of a dataset, and how many claims it holds; as `write_claims_837`."""
     claims = dataset.records.get("claims", ())
     if not claims:
-        raise InputFileError(str(dataset_path), "claims", "the dataset holds no claims to write")
+        raise InputFileError(dataset.source, "claims", "the dataset holds no claims to write")
     parties = Parties.of(
         dataset.records.get("patients", ()),
         dataset.records.get("coverages", ()),
@@ -134,8 +183,16 @@ def acknowledge_file(path: Path, engine: Engine) -> tuple[str, ValidationResult]
     Raises:
         X12Error: the file cannot be read, or holds no functional group to acknowledge.
     """
-    name = str(path)
-    segments = list(read_file(path))
+    return acknowledge_segments(list(read_file(path)), str(path), engine)
+
+
+def acknowledge_data(data: bytes, name: str, engine: Engine) -> tuple[str, ValidationResult]:
+    """The 999 of X12 held in memory (a request body); as `acknowledge_file`."""
+    return acknowledge_segments(list(tokenize([data], name)), name, engine)
+
+
+def acknowledge_segments(segments: list[Segment], name: str, engine: Engine) -> tuple[str, ValidationResult]:
+    """The 999 of a received file's segments; as `acknowledge_file`."""
     result = validate_segments(segments, name)
     isa = next((segment for segment in segments if segment.id == "ISA"), None)
     if isa is None or not any(segment.id == "GS" for segment in segments):
