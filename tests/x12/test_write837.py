@@ -519,12 +519,25 @@ def test_settings_variants_validate(settings: X12Settings) -> None:
         assert len({item[2] for item in sets}) == len(sets)
 
 
-def test_more_than_100_claims_of_one_subscriber_open_another_subscriber_level() -> None:
+@pytest.mark.parametrize(
+    ("relationship", "subscribers", "patients"), [(Relationship.SELF, 3, 0), (Relationship.CHILD, 1, 3)]
+)
+def test_more_than_100_claims_of_one_patient_open_another_hierarchical_level(
+    relationship: Relationship, subscribers: int, patients: int
+) -> None:
     generator = ClaimGenerator(11, patients=1)
-    world = generator.world(0)
     patient = generator.patients[0]
-    coverage = generator.by_patient[patient.id][0]
+    coverage = replace(
+        generator.by_patient[patient.id][0],
+        relationship=relationship,
+        subscriber=None if relationship is Relationship.SELF else Subscriber(name=PersonName(last="Parent")),
+    )
+    generator.coverages = [coverage]
+    generator.by_patient = {patient.id: [coverage]}
+    world = generator.world(0)
     template = generator.claim()
+    lines = tuple(replace(line, adjudications=()) for line in template.lines)
+    template = replace(template, other_payers=(), lines=lines)
     claims = [
         replace(template, id=f"MANY-{n}", patient_control_number=f"MANY{n}", coverage_id=coverage.id)
         for n in range(250)
@@ -535,7 +548,26 @@ def test_more_than_100_claims_of_one_subscriber_open_another_subscriber_level() 
     assert valid
     check_structure(text)
     levels = [item[3] for item in segments(text) if item[0] == "HL"]
-    assert levels.count("22") == 3
+    assert (levels.count("20"), levels.count("22"), levels.count("23")) == (1, subscribers, patients)
+
+
+def test_dependents_of_one_subscriber_share_one_subscriber_level() -> None:
+    sister = replace(HAROLD, id="PAT-2", name=PersonName(last="Testperson", first="Ivy"))
+    sister_coverage = replace(SUPPLEMENT, id="COV-S2", patient_id="PAT-2")
+    parties = Parties.of([HAROLD, sister], [SUPPLEMENT, sister_coverage], [SECONDARY], [ORG, DOCTOR])
+    claims = [
+        small_claim(coverage_id="COV-S"),
+        small_claim(id="CLM-2", patient_control_number="RB1-2", patient_id="PAT-2", coverage_id="COV-S2"),
+    ]
+    text = write_837(claims, parties, SETTINGS, MemoryControlNumbers(), created=CREATED)
+    hls = [item for item in segments(text) if item[0] == "HL"]
+    assert hls == [
+        ["HL", "1", "", "20", "1"],
+        ["HL", "2", "1", "22", "1"],
+        ["HL", "3", "2", "23", "0"],
+        ["HL", "4", "2", "23", "0"],
+    ]
+    assert pyx12_validate(text) == (True, [])
 
 
 def test_control_numbers_come_from_the_database_and_never_repeat(database_url: str) -> None:
@@ -841,3 +873,31 @@ def test_no_claims_is_refused() -> None:
 def test_bad_settings_are_refused(changes: dict[str, Any], match: str) -> None:
     with pytest.raises(X12WriteError, match=match):
         replace(SETTINGS, **changes)
+
+
+def test_the_example_of_the_claims_json_document_writes_what_it_shows() -> None:
+    from pathlib import Path
+
+    from revcycle.services.datasets import parse_dataset
+
+    document = (Path(__file__).parents[2] / "docs" / "x12-claims-json.md").read_text(encoding="utf-8")
+    blocks = document.split("```")
+    example = next(block for block in blocks if block.startswith("json\n"))
+    dataset = parse_dataset(json.loads(example.removeprefix("json\n")), "docs/x12-claims-json.md")
+    records = dataset.records
+    parties = Parties.of(records["patients"], records["coverages"], records["payers"], records["providers"])
+    settings = X12Settings(
+        sender_id="RIVERBEND01",
+        receiver_id="CLEARHOUSE",
+        submitter_name="Riverbend Family Medicine",
+        contact_name="Billing Office",
+        contact_phone="2175550100",
+        receiver_name="Example Clearinghouse",
+        usage=Usage.TEST,
+    )
+    text = write_837(records["claims"], parties, settings, MemoryControlNumbers(), created=CREATED)
+    assert pyx12_validate(text) == (True, [])
+    shown = [block.strip() for block in blocks if block.startswith("\nHL*") or block.startswith("\nCLM*")]
+    assert len(shown) == 2
+    for excerpt in shown:
+        assert excerpt in text

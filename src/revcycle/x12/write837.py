@@ -665,20 +665,24 @@ class _Builder:
             out.append(f"HL{e}{number}{e}{e}20{e}1")
             out.extend(billing)
             for subscriber, patients in subscribers.items():
+                # Claims of a subscriber who is the patient hang under HL 22, at most 100 to an HL; dependents of
+                # one subscriber share one HL 22, each with its own HL 23 (at most 100 claims to each).
+                subscriber_number = 0
                 for dependent, batch in patients.items():
                     for start in range(0, len(batch), CLAIMS_PER_HL):
-                        chunk = batch[start : start + CLAIMS_PER_HL]
                         number += 1
                         if dependent is None:
                             out.append(f"HL{e}{number}{e}{billing_number}{e}22{e}0")
                             out.extend(subscriber)
                         else:
-                            out.append(f"HL{e}{number}{e}{billing_number}{e}22{e}1")
-                            out.extend(subscriber)
-                            number += 1
-                            out.append(f"HL{e}{number}{e}{number - 1}{e}23{e}0")
+                            if not subscriber_number:
+                                subscriber_number = number
+                                out.append(f"HL{e}{number}{e}{billing_number}{e}22{e}1")
+                                out.extend(subscriber)
+                                number += 1
+                            out.append(f"HL{e}{number}{e}{subscriber_number}{e}23{e}0")
                             out.extend(dependent)
-                        for claim in chunk:
+                        for claim in batch[start : start + CLAIMS_PER_HL]:
                             if claim.kind is ClaimKind.PROFESSIONAL:
                                 self.professional(out, claim)
                             else:
