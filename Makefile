@@ -12,7 +12,7 @@ DEMO_REFDATA := build/demo-refdata.sqlite
 demo: $(STAMP)
 	@mkdir -p build
 	@rm -f $(DEMO_DB) $(DEMO_REFDATA) $(DEMO_REFDATA)-wal $(DEMO_REFDATA)-shm
-	$(BIN)/revcycle demo --db sqlite:///$(DEMO_DB) --store $(DEMO_REFDATA)
+	$(BIN)/revcycle demo --db sqlite:///$(DEMO_DB) --store $(DEMO_REFDATA) --x12-dir build
 
 test: lint typecheck unit
 

@@ -26,6 +26,11 @@ def test_demo_runs_end_to_end_on_a_fresh_sqlite_file(capsys: pytest.CaptureFixtu
     assert "E11.22" in [hit["code"] for hit in reference["search"]["results"]]
     priced = {(row["claim"], row["line"]): row["medicare_amount"] for row in reference["prices"]}
     assert priced[("CLM-2", 1)] == "92.64"
+    x12 = result["x12"]
+    assert (x12["claims_verdict"], x12["remittance_verdict"]) == ("valid", "valid")
+    assert x12["claims_summary"] == {"transaction": "837P", "claims": 5, "total_charge": "1171.00"}
+    assert x12["remittance_summary"]["transaction"] == "835"
+    assert x12["claims_file"] is None
     again = revcycle(capsys, "--db", url, "demo", "--store", store, "--json").json()
     assert set(again["imported"]["added"].values()) == {0}
     assert again["summary"] == result["summary"]

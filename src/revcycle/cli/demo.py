@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 from rich.markup import escape
 
@@ -11,19 +14,29 @@ from revcycle.cli.refdata import StoreOption
 from revcycle.cli.state import DbOption, database_url
 from revcycle.cli.summary import show_summary
 from revcycle.refdata.reference import reference
-from revcycle.services.demo import DemoResult, demo_dataset, run_demo
+from revcycle.services.demo import DemoResult, DemoX12, demo_dataset, run_demo
 from revcycle.services.demo_reference import DEMO_LOCALITY, DemoReference
 from revcycle.store import display_url
 
+X12DirectoryOption = Annotated[
+    Path | None, typer.Option("--x12-dir", help="Where to write the demo claims as an 837 (default: in memory only).")
+]
+
 
 def demo_command(
-    context: typer.Context, db: DbOption = None, store: StoreOption = None, as_json: JsonOption = False
+    context: typer.Context,
+    db: DbOption = None,
+    store: StoreOption = None,
+    x12_dir: X12DirectoryOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Create the schema, load the synthetic practice data and reference data, then look up, search and price."""
+    """Load the synthetic practice and reference data; look up, search, price; write, validate and read X12."""
     url = database_url(context, db)
     with progress_bar("Loading demo data", demo_dataset().size, hidden=as_json) as progress:
         task = progress.task_ids[0]
-        result = run_demo(url, reference(store), on_records=lambda count: progress.advance(task, count))
+        result = run_demo(
+            url, reference(store), on_records=lambda count: progress.advance(task, count), x12_directory=x12_dir
+        )
     if as_json:
         emit_json(result)
         return
@@ -37,6 +50,41 @@ def show_result(result: DemoResult, url: str) -> None:
     show_summary(result.summary, "What the database now holds")
     if result.reference is not None:
         show_reference(result.reference)
+    if result.x12 is not None:
+        show_x12(result.x12)
+
+
+def show_x12(x12: DemoX12) -> None:
+    """Print the 837 written and the 835 read, with their verdicts."""
+    claims, paid = x12.claims_summary, x12.remittance_summary
+    rows_table(
+        "X12: the demo claims written as an 837P; the bundled 835 that pays them",
+        ["file", "verdict", "claims", "charged", "paid", "PLB", "payment"],
+        [
+            (
+                f"{claims.get('transaction')} {Path(x12.claims_file or '(memory)').name}",
+                x12.claims_verdict,
+                claims.get("claims"),
+                claims.get("total_charge"),
+                "",
+                "",
+                "",
+            ),
+            (
+                f"{paid.get('transaction')} {Path(x12.remittance_file).name}",
+                x12.remittance_verdict,
+                paid.get("claims"),
+                paid.get("total_charge"),
+                paid.get("total_paid"),
+                paid.get("plb_total"),
+                paid.get("payment"),
+            ),
+        ],
+    )
+    if x12.claims_file:
+        console.print(f"837P written to {escape(x12.claims_file)}", highlight=False)
+    for finding in x12.findings:
+        console.print(f"  {escape(finding)}", highlight=False)
 
 
 def show_reference(found: DemoReference) -> None:
