@@ -294,21 +294,49 @@ def _rule(code: str) -> str:
     return _RULES.get(code, "element")
 
 
+Problem = tuple[str, str, int, int | None, int | None, str, str]
+# Syntax-rule problems depend only on which elements are present: cached per segment spec and presence pattern.
+_SYNTAX_CACHE: dict[tuple[int, tuple[bool, ...]], tuple[SegmentSpec, list[Problem]]] = {}
+
+
+def _syntax_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
+    key = (id(spec), tuple(map(bool, segment.elements)))
+    cached = _SYNTAX_CACHE.get(key)
+    if cached is None or cached[0] is not spec:
+        cached = _SYNTAX_CACHE[key] = (spec, list(_check_syntax(segment, spec)))
+    return cached[1]
+
+
+def element_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
+    """The element problems of one segment; empty for a segment that is right, which is the fast, common case."""
+    fast = fast_pattern(spec, segment.delimiters)
+    if fast is not None and fast.fullmatch(segment.raw or segment.text()):
+        if spec.syntax_rules:
+            problems = _syntax_problems(segment, spec)
+            if problems:
+                problems = list(problems)
+        else:
+            problems = []
+    else:
+        problems = list(check_elements(segment, spec))
+    if segment.id == "DTP":
+        problems = [*problems, *_check_period(segment)]
+    return problems
+
+
 def element_findings(
     segment: Segment, spec: SegmentSpec, *, path: str, loop: str, transaction: str, position: int
 ) -> list[X12Finding]:
     """The element problems of a segment as findings placed at the segment."""
-    fast = fast_pattern(spec, segment.delimiters)
-    if fast is not None and fast.fullmatch(segment.raw or segment.text()):
-        if not spec.syntax_rules and segment.id != "DTP":
-            return []
-        problems = list(_check_syntax(segment, spec))
-    else:
-        problems = list(check_elements(segment, spec))
-    if segment.id == "DTP":
-        problems += _check_period(segment)
-    if not problems:
-        return []
+    return findings_of(
+        segment, element_problems(segment, spec), path=path, loop=loop, transaction=transaction, position=position
+    )
+
+
+def findings_of(
+    segment: Segment, problems: list[Problem], *, path: str, loop: str, transaction: str, position: int
+) -> list[X12Finding]:
+    """Problems of a segment's elements as findings placed at the segment."""
     return [
         X12Finding(
             rule=rule,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from revcycle.x12.elements import element_findings
+from revcycle.x12.elements import Problem, element_findings, element_problems, findings_of
 from revcycle.x12.findings import Severity, X12Finding
 from revcycle.x12.guides.model import Guide
 from revcycle.x12.guides.registry import envelope_segments, guide_for
@@ -377,12 +377,29 @@ class _Validator:
     def _in_transaction(self, segment: Segment) -> None:
         if self.balancer is not None:
             self.balancer.feed(segment)
-        if self.walker is None:
+        walker = self.walker
+        if walker is None:
             return
-        self.walker.place(segment)
-        self._elements(segment)
+        spec = walker.place(segment)
+        if spec is not None:
+            problems = element_problems(segment, spec)
+            if problems:
+                self._report_problems(segment, problems)
         if segment.id == "HL":
             self._hl(segment)
+
+    def _report_problems(self, segment: Segment, problems: list[Problem]) -> None:
+        walker = self.walker
+        assert walker is not None
+        for finding in findings_of(
+            segment,
+            problems,
+            path=self.path,
+            loop=walker.loop,
+            transaction=walker.transaction,
+            position=walker.position_in_transaction,
+        ):
+            self.report(finding)
 
     def _elements(self, segment: Segment) -> None:
         walker = self.walker
