@@ -24,6 +24,8 @@ from revcycle.domain import (
     Address,
     Adjustment,
     AdjustmentGroup,
+    Assignment,
+    BenefitsAssignment,
     Claim,
     ClaimDate,
     ClaimFilingIndicator,
@@ -48,9 +50,11 @@ from revcycle.domain import (
     Provider,
     ProviderKind,
     Relationship,
+    ReleaseOfInformation,
     ServiceLine,
     Sex,
     Subscriber,
+    UnitBasis,
     ValueCode,
     npi_check_digit,
 )
@@ -248,6 +252,14 @@ class ClaimGenerator:
             "other_payers": other_payers,
             "referring_provider_id": rng.choice((None, None, rng.choice(self.clinicians).id)),
             "other_references": rng.choice(((), (ClaimReference(qualifier="D9", value="TRACE42"),))),
+            "delay_reason_code": rng.choice((None, None, None, "1", "11")),
+            "file_information": rng.choice(((), ("SYNTHETIC K3 TEXT",))),
+            "pay_to_address": rng.choice((None, None, None, self.address())),
+            "admission_date": rng.choice((None, None, day)),
+            "referral_number": rng.choice((None, None, "REF9F1")),
+            "assignment": rng.choice(tuple(Assignment)),
+            "benefits_assignment": rng.choice(tuple(BenefitsAssignment)),
+            "release_of_information": rng.choice(tuple(ReleaseOfInformation)),
         }
         if kind is ClaimKind.PROFESSIONAL:
             return Claim(
@@ -262,6 +274,12 @@ class ClaimGenerator:
                 ),
                 notes=rng.choice(((), (ClaimNote(qualifier="ADD", text="Synthetic note; not a real claim."),))),
                 condition_codes=rng.choice(((), ("01",))),
+                provider_signature=rng.random() < 0.9,
+                initial_treatment_date=rng.choice((None, None, day - timedelta(days=2))),
+                last_seen_date=rng.choice((None, None, day - timedelta(days=30))),
+                discharge_date=rng.choice((None, None, None, day)),
+                other_dates=rng.choice(((), (ClaimDate(qualifier="484", start=day - timedelta(days=40)),))),
+                external_causes=rng.choice(((), (Diagnosis(code="V4352XA"),))),
             )
         end = day + timedelta(days=rng.randint(0, 4))
         return Claim(
@@ -269,7 +287,6 @@ class ClaimGenerator:
             facility_type_code=rng.choice(("13", "11", "85")),
             statement_from=day,
             statement_to=end,
-            admission_date=rng.choice((None, day)),
             admission_type=rng.choice(("1", "3")),
             admission_source=rng.choice(("1", "7", None)),
             patient_status=rng.choice(("01", "20", "30")),
@@ -284,6 +301,13 @@ class ClaimGenerator:
             value_codes=rng.choice(((), (ValueCode(code="80", amount=Decimal("2.00")),))),
             condition_codes=rng.choice(((), ("39", "41"))),
             drg=rng.choice((None, "470")),
+            external_causes=rng.choice(((), (Diagnosis(code="V4352XA", present_on_admission=PresentOnAdmission.YES),))),
+            rendering_provider_id=rng.choice((None, None, rng.choice(self.clinicians).id)),
+            facility_provider_id=rng.choice((None, None, rng.choice(self.facilities).id)),
+            other_operating_provider_id=rng.choice((None, None, None, rng.choice(self.clinicians).id)),
+            notes=rng.choice(
+                ((), (ClaimNote(qualifier="ADD", text="Synthetic"), ClaimNote(qualifier="UPI", text="X")))
+            ),
         )
 
     def line(self, kind: ClaimKind, number: int, day: date, diagnoses: int) -> ServiceLine:
@@ -297,18 +321,33 @@ class ClaimGenerator:
             "service_date": day,
             "modifiers": tuple(rng.sample(MODIFIERS, rng.randint(0, 4))),
             "line_control_number": rng.choice((None, f"L{self.sequence}-{number}")),
+            "notes": rng.choice(((), (), (ClaimNote(qualifier="TPO", text="Synthetic line note"),))),
+            "service_date_end": rng.choice((None, None, None, day + timedelta(days=1))),
         }
         if drug:
             fields.update(ndc=rng.choice(NDCS), ndc_quantity=Decimal("1.5"), ndc_unit=NdcUnit.MILLILITER)
         if kind is ClaimKind.PROFESSIONAL:
+            if rng.random() < 0.1:
+                fields["references"] = (ClaimReference(qualifier="X4", value="12D4567890"),)
             return ServiceLine(
                 **fields,
+                place_of_service=rng.choice((None, None, None, None, "22")),
+                unit_basis=rng.choice((UnitBasis.UNIT,) * 5 + (UnitBasis.MINUTES,)),
+                referring_provider_id=rng.choice((None, None, None, None, rng.choice(self.clinicians).id)),
                 procedure_code=rng.choice(PROFESSIONAL_CODES),
                 diagnosis_pointers=pointers,
                 rendering_provider_id=rng.choice((None, None, None, rng.choice(self.clinicians).id)),
             )
         revenue, code = rng.choice(INSTITUTIONAL_LINES)
-        return ServiceLine(**fields, procedure_code=code, revenue_code=revenue)
+        if rng.random() < 0.1:
+            fields["references"] = (ClaimReference(qualifier="9B", value="REPRICED1"),)
+        return ServiceLine(
+            **fields,
+            procedure_code=code,
+            revenue_code=revenue,
+            unit_basis=rng.choice((UnitBasis.UNIT, UnitBasis.DAYS)),
+            rendering_provider_id=rng.choice((None, None, None, None, rng.choice(self.clinicians).id)),
+        )
 
     def primary_adjudication(
         self, primary: Coverage, lines: tuple[ServiceLine, ...], day: date
@@ -324,6 +363,7 @@ class ClaimGenerator:
                 group=AdjustmentGroup.CONTRACTUAL_OBLIGATION,
                 reason_code=rng.choice(CARCS),
                 amount=service.charge - paid,
+                quantity=rng.choice((None, Decimal("1"))),
             )
             adjudicated.append(
                 replace(
@@ -335,6 +375,8 @@ class ClaimGenerator:
                             units=service.units,
                             adjustments=(adjustment,),
                             adjudication_date=rng.choice((None, day + timedelta(days=20))),
+                            remaining_patient_liability=rng.choice((None, Decimal("0.00"))),
+                            bundled_line_number=rng.choice((None, None, None, 1)),
                         ),
                     ),
                 )
@@ -350,6 +392,11 @@ class ClaimGenerator:
             claim_filing_indicator=payer.claim_filing_indicator,
             paid_amount=paid_total,
             remaining_patient_liability=rng.choice((None, Decimal("10.00"))),
+            non_covered_amount=rng.choice((None, Decimal("0.00"))),
+            group_number=rng.choice((None, "G77")),
+            group_name=rng.choice((None, "Employer Plan")),
+            subscriber_address=rng.choice((None, self.address())),
+            payer_address=rng.choice((None, self.address())),
             adjustments=rng.choice(
                 (
                     (),
@@ -357,6 +404,11 @@ class ClaimGenerator:
                         Adjustment(
                             group=AdjustmentGroup.PATIENT_RESPONSIBILITY, reason_code="2", amount=Decimal("5.00")
                         ),
+                    ),
+                    (
+                        Adjustment(group=AdjustmentGroup.PATIENT_RESPONSIBILITY, reason_code="1", amount=Decimal("5")),
+                        Adjustment(group=AdjustmentGroup.PATIENT_RESPONSIBILITY, reason_code="2", amount=Decimal("2")),
+                        Adjustment(group=AdjustmentGroup.OTHER_ADJUSTMENT, reason_code="23", amount=Decimal("-1.00")),
                     ),
                 )
             ),
@@ -487,8 +539,15 @@ def test_the_generated_files_hold_every_feature_the_acceptance_test_claims() -> 
     assert any(item[:2] == ["REF", "F8"] for item in body)
     assert any(item[:2] == ["AMT", "D"] for item in body)
     assert any(item[0] == "SBR" and item[1] == "S" for item in body)
-    for segment_id in ("OI", "SVD", "CAS", "LIN", "CTP", "SV1", "SV2", "CL1", "PAT", "NTE", "PRV"):
+    for segment_id in ("OI", "SVD", "CAS", "LIN", "CTP", "SV1", "SV2", "CL1", "PAT", "NTE", "PRV", "K3", "PER"):
         assert segment_id in ids, segment_id
+    qualified = {f"{item[0]}*{item[1].split(':')[0]}" for item in body if item[0] in ("NM1", "REF", "DTP", "HI", "AMT")}
+    expected = (
+        "NM1*87 NM1*77 NM1*DN NM1*DQ NM1*71 NM1*72 NM1*ZZ NM1*QC REF*6R REF*X4 REF*9B REF*D9 REF*G1 REF*EA REF*9F "
+        "DTP*431 DTP*439 DTP*484 DTP*434 DTP*435 DTP*573 HI*ABJ HI*APR HI*ABN HI*DR HI*BBR HI*BBQ HI*BI HI*BH HI*BE "
+        "HI*BG AMT*A8 AMT*EAF"
+    )
+    assert set(expected.split()) <= qualified
     assert any(item[0] == "SV1" and item[1].count(":") >= 3 for item in body)  # modifiers
     assert len({item[9] for item in body if item[0] == "NM1" and item[1] == "85"}) >= 3
     assert len({item[9] for item in body if item[0] == "NM1" and item[1] == "PR"}) >= 3
@@ -825,6 +884,8 @@ def refused(claims: list[Claim], parties: Parties = PARTIES, match: str = "") ->
 @pytest.mark.parametrize(
     ("changes", "parties", "match"),
     [
+        ({"patient_status": "01"}, PARTIES, "an 837P has no place for patient_status"),
+        ({"drg": "470"}, PARTIES, "drg"),
         ({"coverage_id": "NOPE"}, PARTIES, "coverage 'NOPE' is not among"),
         ({"billing_provider_id": "NOPE"}, PARTIES, "billing provider 'NOPE'"),
         ({"rendering_provider_id": "NOPE"}, PARTIES, "rendering provider 'NOPE'"),
@@ -901,3 +962,21 @@ def test_the_example_of_the_claims_json_document_writes_what_it_shows() -> None:
     assert len(shown) == 2
     for excerpt in shown:
         assert excerpt in text
+
+
+def test_data_the_claims_837_has_no_place_for_is_refused_not_dropped() -> None:
+    generator = ClaimGenerator(21)
+    world = generator.world(60)
+    institutional = next(claim for claim in world.claims if claim.kind is ClaimKind.INSTITUTIONAL)
+    professional = next(claim for claim in world.claims if claim.kind is ClaimKind.PROFESSIONAL)
+    days = replace(professional.lines[0], unit_basis=UnitBasis.DAYS)
+    minutes = replace(institutional.lines[0], unit_basis=UnitBasis.MINUTES)
+    cases = [
+        (replace(institutional, onset_date=date(2026, 1, 1)), "an 837I has no place for onset_date"),
+        (replace(institutional, supervising_provider_id="DR-1"), "supervising_provider_id"),
+        (replace(institutional, lines=(minutes, *institutional.lines[1:])), "not minutes"),
+        (replace(professional, lines=(days, *professional.lines[1:])), "not days"),
+    ]
+    for claim, match in cases:
+        with pytest.raises(X12WriteError, match=match):
+            write_837([claim], world.parties, SETTINGS, MemoryControlNumbers(), created=CREATED)

@@ -47,6 +47,7 @@ from revcycle.domain import (
     ServiceLine,
     UnitBasis,
 )
+from revcycle.domain.claim import MAX_PROFESSIONAL_DIAGNOSES
 from revcycle.errors import RevcycleError
 from revcycle.x12.control_numbers import ControlNumberSource
 from revcycle.x12.tokens import Delimiters
@@ -346,6 +347,32 @@ _PROFESSIONAL_CLAIM_REFERENCES = ["4N", "F5", "EW", "9F", "G1", "F8", "X4", "9A"
 _INSTITUTIONAL_CLAIM_REFERENCES = ["4N", "9F", "G1", "F8", "9A", "9C", "LX", "D9", "LU", "EA", "P4", "G4"]
 _PROFESSIONAL_LINE_REFERENCES = ["9B", "9D", "G1", "6R", "EW", "X4", "F4", "BT", "9F"]
 _INSTITUTIONAL_LINE_REFERENCES = ["6R", "9B", "9D"]
+# Claim fields only one of the two guides carries.
+_INSTITUTIONAL_ONLY = (
+    "admitting_diagnosis",
+    "reasons_for_visit",
+    "principal_procedure",
+    "other_procedures",
+    "occurrences",
+    "occurrence_spans",
+    "value_codes",
+    "drg",
+    "admission_type",
+    "admission_source",
+    "patient_status",
+    "attending_provider_id",
+    "operating_provider_id",
+    "other_operating_provider_id",
+)
+# An 837I reports an accident with occurrence codes (01-06) and their dates, not CLM11 and DTP*439.
+_PROFESSIONAL_ONLY = (
+    "supervising_provider_id",
+    "onset_date",
+    "initial_treatment_date",
+    "last_seen_date",
+    "discharge_date",
+    "accident",
+)
 _PROFESSIONAL_NOTES = frozenset({"ADD", "CER", "DCP", "DGN", "TPO"})
 
 
@@ -694,6 +721,7 @@ class _Builder:
     def professional(self, out: list[str], claim: Claim) -> None:
         """Loop 2300 of an 837P and its lines."""
         e, c = self.e, self.c
+        self.refuse_fields(claim, _INSTITUTIONAL_ONLY, "an 837P")
         control = self.identifier(claim.patient_control_number, "patient control number (CLM01)", claim)
         signature = "Y" if claim.provider_signature else "N"
         clm = (
@@ -724,6 +752,13 @@ class _Builder:
         ):
             self.claim_references(out, claim, _PROFESSIONAL_CLAIM_REFERENCES)
         self.professional_rest(out, claim)
+
+    @staticmethod
+    def refuse_fields(claim: Claim, fields: tuple[str, ...], transaction: str) -> None:
+        """Refuse data the claim's 837 has no place for, rather than drop it unseen."""
+        for name in fields:
+            if getattr(claim, name):
+                raise X12WriteError(f"{transaction} has no place for {name} ({claim.kind} claim)", claim.id)
 
     def clm_accident(self, out: list[str], claim: Claim, clm: str) -> None:
         """CLM of an 837P with its related causes (CLM11) or delay reason (CLM20)."""
@@ -771,7 +806,17 @@ class _Builder:
             if note.qualifier not in _PROFESSIONAL_NOTES:
                 raise X12WriteError(f"NTE01 {note.qualifier!r} is not a note code of an 837P claim", claim.id)
             out.append(self.seg("NTE", note.qualifier, self.text(note.text)))
-        out.append(self.diagnoses(claim, claim.diagnoses, "ABK", "ABF", poa=False))
+        if claim.external_causes:
+            # An 837P has no HI*ABN: external causes of injury are listed among the other diagnoses (ABF).
+            diagnoses = (*claim.diagnoses, *claim.external_causes)
+            if len(diagnoses) > MAX_PROFESSIONAL_DIAGNOSES:
+                raise X12WriteError(
+                    f"{len(diagnoses)} diagnoses and external causes; an 837P HI holds {MAX_PROFESSIONAL_DIAGNOSES}",
+                    claim.id,
+                )
+            out.append(self.diagnoses(claim, diagnoses, "ABK", "ABF", poa=False))
+        else:
+            out.append(self.diagnoses(claim, claim.diagnoses, "ABK", "ABF", poa=False))
         if claim.condition_codes:
             for chunk in _chunks(claim.condition_codes, 12):
                 out.append(e.join(["HI", *(f"BG{c}{code}" for code in chunk)]))
@@ -792,6 +837,7 @@ class _Builder:
     def institutional(self, out: list[str], claim: Claim) -> None:
         """Loop 2300 of an 837I and its lines."""
         e, c = self.e, self.c
+        self.refuse_fields(claim, _PROFESSIONAL_ONLY, "an 837I")
         control = self.identifier(claim.patient_control_number, "patient control number (CLM01)", claim)
         clm = (
             f"CLM{e}{control}{e}{claim.total_charge}{e}{e}{e}{claim.facility_type_code}{c}A{c}{claim.frequency}{e}{e}"
@@ -1067,6 +1113,8 @@ class _Builder:
     def professional_line(self, out: list[str], claim: Claim, service: ServiceLine, position: int) -> None:
         """Loop 2400 of an 837P."""
         e, c = self.e, self.c
+        if service.unit_basis is UnitBasis.DAYS:
+            raise X12WriteError(f"line {service.line_number}: an 837P counts units or minutes, not days", claim.id)
         modifiers = service.modifiers
         procedure = (
             f"HC{c}{service.procedure_code}{c}{c.join(modifiers)}" if modifiers else f"HC{c}{service.procedure_code}"
@@ -1102,6 +1150,8 @@ class _Builder:
         e, c = self.e, self.c
         if service.unit_basis is UnitBasis.MINUTES:
             raise X12WriteError(f"line {service.line_number}: an 837I counts units or days, not minutes", claim.id)
+        if service.place_of_service is not None:
+            raise X12WriteError(f"line {service.line_number}: an 837I line has no place of service", claim.id)
         modifiers = service.modifiers
         procedure = (
             f"HC{c}{service.procedure_code}{c}{c.join(modifiers)}" if modifiers else f"HC{c}{service.procedure_code}"
