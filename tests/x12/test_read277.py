@@ -3,12 +3,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from revcycle.domain.acknowledgment import ClaimStatusResponse, StatusLevel
 from revcycle.x12.errors import X12Error
+from revcycle.x12.read271 import read_271
 from revcycle.x12.read277 import read_277
+from revcycle.x12.read999 import read_999
 from revcycle.x12.tokens import read_bytes
 from tests.x12.corpus import X12_SAMPLES, sample_params
 
@@ -177,3 +182,54 @@ def test_an_st_without_its_se_is_refused() -> None:
 
     with pytest.raises(X12Error, match="transaction set 0001 has no SE"):
         list(read_277(read_bytes(text.encode()), path="test.277"))
+
+
+# Fuzzing: whatever is done to a real file, the readers of this family read it or raise X12Error, nothing else.
+
+FUZZED = [
+    (read_277, X12_SAMPLES / "277CA/stupidedi/c2019_X214-HN277_pass_business-scenario-1.edi"),
+    (read_277, CLAIM_LEVEL),
+    (read_999, X12_SAMPLES / "999/stupidedi/head_X231A1-FA999_pass_response-to-functional-group-containing-3-837s.edi"),
+    (read_271, X12_SAMPLES / "271/linuxforhealth/271_005010X279A1__dependent-health-benefit-check.271"),
+    (read_271, Path(__file__).parent / "fixtures" / "271" / "benefits.271"),
+]
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, data: bytes) -> bytes:
+    segments = data.split(b"~")
+    kind = draw(st.sampled_from(["truncate", "delete", "duplicate", "noise", "element", "delimiter"]))
+    if kind == "truncate":
+        return data[: draw(st.integers(0, len(data)))]
+    at = draw(st.integers(0, len(segments) - 1))
+    if kind == "delete":
+        del segments[at]
+    elif kind == "duplicate":
+        segments.insert(at, segments[at])
+    elif kind == "noise":
+        position = draw(st.integers(0, len(data) - 1))
+        return data[:position] + draw(st.binary(min_size=1, max_size=8)) + data[position + 1 :]
+    elif kind == "element":
+        elements = segments[at].split(b"*")
+        index = draw(st.integers(0, len(elements) - 1))
+        elements[index] = draw(st.sampled_from([b"", b"X", b"-1", b"99999999999", b"1.001", b"20241399", b":::"]))
+        segments[at] = b"*".join(elements)
+    else:
+        return data.replace(b"*", draw(st.sampled_from([b"|", b"~", b":", b"^"])), draw(st.integers(1, 20)))
+    return b"~".join(segments)
+
+
+@pytest.mark.parametrize(("reader", "path"), FUZZED, ids=[path.name for _, path in FUZZED])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_mutated_file_reads_or_raises_x12_error_only(reader: Any, path: Path, data: st.DataObject) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    mutated = data.draw(_mutated(path.read_bytes()))
+    try:
+        list(reader(read_bytes(mutated, "fuzz.x12"), path="fuzz.x12"))
+        outcome = "read"
+    except X12Error as error:
+        outcome = str(error)
+
+    assert outcome == "read" or outcome.startswith("fuzz.x12")

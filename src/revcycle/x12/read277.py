@@ -149,7 +149,8 @@ class Transaction:
 
     def source(self, path: str) -> Source:
         """Where the transaction set starts, as a record's source."""
-        return Source(path=path, location=f"segment {self.header.index + 1} (ST {self.control_number})")
+        # The ST02 itself is checked by the record it goes into; the location is only where to look.
+        return Source(path=path, location=f"segment {self.header.index + 1} (ST)")
 
 
 def transactions(segments: Iterable[Segment], path: str, identifiers: frozenset[str]) -> Iterator[Transaction]:

@@ -12,14 +12,15 @@ any transaction set (ISA, GS, GE, IEA) are an interchange's business (a TA1) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from revcycle.x12.errors import X12Error
 from revcycle.x12.findings import Severity, X12Finding
 from revcycle.x12.tokens import Delimiters, Segment
-from revcycle.x12.writer import Element, Envelope, TransactionSet, interchange
+from revcycle.x12.writer import STANDARD_DELIMITERS, Element, Envelope, TransactionSet, interchange
 
 IMPLEMENTATION = "005010X231A1"
 # CTX01-2 and IK404 hold at most 35 and 99 characters.
@@ -98,9 +99,47 @@ class _Group:
 
 
 def _fits(text: str, limit: int, delimiters: Delimiters) -> bool:
-    """Whether ``text`` can be written in one element: short enough and free of the output's separators."""
+    """Whether ``text`` can be written in one element: short, printable ASCII and free of the output's separators."""
     separators = {delimiters.element, delimiters.component, delimiters.segment, delimiters.repetition}
-    return bool(text) and len(text) <= limit and not any(character in separators for character in text)
+    if not text or len(text) > limit or not (text.isascii() and text.isprintable()):
+        return False
+    return not any(character in separators for character in text)
+
+
+def _echo(
+    segment: Segment,
+    position: int,
+    limit: int,
+    delimiters: Delimiters,
+    path: str,
+    allowed: Container[str] | None = None,
+) -> str:
+    """Element ``position`` of a received envelope segment, which the 999 must repeat as it was.
+
+    Raises:
+        X12Error: the value cannot be repeated in a 999 (empty, too long, not printable ASCII, holding a separator, or
+            not one of ``allowed``): such a group can only be refused at the interchange level (a TA1).
+    """
+    text = segment[position]
+    if not _fits(text, limit, delimiters) or (allowed is not None and text not in allowed):
+        raise X12Error(
+            path,
+            f"{segment.id}{position:02d} {text[:20]!r} cannot be repeated in a 999",
+            segment_index=segment.index,
+            offset=segment.offset,
+            segment=segment.id,
+        )
+    return text
+
+
+_GROUP_CONTROL_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+class _Digits:
+    """The values a numeric element may hold, as an ``allowed`` set for `_echo`."""
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and _GROUP_CONTROL_NUMBER.fullmatch(text) is not None
 
 
 class _Collector:
@@ -196,11 +235,18 @@ def _segment_error(located: _Located, transaction: TransactionSet, delimiters: D
     segment_codes = [finding.segment_error_code for finding in findings if finding.segment_error_code]
     elements = [finding for finding in findings if finding.element is not None and finding.element_error_code]
     code = segment_codes[0] if segment_codes else (SEGMENT_HAS_ELEMENT_ERRORS if elements else None)
-    loops = [finding.loop for finding in findings if finding.loop and len(finding.loop) <= 4 and finding.loop.isalnum()]
+    loops = [
+        finding.loop
+        for finding in findings
+        if finding.loop and _fits(finding.loop, 4, delimiters) and finding.loop.isalnum()
+    ]
     transaction.add("IK3", located.segment_id, str(located.position), loops[0] if loops else None, code)
     if located.claim and _fits(located.claim, MAX_CONTEXT, delimiters):
         transaction.add("CTX", ["CLM01", located.claim])
     for finding in elements:
+        # IK401 holds an element position and component of two digits and a repeat of four.
+        if (finding.element or 0) > 99 or (finding.component or 0) > 99 or (finding.repetition or 0) > 9999:
+            continue
         position: list[str] = [str(finding.element)]
         if finding.component is not None or finding.repetition is not None:
             position.append(str(finding.component) if finding.component is not None else "")
@@ -214,23 +260,28 @@ def _segment_error(located: _Located, transaction: TransactionSet, delimiters: D
     return code is not None and code.startswith("I")
 
 
-def _acknowledge(group: _Group, control_number: str, delimiters: Delimiters) -> TransactionSet:
+def _acknowledge(group: _Group, control_number: str, delimiters: Delimiters, path: str) -> TransactionSet:
     header = group.header
     transaction = TransactionSet("999", control_number, IMPLEMENTATION)
+    # AK201 lists the HIPAA transaction sets only; a set of another kind cannot be acknowledged by a 999.
+    kinds = {_echo(received.header, 1, 3, delimiters, path, FUNCTIONAL_IDENTIFIERS) for received in group.transactions}
     functional_identifier = header[1]
-    kinds = {FUNCTIONAL_IDENTIFIERS.get(received.header[1]) for received in group.transactions}
-    if functional_identifier not in FUNCTIONAL_IDENTIFIERS.values() and len(kinds) == 1 and None not in kinds:
+    if functional_identifier not in FUNCTIONAL_IDENTIFIERS.values():
+        if len(kinds) != 1:
+            _echo(header, 1, 2, delimiters, path, FUNCTIONAL_IDENTIFIERS.values())
         # A GS01 that is not a HIPAA functional identifier cannot be echoed in AK101 (the 999 guide lists the
         # codes); the identifier of the sets the group holds names it instead, and the group is rejected as
         # not supported under the identifier it gave.
-        functional_identifier = kinds.pop() or functional_identifier
+        functional_identifier = FUNCTIONAL_IDENTIFIERS[kinds.pop()]
         group.trailer_codes.append(AK9_GROUP_NOT_SUPPORTED)
-    transaction.add("AK1", functional_identifier, header[6], header[8])
+    version = _echo(header, 8, 12, delimiters, path)
+    transaction.add("AK1", functional_identifier, _echo(header, 6, 9, delimiters, path, _Digits()), version)
     accepted = 0
     statuses = []
     for received in group.transactions:
         st = received.header
-        transaction.add("AK2", st[1], st[2], st[3] or None)
+        implementation = st[3] if _fits(st[3], 35, delimiters) else None
+        transaction.add("AK2", st[1], _echo(st, 2, 9, delimiters, path), implementation)
         uses_implementation_codes = False
         uses_syntax_codes = False
         for index in sorted(received.segments):
@@ -255,13 +306,20 @@ def _acknowledge(group: _Group, control_number: str, delimiters: Delimiters) -> 
         verdict = "P"
     else:
         verdict = "E" if "E" in statuses else "A"
-    included = group.included if group.included.isdigit() else str(len(statuses))
+    # AK902 holds six digits; a GE01 that is not a count (already an AK905 5) is answered with the sets received.
+    included = group.included if re.fullmatch(r"[0-9]{1,6}", group.included) else str(len(statuses))
     transaction.add("AK9", verdict, included, str(len(statuses)), str(accepted), *group_codes[:MAX_CODES])
     return transaction
 
 
 def response_envelope(
-    isa: Segment, gs: Segment, *, interchange_control_number: int, group_control_number: int, created: datetime
+    isa: Segment,
+    gs: Segment,
+    *,
+    interchange_control_number: int,
+    group_control_number: int,
+    created: datetime,
+    path: str = "<segments>",
 ) -> Envelope:
     """The envelope of an acknowledgment: the received interchange's receiver answers its sender.
 
@@ -271,18 +329,27 @@ def response_envelope(
         interchange_control_number: ISA13 of the acknowledgment.
         group_control_number: GS06 of the acknowledgment.
         created: when the acknowledgment is written.
+        path: the received file's name, for errors.
+
+    Raises:
+        X12Error: an id of the received ISA or GS cannot be written back (not printable ASCII, too long, ...).
     """
+    delimiters = STANDARD_DELIMITERS
+
+    def party(segment: Segment, position: int, limit: int) -> str:
+        return _echo(segment, position, limit, delimiters, path).strip()
+
     return Envelope(
-        sender_id=isa[8].strip(),
-        sender_qualifier=isa[7],
-        receiver_id=isa[6].strip(),
-        receiver_qualifier=isa[5],
-        application_sender=gs[3],
-        application_receiver=gs[2],
+        sender_id=party(isa, 8, 15),
+        sender_qualifier=party(isa, 7, 2),
+        receiver_id=party(isa, 6, 15),
+        receiver_qualifier=party(isa, 5, 2),
+        application_sender=party(gs, 3, 15),
+        application_receiver=party(gs, 2, 15),
         interchange_control_number=interchange_control_number,
         group_control_number=group_control_number,
         functional_identifier="FA",
-        usage=isa[15] or "P",
+        usage="T" if isa[15] == "T" else "P",
         created=created,
     )
 
@@ -330,7 +397,8 @@ def write_999(
             interchange_control_number=interchange_control_number,
             group_control_number=group_control_number,
             created=created or datetime.now().replace(microsecond=0),
+            path=path,
         )
     delimiters = envelope.delimiters
-    sets = [_acknowledge(group, f"{number:04d}", delimiters) for number, group in enumerate(groups, start=1)]
+    sets = [_acknowledge(group, f"{number:04d}", delimiters, path) for number, group in enumerate(groups, start=1)]
     return interchange(envelope, IMPLEMENTATION, sets, newline=newline)
