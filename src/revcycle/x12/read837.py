@@ -6,9 +6,9 @@ DTP, AMT or CAS means depends on the loop the reader is in (header, billing prov
 other payer, line, line adjudication), which the segment that opens each loop sets. A claim is yielded as soon as the
 next CLM, HL or SE starts, so memory holds one claim however large the file.
 
-Record ids are derived from the content (NPI, member id, payer id and a digest of the record), so reading a file twice
-gives equal records, a party repeated across claims is the same record with the same id, and two different parties
-never share an id.
+Record ids are derived from what the record was read from (the NPI, member id or payer id, and a digest of the text of
+its segments), so reading a file twice gives equal records, a party repeated across claims is the same record with the
+same id, and two different parties never share an id. Each distinct party is made once (a bounded memo).
 
 Checking the file against the implementation guide is the validator's job: segments the records have no place for
 are skipped. A value that cannot make a record raises `X12Error` naming the segment, its number and the element.
@@ -28,9 +28,7 @@ Where the domain refuses what real files hold, the reader decides so:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,7 +51,6 @@ from revcycle.domain.claim_details import (
 )
 from revcycle.domain.encounter import Diagnosis
 from revcycle.domain.fields import RECORD_ID, FieldError
-from revcycle.domain.interchange import record_to_json
 from revcycle.domain.money import money, quantity
 from revcycle.domain.npi import npi_problem
 from revcycle.domain.parties import (
@@ -75,6 +72,7 @@ from revcycle.x12.errors import X12Error
 from revcycle.x12.tokens import Segment
 
 _MAX_ID = 64
+_MEMO_SIZE = 4096
 # CAS02/03/04, CAS05/06/07, ... CAS17/18/19: up to six (reason, amount, quantity) triplets, as 1-based positions.
 _CAS_TRIPLETS = (2, 5, 8, 11, 14, 17)
 _ENVELOPE = frozenset({"ISA", "GS", "GE", "IEA", "TA1"})
@@ -161,6 +159,8 @@ def read_837(segments: Iterable[Segment], path: str) -> Iterator[Claim837]:
             handler(segment)
         elif reader.version is None and segment.id not in _ENVELOPE:
             raise reader.fail(segment, "is outside any ST/SE transaction set")
+        if reader.draft is not None:
+            reader.draft.texts.append(segment.text())
     if reader.version is not None:
         raise X12Error(path, "the file ends inside a transaction set (no SE)")
 
@@ -176,6 +176,7 @@ class _Party:
     sex: str | None = None
     taxonomy: str | None = None
     tax_id: str | None = None
+    texts: list[str] = field(default_factory=list)
 
     @property
     def entity(self) -> str:
@@ -184,6 +185,11 @@ class _Party:
     @property
     def identifier(self) -> str:
         return self.nm1[9]
+
+    @property
+    def key(self) -> str:
+        """The text of the party's segments: equal texts make equal records, so it keys ids and the memo."""
+        return "~".join(self.texts)
 
 
 @dataclass(slots=True)
@@ -246,6 +252,7 @@ class _ClaimDraft:
     other_payers: list[_OtherPayerDraft] = field(default_factory=list)
     lines: list[_LineDraft] = field(default_factory=list)
     accident_date: date | None = None
+    texts: list[str] = field(default_factory=list)
 
     def add(self, name: str, value: object) -> None:
         self.lists.setdefault(name, []).append(value)
@@ -264,6 +271,9 @@ class _Reader:
         self.draft: _ClaimDraft | None = None
         self.loop = "header"
         self.party: _Party | None = None
+        # Parties repeat claim after claim (one billing provider, one payer for a whole file): each is made once
+        # per distinct text. Bounded, so a file of a million patients still reads in constant memory.
+        self.memo: dict[tuple[str, ...], Any] = {}
         self.handlers: dict[str, Callable[[Segment], None]] = {
             "GS": self.on_gs,
             "ST": self.on_st,
@@ -410,7 +420,7 @@ class _Reader:
 
     def on_nm1(self, segment: Segment) -> None:
         self.in_transaction(segment)
-        party = _Party(segment)
+        party = _Party(segment, texts=[segment.text()])
         entity = segment[1]
         self.party = party
         level, draft = self.level, self.draft
@@ -446,14 +456,17 @@ class _Reader:
     def on_n3(self, segment: Segment) -> None:
         if self.party is not None:
             self.party.n3 = segment
+            self.party.texts.append(segment.text())
 
     def on_n4(self, segment: Segment) -> None:
         if self.party is not None:
             self.party.n4 = segment
+            self.party.texts.append(segment.text())
 
     def on_dmg(self, segment: Segment) -> None:
         if self.party is None:
             return
+        self.party.texts.append(segment.text())
         if segment[1] and segment[1] != "D8":
             raise self.fail(segment, f"date format {segment[1]!r} is not D8", 1)
         self.party.birth_date = self.value(_parse_date, segment, 2, what="birth date")
@@ -465,12 +478,14 @@ class _Reader:
             self.level.taxonomy = taxonomy
         elif self.party is not None:
             self.party.taxonomy = taxonomy
+            self.party.texts.append(segment.text())
 
     def on_ref(self, segment: Segment) -> None:
         qualifier, text = segment[1], segment[2]
         draft, party = self.draft, self.party
         if party is not None and qualifier in ("EI", "SY") and party.entity == "85":
             party.tax_id = self.value(codes.tax_id, segment, 2, what="tax id")
+            party.texts.append(segment.text())
         elif self.loop == "claim" and draft is not None and party is None:
             fields = {"F8": "original_claim_reference", "G1": "prior_authorization", "9F": "referral_number"}
             if qualifier in fields:
@@ -823,10 +838,11 @@ class _ClaimBuilder:
             values["pay_to_address"] = self.address(billing_loop.pay_to)
         values["other_payers"] = tuple(other_payers)
         lines = tuple(self.line(line, values) for line in draft.lines)
+        claim_key = "~".join((reader.kind, patient.id, coverage.id, billing_id, *draft.texts))
         claim = reader.record(
             draft.clm,
             Claim,
-            id="pending",
+            id=_derived_id("CLM", draft.clm[1], claim_key),
             kind=reader.kind,
             patient_id=patient.id,
             coverage_id=coverage.id,
@@ -835,7 +851,6 @@ class _ClaimBuilder:
             source=Source(path=reader.path, location=f"segment {draft.clm.index + 1} (CLM)"),
             **values,
         )
-        claim = dataclasses.replace(claim, id=_derived_id("CLM", claim.patient_control_number, claim))
         return Claim837(
             claim=claim,
             patient=patient,
@@ -849,6 +864,20 @@ class _ClaimBuilder:
 
     def where(self, segment: Segment) -> str:
         return f"segment {segment.index + 1} ({segment.id})"
+
+    def remembered[R](self, key: tuple[str, ...], make: Callable[[], R]) -> R:
+        """``make()``, or what it made before for the same key, unless it had problems to report."""
+        memo = self.reader.memo
+        if key in memo:
+            found: R = memo[key]
+            return found
+        problems = len(self.problems)
+        made = make()
+        if len(self.problems) == problems:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[key] = made
+        return made
 
     def name(self, party: _Party) -> PersonName:
         nm1 = party.nm1
@@ -868,6 +897,15 @@ class _ClaimBuilder:
 
     def provider(self, party: _Party, taxonomy: str | None, *, required: bool = False) -> str | None:
         """The id of the provider of an NM1 loop, recording the Provider; None when it cannot be one."""
+        made = self.remembered(
+            ("PRV", party.key, taxonomy or "", str(required)), lambda: self.make_provider(party, taxonomy, required)
+        )
+        if isinstance(made, Provider):
+            self.providers.setdefault(made.id, made)
+            return made.id
+        return made
+
+    def make_provider(self, party: _Party, taxonomy: str | None, required: bool) -> Provider | str | None:
         nm1 = party.nm1
         npi = nm1[9] if nm1[8] == "XX" else ""
         problem = npi_problem(npi) if npi else "no NPI (NM108 XX)"
@@ -875,7 +913,7 @@ class _ClaimBuilder:
             self.problems.append(f"{self.where(nm1)} NM109: provider {nm1[3]!r} not recorded: {problem}")
             if not required:
                 return None
-            return _derived_id("PRV", npi or nm1[9] or nm1[3], nm1.text())
+            return _derived_id("PRV", npi or nm1[9] or nm1[3], party.key)
         taxonomy = party.taxonomy or taxonomy
         if taxonomy is not None:
             try:
@@ -884,10 +922,10 @@ class _ClaimBuilder:
                 # Guide examples use codes like 203BA0200N that NUCC never issued: the provider stands without it.
                 self.problems.append(f"{self.where(nm1)}: taxonomy of provider {nm1[3]!r} not recorded: {error}")
                 taxonomy = None
-        provider = self.reader.record(
+        return self.reader.record(
             nm1,
             Provider,
-            id="pending",
+            id=_derived_id("PRV", npi, f"{party.key}~{taxonomy}"),
             kind=nm1[2],
             npi=npi,
             name=nm1[3],
@@ -896,25 +934,24 @@ class _ClaimBuilder:
             tax_id=party.tax_id,
             address=self.address(party),
         )
-        provider = dataclasses.replace(provider, id=_derived_id("PRV", npi, provider))
-        self.providers.setdefault(provider.id, provider)
-        return provider.id
 
     def payer(self, party: _Party | None, sbr: Segment, at: Segment) -> Payer:
         if party is None:
             raise self.reader.fail(at, "the claim's subscriber has no payer (NM1*PR)")
+        return self.remembered(("PAY", party.key, sbr[9]), lambda: self.make_payer(party, sbr))
+
+    def make_payer(self, party: _Party, sbr: Segment) -> Payer:
         nm1 = party.nm1
-        payer = self.reader.record(
+        return self.reader.record(
             nm1,
             Payer,
-            id="pending",
+            id=_derived_id("PAY", nm1[9], f"{party.key}~{sbr[9]}"),
             name=nm1[3],
             payer_identifier=nm1[9],
             # SBR09 is situational since the national plan id; without it the plan's kind is mutually defined.
             claim_filing_indicator=sbr[9] or ClaimFilingIndicator.MUTUALLY_DEFINED,
             address=self.address(party),
         )
-        return dataclasses.replace(payer, id=_derived_id("PAY", nm1[9], payer))
 
     def person(self, party: _Party, what: str) -> tuple[PersonName, date, str]:
         if party.birth_date is None:
@@ -922,6 +959,19 @@ class _ClaimBuilder:
         return self.name(party), party.birth_date, party.sex or "U"
 
     def patient_and_coverage(self, payer: Payer) -> tuple[Patient, Coverage]:
+        draft = self.draft
+        subscriber_loop, patient_loop = draft.subscriber, draft.patient
+        key = (
+            "PAT",
+            payer.id,
+            subscriber_loop.sbr.text(),
+            subscriber_loop.subscriber.key if subscriber_loop.subscriber else "",
+            patient_loop.pat.text() if patient_loop else "",
+            patient_loop.patient.key if patient_loop and patient_loop.patient else "",
+        )
+        return self.remembered(key, lambda: self.make_patient_and_coverage(payer, key))
+
+    def make_patient_and_coverage(self, payer: Payer, key: tuple[str, ...]) -> tuple[Patient, Coverage]:
         reader, draft = self.reader, self.draft
         subscriber_loop, patient_loop = draft.subscriber, draft.patient
         sbr = subscriber_loop.sbr
@@ -951,20 +1001,19 @@ class _ClaimBuilder:
         patient = reader.record(
             patient_party.nm1,
             Patient,
-            id="pending",
+            id=_derived_id("PAT", member_id, patient_party.key),
             name=name,
             birth_date=birth_date,
             sex=sex,
             address=self.address(patient_party),
         )
-        patient = dataclasses.replace(patient, id=_derived_id("PAT", member_id, patient))
         order = _ORDERS.get(sbr[1])
         if order is None:
             raise reader.fail(sbr, f"payer responsibility {sbr[1]!r} is not P, S or T: no coverage order holds it", 1)
         coverage = reader.record(
             sbr,
             Coverage,
-            id="pending",
+            id=_derived_id("COV", member_id, "~".join(key)),
             patient_id=patient.id,
             payer_id=payer.id,
             order=order,
@@ -974,7 +1023,6 @@ class _ClaimBuilder:
             plan_name=sbr[4] or None,
             subscriber=insured,
         )
-        coverage = dataclasses.replace(coverage, id=_derived_id("COV", member_id, coverage))
         return patient, coverage
 
     def other_payer(self, other: _OtherPayerDraft, patient: Patient) -> tuple[OtherPayer, Coverage | None, Payer]:
@@ -1012,10 +1060,11 @@ class _ClaimBuilder:
             insured = reader.record(
                 other.subscriber.nm1, Subscriber, name=record.subscriber_name, address=record.subscriber_address
             )
+        coverage_key = "~".join((patient.id, payer.id, sbr.text(), other.subscriber.key))
         coverage = reader.record(
             sbr,
             Coverage,
-            id="pending",
+            id=_derived_id("COV", member_id, coverage_key),
             patient_id=patient.id,
             payer_id=payer.id,
             order=order,
@@ -1025,7 +1074,7 @@ class _ClaimBuilder:
             plan_name=record.group_name,
             subscriber=insured,
         )
-        return record, dataclasses.replace(coverage, id=_derived_id("COV", member_id, coverage)), payer
+        return record, coverage, payer
 
     def line(self, line: _LineDraft, claim_values: dict[str, Any]) -> ServiceLine:
         reader = self.reader
@@ -1078,16 +1127,9 @@ def _whole_number(value: object) -> int:
     return int(value)
 
 
-def _derived_id(prefix: str, key: str, content: object) -> str:
-    """A record id from a readable key and a digest of the record's content (without its id and source)."""
-    if isinstance(content, str):
-        text = content
-    else:
-        document = record_to_json(content)
-        document.pop("id", None)
-        document.pop("source", None)
-        text = json.dumps(document, sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+def _derived_id(prefix: str, key: str, content: str) -> str:
+    """A record id from a readable key and a digest of the text the record was read from."""
+    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
     readable = "".join(character if character.isascii() and character.isalnum() else "-" for character in key)
     identifier = f"{prefix}:{readable[: _MAX_ID - len(prefix) - len(digest) - 2]}:{digest}"
     assert RECORD_ID.fullmatch(identifier)  # the key is reduced to id characters above
