@@ -241,12 +241,13 @@ def corpus(kind: str, path: Path, min_bytes: int, min_claims: int) -> dict[str, 
     sidecar = path.with_name(path.name + ".json")
     if path.exists() and sidecar.exists():
         stats: dict[str, Any] = json.loads(sidecar.read_text())
-        if stats.get("min_bytes") == min_bytes and stats.get("min_claims") == min_claims:
+        wanted = (min_bytes, min_claims, x12_corpus.CORPUS_VERSION)
+        if (stats.get("min_bytes"), stats.get("min_claims"), stats.get("version")) == wanted:
             return stats
     started = time.perf_counter()
     writer = x12_corpus.write_835 if kind == "835" else x12_corpus.write_837p
     generated = dataclasses.asdict(writer(path, min_bytes=min_bytes, min_claims=min_claims))
-    generated |= {"min_bytes": min_bytes, "min_claims": min_claims}
+    generated |= {"min_bytes": min_bytes, "min_claims": min_claims, "version": x12_corpus.CORPUS_VERSION}
     if kind == "835":
         problems = x12_corpus.check_835(path)
         if problems:
