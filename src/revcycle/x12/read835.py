@@ -50,9 +50,9 @@ _PLB_PAIRS = (3, 5, 7, 9, 11, 13)
 # that inform (outpatient reimbursement rate, DRG amount, ...) but take no part in balancing or posting.
 _MOA_REMARKS = (3, 4, 5, 6, 7)
 _MIA_REMARKS = (5, 20, 21, 22, 23)
-# Valid CLP06 codes that the domain's ClaimFilingIndicator does not list (10 Central Certification, 17 Dental
-# Maintenance Organization): read as unknown rather than refusing a remittance over a plan type.
-_FILING_INDICATORS_NOT_IN_DOMAIN = frozenset({"10", "17"})
+# The CLP06 code of 005010X221A1 that the domain's ClaimFilingIndicator does not list (17, Dental Maintenance
+# Organization): read as unknown rather than refusing a remittance over a plan type.
+_FILING_INDICATORS_NOT_IN_DOMAIN = frozenset({"17"})
 _MAX_ID = 64
 _CACHE_LIMIT = 1 << 16
 _GROUPS = {group.value: group for group in AdjustmentGroup}
