@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 import pyx12.params
 import pyx12.x12n_document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from revcycle.domain.acknowledgment import AcknowledgmentCode, FunctionalAcknowledgment
 from revcycle.x12.errors import X12Error
 from revcycle.x12.findings import Severity, X12Finding
 from revcycle.x12.read999 import read_999
 from revcycle.x12.tokens import Segment, read_bytes, read_file
-from revcycle.x12.validate import validate_file
+from revcycle.x12.validate import validate_file, validate_segments
 from revcycle.x12.write999 import write_999
 from tests.x12.corpus import X12_SAMPLES, sample_params
 
@@ -54,7 +56,9 @@ def _segments(**changes: Any) -> list[Segment]:
 
 
 def _write(segments: list[Segment], findings: list[X12Finding]) -> str:
-    return write_999(segments, findings, interchange_control_number=55, group_control_number=56, created=NOW)
+    return write_999(
+        segments, findings, interchange_control_number=55, group_control_number=56, created=NOW, path=RECEIVED
+    )
 
 
 def _read(text: str) -> FunctionalAcknowledgment:
@@ -250,3 +254,34 @@ def test_the_999_of_every_readable_sample_validates_with_pyx12(path: Path, pyx12
     for acknowledgment in read_999(read_bytes(text.encode(), "ack.999"), path="ack.999"):
         for transaction in acknowledgment.transactions:
             assert (transaction.status is AcknowledgmentCode.REJECTED) >= (transaction.control_number in rejected)
+
+
+@st.composite
+def _damaged(draw: st.DrawFn) -> bytes:
+    """The synthetic group with one segment deleted, duplicated or given a wrong element value."""
+    segments = _received().split(b"~\n")
+    at = draw(st.integers(2, len(segments) - 3))
+    kind = draw(st.sampled_from(["delete", "duplicate", "element"]))
+    if kind == "delete":
+        del segments[at]
+    elif kind == "duplicate":
+        segments.insert(at, segments[at])
+    else:
+        elements = segments[at].split(b"*")
+        index = draw(st.integers(1, max(len(elements) - 1, 1)))
+        value = draw(st.sampled_from([b"", b"X", b"99999999999", b"20241399", b"A:B", b"\xc3\xa9", b"-1"]))
+        elements[index : index + 1] = [value]
+        segments[at] = b"*".join(elements)
+    return b"~\n".join(segments)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(received=_damaged())
+def test_the_999_of_a_damaged_file_validates_with_pyx12_or_is_refused(received: bytes, pyx12_errors: Validate) -> None:
+    try:
+        segments = read_bytes(received, RECEIVED)
+        text = _write(segments, validate_segments(segments, RECEIVED).findings)
+    except X12Error as error:
+        text = str(error)
+
+    assert text.startswith(RECEIVED) or pyx12_errors(text) == []

@@ -132,14 +132,19 @@ def _echo(
     return text
 
 
-_GROUP_CONTROL_NUMBER = re.compile(r"[0-9]{1,9}")
+class _Matching:
+    """The values a pattern allows, as an ``allowed`` set for `_echo`."""
 
-
-class _Digits:
-    """The values a numeric element may hold, as an ``allowed`` set for `_echo`."""
+    def __init__(self, pattern: str) -> None:
+        self._pattern = re.compile(pattern)
 
     def __contains__(self, text: object) -> bool:
-        return isinstance(text, str) and _GROUP_CONTROL_NUMBER.fullmatch(text) is not None
+        return isinstance(text, str) and self._pattern.fullmatch(text) is not None
+
+
+# GS06 is a number of up to nine digits (AK102 N0 1/9); ST02 has 4 to 9 characters (AK202 AN 4/9).
+_GROUP_CONTROL_NUMBER = _Matching(r"[0-9]{1,9}")
+_SET_CONTROL_NUMBER = _Matching(r".{4,9}")
 
 
 class _Collector:
@@ -275,13 +280,13 @@ def _acknowledge(group: _Group, control_number: str, delimiters: Delimiters, pat
         functional_identifier = FUNCTIONAL_IDENTIFIERS[kinds.pop()]
         group.trailer_codes.append(AK9_GROUP_NOT_SUPPORTED)
     version = _echo(header, 8, 12, delimiters, path)
-    transaction.add("AK1", functional_identifier, _echo(header, 6, 9, delimiters, path, _Digits()), version)
+    transaction.add("AK1", functional_identifier, _echo(header, 6, 9, delimiters, path, _GROUP_CONTROL_NUMBER), version)
     accepted = 0
     statuses = []
     for received in group.transactions:
         st = received.header
         implementation = st[3] if _fits(st[3], 35, delimiters) else None
-        transaction.add("AK2", st[1], _echo(st, 2, 9, delimiters, path), implementation)
+        transaction.add("AK2", st[1], _echo(st, 2, 9, delimiters, path, _SET_CONTROL_NUMBER), implementation)
         uses_implementation_codes = False
         uses_syntax_codes = False
         for index in sorted(received.segments):
