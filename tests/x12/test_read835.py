@@ -31,7 +31,8 @@ FULL = FIXTURES / "full.835"
 DEMO = Path(__file__).resolve().parents[2] / "src" / "revcycle" / "demo_data"
 
 # Samples whose names do not say they are broken but that break a rule no remittance can be made without; each is
-# refused with this message. pyx12 agrees on each (no ISA, BPR16 not a date, CLP03/CLP04 required).
+# refused with this message. pyx12 refuses the first two as well (no ISA; BPR16 is not a date); the third ends with
+# a reversal CLP that has only CLP01-02, where the guide requires CLP03 and CLP04.
 REFUSED = {
     "835/edi835parser/test_edi_835_files__blue_cross_nc_sample.txt": "no ISA segment",
     "835/linuxforhealth/835_005010X221A1__managed-care.835": "element BPR16: '20002316' is not a date",
@@ -44,7 +45,7 @@ UNBALANCED_AS_PUBLISHED = {
     "835/stupidedi/c2019_X221-HP835_case_3a.edi",  # BPR02 2.54 short of Σ CLP04 - Σ PLB
     "835/stupidedi/c2019_X221A1-HP835_pass_3a.edi",
     "835/stupidedi/head_X221-HP835_case_3a.edi",
-    "835/stupidedi/c2019_X221A1-HP835_pass_3b.edi",  # SVC02 24599 on a line paid 1766.50 with 187.50 CAS
+    "835/stupidedi/c2019_X221A1-HP835_pass_3b.edi",  # one line 21253.50 out of balance (SVC02 24599)
 }
 
 
