@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from revcycle.domain import (
@@ -482,3 +484,58 @@ def test_read_claims_survive_the_store(engine: Engine, name: str) -> None:
     with UnitOfWork(engine) as unit:
         assert unit.claims.get(read_claim.claim.id) == read_claim.claim
         assert unit.coverages.get(read_claim.coverage.id) == read_claim.coverage
+
+
+# Damaged input: only X12Error, never another exception.
+
+
+def damaged(name: str) -> Iterator[tuple[str, list[Segment]]]:
+    """The fixture with each segment deleted, duplicated, with its last element emptied or its elements reversed."""
+    segments = read_bytes((FIXTURES / name).read_bytes(), name)
+
+    def remade(segment: Segment, elements: list[str]) -> Segment:
+        return Segment(segment.id, elements, segment.index, segment.offset, segment.delimiters)
+
+    for index, segment in enumerate(segments):
+        if segment.id in ("ISA", "IEA"):
+            continue
+        before, after = segments[:index], segments[index + 1 :]
+        yield f"delete {index}", [*before, *after]
+        yield f"duplicate {index}", [*before, segment, segment, *after]
+        yield f"empty last element of {index}", [*before, remade(segment, [*segment.elements[:-1], ""]), *after]
+        reversed_elements = [element[::-1] for element in segment.elements]
+        yield f"reverse elements of {index}", [*before, remade(segment, reversed_elements), *after]
+
+
+@pytest.mark.parametrize("name", ["dependent_professional.837", "cob_replacement.837", "institutional_codes.837"])
+def test_damaged_fixtures_read_or_raise_x12_error(name: str) -> None:
+    for damage, segments in damaged(name):
+        message = name
+        try:
+            claims = list(read_837(segments, name))
+        except X12Error as error:
+            message = str(error)
+        else:
+            assert all(isinstance(claim, Claim837) for claim in claims), damage
+        assert name in message, damage
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(["dependent_professional.837", "cob_replacement.837", "institutional_codes.837"]),
+    position=st.floats(min_value=0, max_value=1),
+    noise=st.binary(max_size=8),
+    cut=st.booleans(),
+)
+def test_noise_in_the_bytes_gives_records_or_x12_error(name: str, position: float, noise: bytes, cut: bool) -> None:
+    data = (FIXTURES / name).read_bytes()
+    at = int(len(data) * position)
+    mutated = data[:at] + noise + (b"" if cut else data[at + len(noise) :])
+    message = name
+    try:
+        claims = list(read_837(read_bytes(mutated, name), name))
+    except X12Error as error:
+        message = str(error)
+    else:
+        assert all(isinstance(claim, Claim837) for claim in claims)
+    assert name in message
