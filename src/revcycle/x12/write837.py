@@ -391,9 +391,10 @@ class _Builder:
             forbidden.add(delimiters.repetition)
         self.forbidden = frozenset(forbidden)
         self._clean_table = str.maketrans(dict.fromkeys(forbidden, " ") | {chr(n): " " for n in range(32)})
-        self._separator = re.compile("|".join(re.escape(character) for character in sorted(forbidden)))
-        # Names, ids and codes repeat from claim to claim: each is checked or cleaned once.
-        self._texts: dict[str, str] = {}
+        separators = "".join(re.escape(character) for character in sorted(forbidden))
+        self._separator = re.compile(f"[{separators}]")
+        self._unclean = re.compile(f"[\\x00-\\x1f{separators}]|  |^ | $")
+        # Ids repeat from claim to claim (member ids, payer ids): each is checked once.
         self._identifiers: set[str] = set()
         self._pointers: dict[tuple[int, ...], str] = {}
         self._service_dates: dict[tuple[date, date | None], str] = {}
@@ -410,10 +411,10 @@ class _Builder:
 
     def text(self, value: str) -> str:
         """Free text in the X12 character set, without separators."""
-        cleaned = self._texts.get(value)
-        if cleaned is None:
-            cleaned = self._texts[value] = self._clean(value)
-        return cleaned
+        # Nearly all text is already plain: one regex search proves it, cheaper than cleaning or a cache.
+        if not value or (value.isascii() and self._unclean.search(value) is None):
+            return value
+        return self._clean(value)
 
     def _clean(self, value: str) -> str:
         if not value.isascii():
@@ -493,22 +494,21 @@ class _Builder:
 
     def address(self, address: Address) -> tuple[str, str]:
         """N3 and N4."""
-        n3 = self.seg("N3", self.text(address.line1), self.text(address.line2))
-        return n3, self.seg("N4", self.text(address.city), address.state, address.postal_code)
+        e, text = self.e, self.text
+        line2 = text(address.line2)
+        n3 = f"N3{e}{text(address.line1)}{e}{line2}" if line2 else f"N3{e}{text(address.line1)}"
+        return n3, f"N4{e}{text(address.city)}{e}{address.state}{e}{address.postal_code}"
 
     def person(self, entity: str, name: PersonName, *ids: str) -> str:
         """NM1 of a person."""
-        return self.seg(
-            "NM1",
-            entity,
-            "1",
-            self.text(name.last),
-            self.text(name.first),
-            self.text(name.middle),
-            "",
-            self.text(name.suffix),
-            *ids,
+        e, text = self.e, self.text
+        nm1 = (
+            f"NM1{e}{entity}{e}1{e}{text(name.last)}{e}{text(name.first)}{e}{text(name.middle)}{e}{e}"
+            f"{text(name.suffix)}"
         )
+        if ids:
+            return e.join((nm1, *ids))
+        return nm1.rstrip(e)
 
     def provider(self, claim: Claim, provider_id: str, role: str) -> Provider:
         """The provider ``provider_id`` of ``claim``, which must exist."""
@@ -682,7 +682,17 @@ class _Builder:
                     dependent = self.patient(claim, coverage, patient)
                 place = places[key] = (self.billing(claim), self.subscriber(claim, coverage, payer, patient), dependent)
             billing, subscriber, dependent = place
-            tree.setdefault(billing, {}).setdefault(subscriber, {}).setdefault(dependent, []).append(claim)
+            subscribers = tree.get(billing)
+            if subscribers is None:
+                subscribers = tree[billing] = {}
+            patients = subscribers.get(subscriber)
+            if patients is None:
+                patients = subscribers[subscriber] = {}
+            batch = patients.get(dependent)
+            if batch is None:
+                patients[dependent] = [claim]
+            else:
+                batch.append(claim)
         out = self.header()
         e = self.e
         number = 0
@@ -721,7 +731,23 @@ class _Builder:
     def professional(self, out: list[str], claim: Claim) -> None:
         """Loop 2300 of an 837P and its lines."""
         e, c = self.e, self.c
-        self.refuse_fields(claim, _INSTITUTIONAL_ONLY, "an 837P")
+        if (
+            claim.patient_status
+            or claim.admission_type
+            or claim.admission_source
+            or claim.admitting_diagnosis
+            or claim.reasons_for_visit
+            or claim.principal_procedure
+            or claim.other_procedures
+            or claim.occurrences
+            or claim.occurrence_spans
+            or claim.value_codes
+            or claim.drg
+            or claim.attending_provider_id
+            or claim.operating_provider_id
+            or claim.other_operating_provider_id
+        ):
+            self.refuse_fields(claim, _INSTITUTIONAL_ONLY, "an 837P")
         control = self.identifier(claim.patient_control_number, "patient control number (CLM01)", claim)
         signature = "Y" if claim.provider_signature else "N"
         clm = (
