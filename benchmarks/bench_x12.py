@@ -7,8 +7,8 @@ Generates (once, cached under --dir with the counts in a ``.json`` beside each f
 of at least --mb MB and --claims claims, and a --big-mb MB 835 for the memory measurement, with
 `benchmarks/x12_corpus.py`. Every measurement then runs in its own child process, so each peak RSS is that
 measurement's alone; with --repeat N each runs N times and the fastest wall-clock run is kept (the machine is shared:
-CPU seconds are printed beside wall seconds). pyx12 validates the whole file unless --pyx12-mb cuts it (at a
-transaction-set boundary) to keep the run short.
+CPU seconds are printed beside wall seconds). pyx12 validates the whole 835 unless --pyx12-mb cuts it (at a
+transaction-set boundary); its 837P is cut to --pyx12-837p-mb (5 MB) by default to keep the run short.
 """
 
 from __future__ import annotations
@@ -354,7 +354,8 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=20.0, help="minimum size of the 835 and 837P, MB")
     parser.add_argument("--claims", type=int, default=20_000, help="minimum claims of the 835 and 837P")
     parser.add_argument("--big-mb", type=float, default=1000.0, help="size of the memory-test 835, MB (0: skip)")
-    parser.add_argument("--pyx12-mb", type=float, default=0.0, help="cut pyx12's input to this many MB (0: whole)")
+    parser.add_argument("--pyx12-mb", type=float, default=0.0, help="cut pyx12's 835 to this many MB (0: whole)")
+    parser.add_argument("--pyx12-837p-mb", type=float, default=5.0, help="cut pyx12's 837P to this many MB (0: whole)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept")
     parser.add_argument("--only", nargs="*", choices=sorted(MEASUREMENTS), help="run only these measurements")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -388,16 +389,13 @@ def main() -> None:
     if "835-big" in kinds:
         stats["835-big"] = corpus("835", files["835-big"], int(arguments.big_mb * MB), 0)
     pyx12_files = {"835": files["835"], "837p": files["837p"]}
-    if arguments.pyx12_mb:
-        for kind in ("835", "837p"):
-            if kind in stats:
-                cut_path = folder / f"{files[kind].name}.cut-{arguments.pyx12_mb:g}mb"
-                cut_stats = x12_corpus.cut(files[kind], cut_path, int(arguments.pyx12_mb * MB))
-                cut_path.with_name(cut_path.name + ".json").write_text(json.dumps(dataclasses.asdict(cut_stats)))
-                pyx12_files[kind] = cut_path
-                print(
-                    f"pyx12's {kind}: a cut of {cut_stats.bytes / MB:.1f} MB, {cut_stats.claims:,} claims", flush=True
-                )
+    for kind, limit in (("835", arguments.pyx12_mb), ("837p", arguments.pyx12_837p_mb)):
+        if limit and kind in stats:
+            cut_path = folder / f"{files[kind].name}.cut-{limit:g}mb"
+            cut_stats = x12_corpus.cut(files[kind], cut_path, int(limit * MB))
+            cut_path.with_name(cut_path.name + ".json").write_text(json.dumps(dataclasses.asdict(cut_stats)))
+            pyx12_files[kind] = cut_path
+            print(f"pyx12's {kind}: a cut of {cut_stats.bytes / MB:.1f} MB, {cut_stats.claims:,} claims", flush=True)
 
     results: dict[str, Measure] = {}
     for name in wanted:
