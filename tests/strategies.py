@@ -574,7 +574,8 @@ def claims(draw: st.DrawFn, *, kind: ClaimKind | None = None, icd9: bool = False
         )
         for number in range(1, line_count + 1)
     )
-    frequency = draw(st.sampled_from(ClaimFrequency))
+    # Original, replacement and void: the frequencies every payer takes (the institutional billing cycles are rarer).
+    frequency = draw(st.sampled_from((ClaimFrequency.ORIGINAL, ClaimFrequency.REPLACEMENT, ClaimFrequency.VOID)))
     payer_orders = draw(st.lists(st.sampled_from(PayerResponsibility), max_size=2, unique=True))
     return Claim(
         id=draw(record_ids()),

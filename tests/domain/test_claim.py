@@ -318,10 +318,10 @@ def test_an_original_claim_replaces_nothing() -> None:
 
 def test_an_unknown_frequency_is_refused() -> None:
     with pytest.raises(InvalidRecord) as caught:
-        make_claim(frequency="5")
+        make_claim(frequency="6")
 
     assert (caught.value.record, caught.value.field) == ("Claim", "frequency")
-    assert caught.value.reason == "'5' is not one of 1, 7, 8"
+    assert caught.value.reason == "'6' is not one of 1, 7, 8, 0, 2, 3, 4, 5, 9"
 
 
 # Claims: diagnoses and lines

@@ -15,6 +15,7 @@ from revcycle.domain import (
     Assignment,
     Claim,
     ClaimDate,
+    ClaimFrequency,
     ClaimNote,
     ClaimReference,
     Diagnosis,
@@ -245,3 +246,9 @@ def test_icd9_claims_survive_json(claim: Claim) -> None:
 
 def test_accident_causes_are_the_codes() -> None:
     assert build(Accident, causes=["EM"]).causes == (AccidentCause.EMPLOYMENT,)
+
+
+def test_institutional_billing_cycles_name_no_original_claim() -> None:
+    assert make_institutional_claim(frequency="2").frequency is ClaimFrequency.INTERIM_FIRST
+    error = refused(make_institutional_claim, frequency="5", original_claim_reference="CCN-1")
+    assert error.reason == "a late charge claim (frequency 5) replaces no claim"

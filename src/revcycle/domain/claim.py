@@ -193,11 +193,21 @@ class ClaimKind(StrEnum):
 
 
 class ClaimFrequency(StrEnum):
-    """CLM05-3, the claim frequency type code."""
+    """CLM05-3, the claim frequency type code (the third digit of an institutional type of bill).
+
+    Only a replacement (7) or void (8) names the claim it corrects; the interim bills (2, 3, 4), late charges (5),
+    non-payment (0) and the final home health claim (9) are institutional billing cycles.
+    """
 
     ORIGINAL = "1"
     REPLACEMENT = "7"
     VOID = "8"
+    NON_PAYMENT = "0"
+    INTERIM_FIRST = "2"
+    INTERIM_CONTINUING = "3"
+    INTERIM_LAST = "4"
+    LATE_CHARGE = "5"
+    FINAL_HOME_HEALTH = "9"
 
 
 # The ICD-9-CM diagnoses that are the claim's principal and other diagnoses, which line pointers count.
@@ -485,7 +495,11 @@ class Claim:
                 "claim number of the original claim",
             )
         if not replaces and self.original_claim_reference is not None:
-            raise check.fail("original_claim_reference", "an original claim (frequency 1) replaces no claim")
+            name = self.frequency.name.lower().replace("_", " ")
+            article = "an" if name[0] in "aeiou" else "a"
+            raise check.fail(
+                "original_claim_reference", f"{article} {name} claim (frequency {self.frequency}) replaces no claim"
+            )
 
     def _check_diagnoses(self, check: Normaliser) -> None:
         limit = MAX_PROFESSIONAL_DIAGNOSES if self.kind is ClaimKind.PROFESSIONAL else MAX_INSTITUTIONAL_DIAGNOSES

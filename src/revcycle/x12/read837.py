@@ -99,6 +99,14 @@ _CLAIM_DATES = {
     "096": "discharge_date",
 }
 _ICD9_QUALIFIERS = frozenset({"BK", "BF", "BJ", "PR", "BN"})
+# HI qualifiers no claim field holds: read, and listed in Claim837.problems rather than refusing the claim.
+_UNRECORDED_CODES = {
+    "BP": "anesthesia-related principal procedure (HCPCS)",
+    "BO": "anesthesia-related procedure (HCPCS)",
+    "BR": "ICD-9-CM principal procedure",
+    "BQ": "ICD-9-CM procedure",
+    "TC": "treatment code",
+}
 _ORDERS = {"P": CoverageOrder.PRIMARY, "S": CoverageOrder.SECONDARY, "T": CoverageOrder.TERTIARY}
 
 
@@ -635,8 +643,8 @@ class _Reader:
             draft.add("condition_codes", code)
         elif qualifier == "DR":
             draft.values["drg"] = code
-        elif qualifier in ("BP", "BO"):
-            draft.add("anesthesia_procedures", code)
+        elif qualifier in _UNRECORDED_CODES:
+            draft.add("unrecorded_codes", (segment, position, qualifier, code))
         else:
             raise self.fail(segment, f"code list qualifier {qualifier!r} is not one revcycle reads", position, 1)
 
@@ -821,10 +829,9 @@ class _ClaimBuilder:
         values: dict[str, Any] = {"diagnoses": (), **draft.values}
         for name, items in draft.lists.items():
             values[name] = tuple(items)
-        anesthesia = values.pop("anesthesia_procedures", ())
-        for code in anesthesia:
-            # No claim field holds the anesthesia-related surgical procedures (HI*BP/BO of an 837P): say so.
-            self.problems.append(f"{self.where(draft.clm)}: HI anesthesia-related procedure {code!r} not recorded")
+        for segment, position, qualifier, code in values.pop("unrecorded_codes", ()):
+            what = _UNRECORDED_CODES[qualifier]
+            self.problems.append(f"{self.where(segment)} HI{position:02d}: {what} {code!r} ({qualifier}) not recorded")
         accident = values.pop("accident", None)
         if accident is not None:
             values["accident"] = reader.record(draft.clm, Accident, **accident, accident_date=draft.accident_date)
