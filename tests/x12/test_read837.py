@@ -539,3 +539,16 @@ def test_noise_in_the_bytes_gives_records_or_x12_error(name: str, position: floa
     else:
         assert all(isinstance(claim, Claim837) for claim in claims)
     assert name in message
+
+
+def test_hi_codes_no_field_holds_are_listed_as_problems() -> None:
+    segments = replaced("institutional_codes.837", "HI*DR:193~", "HI*DR:193*BR:3491:D8:20260211~")
+    (read_claim,) = read_837(segments, "icd9-procedure.837")
+    assert read_claim.claim.drg == "193"
+    assert any("HI02: ICD-9-CM principal procedure '3491' (BR)" in problem for problem in read_claim.problems)
+
+
+def test_an_interim_bill_reads() -> None:
+    segments = replaced("institutional_codes.837", "***11:A:1**", "***11:A:2**")
+    (read_claim,) = read_837(segments, "interim.837")
+    assert read_claim.claim.frequency is ClaimFrequency.INTERIM_FIRST
