@@ -447,7 +447,8 @@ class _Reader:
                 level.patient = party
         elif self.loop == "claim" and draft is not None:
             role = _CLAIM_PROVIDER_ROLES.get(entity)
-            if role is not None:
+            # Loop 2310A may name both a referring provider (DN) and a primary care provider (P3): DN is the referrer.
+            if role is not None and not (entity == "P3" and role in draft.providers):
                 draft.providers[role] = party
         elif self.loop == "other_payer" and draft is not None and draft.other_payers:
             other = draft.other_payers[-1]
