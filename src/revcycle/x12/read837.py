@@ -23,7 +23,15 @@ Where the domain refuses what real files hold, the reader decides so:
   the claim is refused until a valid provider record is added.
 - An institutional line without DTP*472 (inpatient lines may omit it) is dated by the claim's statement period.
 - A payer without SBR09 is a payer of the mutually defined kind (ZZ), since `Payer` needs a claim filing indicator.
-- An address outside the United States (N404) is not recorded: `Address` holds US addresses.
+- An address outside the United States (N404) is not recorded: `Address` holds US addresses; an address the domain
+  refuses (a 4-digit ZIP code) or a taxonomy code NUCC never issued is left out and listed in ``problems``.
+- HI codes no claim field holds (BP/BO anesthesia-related procedures, BR/BQ ICD-9-CM procedures, TC treatment codes)
+  are listed in ``problems``.
+- Times of day are not kept: the admission hour of DTP*435 (format DT) and the 837I discharge hour (DTP*096, TM).
+- An institutional line billed by revenue code alone (SV202 empty) is refused by name: `ServiceLine` needs a
+  procedure code.
+- Loops the claim records have no place for (submitter, receiver, pay-to plan, the other payer's providers 2330C-G,
+  ambulance and purchased-service providers, line operating physicians of an 837I) are skipped.
 """
 
 from __future__ import annotations
