@@ -145,6 +145,10 @@ class _Matching:
 # GS06 is a number of up to nine digits (AK102 N0 1/9); ST02 has 4 to 9 characters (AK202 AN 4/9).
 _GROUP_CONTROL_NUMBER = _Matching(r"[0-9]{1,9}")
 _SET_CONTROL_NUMBER = _Matching(r".{4,9}")
+# ISA05/ISA07 are two characters, ISA06/ISA08 up to 15 (padded), GS02/GS03 2 to 15.
+_QUALIFIER = _Matching(r"[0-9A-Z]{2}")
+_INTERCHANGE_ID = _Matching(r".*\S.*")
+_APPLICATION_CODE = _Matching(r".{2,15}")
 
 
 class _Collector:
@@ -341,16 +345,16 @@ def response_envelope(
     """
     delimiters = STANDARD_DELIMITERS
 
-    def party(segment: Segment, position: int, limit: int) -> str:
-        return _echo(segment, position, limit, delimiters, path).strip()
+    def party(segment: Segment, position: int, allowed: _Matching) -> str:
+        return _echo(segment, position, 15, delimiters, path, allowed).strip()
 
     return Envelope(
-        sender_id=party(isa, 8, 15),
-        sender_qualifier=party(isa, 7, 2),
-        receiver_id=party(isa, 6, 15),
-        receiver_qualifier=party(isa, 5, 2),
-        application_sender=party(gs, 3, 15),
-        application_receiver=party(gs, 2, 15),
+        sender_id=party(isa, 8, _INTERCHANGE_ID),
+        sender_qualifier=party(isa, 7, _QUALIFIER),
+        receiver_id=party(isa, 6, _INTERCHANGE_ID),
+        receiver_qualifier=party(isa, 5, _QUALIFIER),
+        application_sender=party(gs, 3, _APPLICATION_CODE),
+        application_receiver=party(gs, 2, _APPLICATION_CODE),
         interchange_control_number=interchange_control_number,
         group_control_number=group_control_number,
         functional_identifier="FA",
