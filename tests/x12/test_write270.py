@@ -12,6 +12,7 @@ from revcycle.domain.parties import PersonName, ProviderKind, Relationship, Sex,
 from revcycle.errors import InvalidRecord
 from revcycle.x12.tokens import Delimiters, Segment, read_bytes, read_file
 from revcycle.x12.write270 import write_270
+from revcycle.x12.write837 import X12WriteError
 from revcycle.x12.writer import Envelope
 from tests.domain.builders import make_coverage, make_patient, make_payer, make_provider
 from tests.x12.corpus import X12_SAMPLES
@@ -184,3 +185,13 @@ def test_an_envelope_of_another_group_and_an_empty_inquiry_are_refused() -> None
         write_270([_subscriber_request()], _envelope("HC"))
     with pytest.raises(InvalidRecord, match="at least one patient"):
         write_270([], _envelope())
+
+
+def test_names_are_cleaned_and_trace_numbers_with_separators_refused() -> None:
+    patient = make_patient(name=PersonName(last="Nguyễn:Trần", first="Ánh"), birth_date=date(1990, 1, 1))
+
+    texts = _texts(write_270([_subscriber_request(patient=patient)], _envelope()))
+
+    assert "NM1*IL*1*Nguyen Tran*Anh****MI*11122333301" in texts
+    with pytest.raises(X12WriteError, match=r"TRN02: 'T\^1' holds a character"):
+        write_270([_subscriber_request(trace_number="T^1")], _envelope())

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from x12sdk.io import X12ModelReader
 
 from revcycle.domain.eligibility import ClaimStatusRequest
@@ -13,6 +16,7 @@ from revcycle.domain.parties import PersonName, ProviderKind, Relationship, Sex,
 from revcycle.errors import InvalidRecord
 from revcycle.x12.tokens import Segment, read_bytes, read_file
 from revcycle.x12.write276 import status_request_for_claim, write_276
+from revcycle.x12.write837 import X12WriteError
 from revcycle.x12.writer import Envelope
 from tests.domain.builders import (
     make_claim,
@@ -282,3 +286,50 @@ def test_an_envelope_of_another_group_and_an_empty_request_are_refused() -> None
         write_276(_guide_example_requests(), _envelope("HC"))
     with pytest.raises(InvalidRecord, match="a 276 asks about at least one claim"):
         write_276([], _envelope())
+
+
+def test_names_are_cleaned_and_identifiers_with_separators_refused() -> None:
+    payer, provider, _, coverage = _claims()
+    patient = make_patient(name=PersonName(last="Muñoz*Pérez", first="José~Luis"))
+    request = _status(payer=payer, provider=provider, patient=patient, coverage=coverage)
+
+    texts = [segment.text() for segment in read_bytes(write_276([request], _envelope()).encode())]
+
+    assert "NM1*IL*1*Munoz Perez*Jose Luis****MI*W123456789" in texts
+    with pytest.raises(X12WriteError, match=r"segment 13 \(REF\) element REF02: 'PCN\*1' holds a character"):
+        write_276([replace(request, patient_control_number="PCN*1")], _envelope())
+
+
+def _status(**fields: Any) -> ClaimStatusRequest:
+    values: dict[str, Any] = {
+        "receiver_name": "SPRINGFIELD BILLING",
+        "receiver_id": "ETIN01",
+        "trace_number": "T1",
+        "patient_control_number": "PCN-1",
+        "total_charge": Decimal("10.00"),
+        "service_date": date(2024, 3, 1),
+    }
+    values.update(fields)
+    return ClaimStatusRequest(**values)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    last=st.text(min_size=1, max_size=30).filter(lambda text: text.strip()),
+    member_id=st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=20).filter(lambda t: t.strip()),
+)
+def test_any_name_or_member_id_is_written_or_refused_cleanly(last: str, member_id: str) -> None:
+    payer, provider, _, _ = _claims()
+    try:
+        patient = make_patient(name=PersonName(last=last))
+        request = _status(payer=payer, provider=provider, patient=patient, coverage=make_coverage(member_id=member_id))
+        text = write_276([request], _envelope())
+    except (InvalidRecord, X12WriteError):
+        return
+
+    segments = read_bytes(text.encode())
+    (nm1,) = [segment for segment in segments if segment.id == "NM1" and segment[1] == "IL"]
+    assert len(nm1.elements) == 9
+    assert nm1[9] == member_id.strip()
+    se = next(segment for segment in segments if segment.id == "SE")
+    assert int(se[1]) == se.index - segments[2].index + 1

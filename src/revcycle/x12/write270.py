@@ -18,6 +18,7 @@ from revcycle.x12.write276 import (
     Hierarchy,
     check_envelope,
     grouped,
+    in_character_set,
     payer_name,
     person,
     provider_name,
@@ -119,6 +120,7 @@ def write_270(
 
     Raises:
         InvalidRecord: no requests, or an envelope of another functional group.
+        X12WriteError: an identifier holds a separator or a character X12 cannot carry.
     """
     check_envelope(envelope, FUNCTIONAL_IDENTIFIER, "270 eligibility inquiry")
     transaction = eligibility_transaction(
@@ -128,4 +130,5 @@ def write_270(
         reference=reference or f"{envelope.group_control_number}-{control_number}",
         created=envelope.created,
     )
+    in_character_set(transaction, envelope.delimiters)
     return interchange(envelope, IMPLEMENTATION, [transaction], newline=newline)

@@ -11,6 +11,7 @@ Requests to one payer from one receiver and provider share their HL levels; the 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
 
@@ -19,6 +20,8 @@ from revcycle.domain.eligibility import ClaimStatusRequest
 from revcycle.domain.money import format_money
 from revcycle.domain.parties import Coverage, Patient, Payer, PersonName, Provider
 from revcycle.errors import InvalidRecord
+from revcycle.x12.tokens import Delimiters
+from revcycle.x12.write837 import X12WriteError
 from revcycle.x12.writer import Element, Envelope, TransactionSet, interchange
 
 IMPLEMENTATION = "005010X212"
@@ -102,6 +105,53 @@ def subscriber_of(coverage: Coverage, patient: Patient) -> tuple[PersonName, dat
         return patient.name, patient.birth_date, patient.sex.value
     subscriber = coverage.subscriber
     return subscriber.name, subscriber.birth_date, subscriber.sex.value
+
+
+# The name elements of NM1 (last or organisation name, first, middle, suffix) are free text; every other element
+# is a code or an identifier.
+TEXT_ELEMENTS = frozenset({("NM1", 3), ("NM1", 4), ("NM1", 5), ("NM1", 7)})
+
+
+def _clean_text(value: str, separators: str) -> str:
+    """Free text in the X12 character set: accents dropped, separators and controls made spaces, spaces collapsed."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = "".join(" " if character in separators or not character.isprintable() else character for character in value)
+    return " ".join(value.split())
+
+
+def in_character_set(transaction: TransactionSet, delimiters: Delimiters) -> None:
+    """Make the body's text fit the interchange, as the 837 writer does: names are cleaned, identifiers refused.
+
+    Names (NM103..NM107) lose accents, separators and control characters; any other element (an id, a code, a trace
+    number) that is not printable ASCII or holds a separator is refused rather than altered.
+
+    Raises:
+        X12WriteError: naming the segment and element that cannot be written.
+    """
+    separators = "".join(
+        character
+        for character in (delimiters.element, delimiters.component, delimiters.segment, delimiters.repetition)
+        if character
+    )
+    for number, (segment_id, elements) in enumerate(transaction.segments, start=2):
+        for position, element in enumerate(elements, start=1):
+            if isinstance(element, str) and (segment_id, position) in TEXT_ELEMENTS:
+                elements[position - 1] = _clean_text(element, separators)
+                if position == 3 and not elements[position - 1]:
+                    raise X12WriteError(f"{segment_id}03 {element!r} has no characters X12 can carry")
+                continue
+            # The repetition separator is allowed where the writer joined repeats with it (EQ01).
+            allowed = delimiters.repetition if segment_id == "EQ" else None
+            for text in [element] if isinstance(element, str) else list(element or ()):
+                if not text:
+                    continue
+                bad = [character for character in text if character in separators and character != allowed]
+                if bad or not (text.isascii() and text.isprintable()):
+                    raise X12WriteError(
+                        f"segment {number} ({segment_id}) element {segment_id}{position:02d}: {text!r} holds a "
+                        "character X12 cannot carry here"
+                    )
 
 
 def check_envelope(envelope: Envelope, identifier: str, what: str) -> None:
@@ -227,6 +277,7 @@ def write_276(
 
     Raises:
         InvalidRecord: no requests, or an envelope of another functional group.
+        X12WriteError: an identifier holds a separator or a character X12 cannot carry.
     """
     check_envelope(envelope, FUNCTIONAL_IDENTIFIER, "276 claim status request")
     transaction = claim_status_transaction(
@@ -235,6 +286,7 @@ def write_276(
         reference=reference or f"{envelope.group_control_number}-{control_number}",
         created=envelope.created,
     )
+    in_character_set(transaction, envelope.delimiters)
     return interchange(envelope, IMPLEMENTATION, [transaction], newline=newline)
 
 
