@@ -116,6 +116,7 @@ def test_deductibles_co_insurance_and_remaining_amounts_read_from_a_fixture() ->
     assert dependent.level is MemberLevel.DEPENDENT
     assert dependent.relationship == "19"
     assert dependent.active is False
+    assert dependent.member_id == "W123456789"
     (rejection,) = dependent.rejections
     assert (rejection.reason_code, rejection.follow_up) == ("58", "C")
 

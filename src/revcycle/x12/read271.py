@@ -158,7 +158,11 @@ class _Reader271:
         self.member = self.benefit = None
         self.in_related_loop = False
         if self.level in (MemberLevel.SUBSCRIBER, MemberLevel.DEPENDENT):
+            subscriber = self.members[-1] if self.members and self.level == MemberLevel.DEPENDENT else None
             self.member = _Member(segment)
+            # A dependent's NM1*03 rarely carries an id: it is covered under its subscriber's member id.
+            if subscriber is not None and subscriber.segment[3] == MemberLevel.SUBSCRIBER:
+                self.member.fields["member_id"] = subscriber.fields.get("member_id")
             self.members.append(self.member)
         elif self.level not in ("20", "21"):
             raise fail(segment, self.path, f"HL03 {self.level!r} is not a level of a 271 (20, 21, 22, 23)")
@@ -176,9 +180,9 @@ class _Reader271:
             )
             self.benefit.entities.append(entity)
         elif self.member is not None:
-            self.member.fields.update(
-                last_name=segment[3] or None, first_name=segment[4] or None, member_id=segment[9] or None
-            )
+            self.member.fields.update(last_name=segment[3] or None, first_name=segment[4] or None)
+            if segment[9]:
+                self.member.fields["member_id"] = segment[9]
         elif self.level == "20":
             self.header.update(payer_name=person_name(segment), payer_identifier=segment[9] or None)
         elif self.level == "21":

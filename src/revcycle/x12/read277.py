@@ -383,8 +383,8 @@ class _Reader277:
         if self.level in _PARTY_LEVELS:
             self.party = _Party(_PARTY_LEVELS[self.level], segment)
             self.parties.append(self.party)
-            if self.level == "19":
-                self.provider = self.party
+            # A claim belongs to the provider above it: a new receiver starts without one.
+            self.provider = self.party if self.level == "19" else None
         elif self.level in _MEMBER_LEVELS:
             # A dependent is identified by its subscriber's member id (its own NM1*QC usually has none).
             self.member = (None, self.member[1] if self.level == "23" else None)
