@@ -107,11 +107,13 @@ class Normaliser:
 
     def __call__(self, field: str, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Check ``field`` with ``check(value, *args, **kwargs)`` and store the normalised value back."""
+        original = getattr(self._record, field)
         try:
-            value = check(getattr(self._record, field), *args, **kwargs)
+            value = check(original, *args, **kwargs)
         except FieldError as error:
             raise InvalidRecord(self._name, field, str(error)) from None
-        object.__setattr__(self._record, field, value)
+        if value is not original:
+            object.__setattr__(self._record, field, value)
         return value
 
     def fail(self, field: str, reason: str) -> InvalidRecord:

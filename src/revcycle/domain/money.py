@@ -48,6 +48,13 @@ def _to_decimal(value: object, what: str) -> Decimal:
     return number
 
 
+# Amounts already made money, by value: readers of large files meet the same amounts again and again. The result
+# depends only on the number (1.0 and 1.00 both give 1.00), so equal Decimals share it. Only Decimal inputs are
+# looked up: a float equal to a cached Decimal must still be refused.
+_MONEY_MADE: dict[Decimal, Decimal] = {}
+_MONEY_CACHE_SIZE = 65_536
+
+
 def money(value: object) -> Decimal:
     """An amount in dollars with exactly two decimal places.
 
@@ -55,6 +62,18 @@ def money(value: object) -> Decimal:
         MoneyError: for floats, non-numbers, more than two decimal places (cents are never rounded away) or
             amounts too large for the store.
     """
+    if not (isinstance(value, Decimal) and type(value) is Decimal and value.is_finite()):
+        return _money(value)
+    made = _MONEY_MADE.get(value)
+    if made is None:
+        made = _money(value)
+        if len(_MONEY_MADE) >= _MONEY_CACHE_SIZE:
+            _MONEY_MADE.clear()
+        _MONEY_MADE[value] = made
+    return made
+
+
+def _money(value: object) -> Decimal:
     number = _to_decimal(value, "money")
     # The size first: quantizing a huge number would overflow the decimal context.
     if abs(number) > MAX_MONEY:
