@@ -47,7 +47,8 @@ from revcycle.domain import (
     ServiceLine,
     UnitBasis,
 )
-from revcycle.domain.claim import MAX_PROFESSIONAL_DIAGNOSES
+from revcycle.domain.claim import MAX_EXTERNAL_CAUSES, MAX_PROFESSIONAL_DIAGNOSES, MAX_REASONS_FOR_VISIT
+from revcycle.domain.claim_details import Icd9Diagnosis, Icd9Role
 from revcycle.errors import RevcycleError
 from revcycle.x12.control_numbers import ControlNumberSource
 from revcycle.x12.tokens import Delimiters
@@ -131,8 +132,9 @@ class X12Settings:
     def __post_init__(self) -> None:
         for name in ("sender_id", "receiver_id"):
             value = getattr(self, name)
-            if not isinstance(value, str) or not 1 <= len(value.strip()) <= 15 or set(value) - _ISA_ID_CHARACTERS:
-                raise X12WriteError(f"settings.{name}: {value!r} is not an interchange id (1-15 letters or digits)")
+            # GS02/GS03 and the NM109 of loops 1000A/1000B repeat the id and need at least two characters.
+            if not isinstance(value, str) or not 2 <= len(value.strip()) <= 15 or set(value) - _ISA_ID_CHARACTERS:
+                raise X12WriteError(f"settings.{name}: {value!r} is not an interchange id (2-15 letters or digits)")
         for name in ("sender_qualifier", "receiver_qualifier"):
             if getattr(self, name) not in ID_QUALIFIERS:
                 choices = ", ".join(sorted(ID_QUALIFIERS))
@@ -390,10 +392,10 @@ class _Builder:
         if delimiters.repetition:
             forbidden.add(delimiters.repetition)
         self.forbidden = frozenset(forbidden)
-        self._clean_table = str.maketrans(dict.fromkeys(forbidden, " ") | {chr(n): " " for n in range(32)})
+        self._clean_table = str.maketrans(dict.fromkeys(forbidden, " ") | {chr(n): " " for n in (*range(32), 127)})
         separators = "".join(re.escape(character) for character in sorted(forbidden))
         self._separator = re.compile(f"[{separators}]")
-        self._unclean = re.compile(f"[\\x00-\\x1f{separators}]|  |^ | $")
+        self._unclean = re.compile(f"[\\x00-\\x1f\\x7f{separators}]|  |^ | $")
         # Ids repeat from claim to claim (member ids, payer ids): each is checked once.
         self._identifiers: set[str] = set()
         self._pointers: dict[tuple[int, ...], str] = {}
@@ -415,6 +417,13 @@ class _Builder:
         if not value or (value.isascii() and self._unclean.search(value) is None):
             return value
         return self._clean(value)
+
+    def required(self, value: str, what: str, claim: Claim) -> str:
+        """Free text that must not come out empty."""
+        cleaned = self.text(value)
+        if not cleaned:
+            raise X12WriteError(f"{what} {value!r} has no characters X12 can carry", claim.id)
+        return cleaned
 
     def _clean(self, value: str) -> str:
         if not value.isascii():
@@ -492,16 +501,22 @@ class _Builder:
 
     # Parties
 
-    def address(self, address: Address) -> tuple[str, str]:
+    def address(self, address: Address, claim: Claim) -> tuple[str, str]:
         """N3 and N4."""
         e, text = self.e, self.text
-        line2 = text(address.line2)
-        n3 = f"N3{e}{text(address.line1)}{e}{line2}" if line2 else f"N3{e}{text(address.line1)}"
-        return n3, f"N4{e}{text(address.city)}{e}{address.state}{e}{address.postal_code}"
+        line1, line2, city = text(address.line1), text(address.line2), text(address.city)
+        if not line1 or len(city) < 2:
+            raise X12WriteError(
+                f"address {address.line1!r}, {address.city!r} has no street or city X12 can carry", claim.id
+            )
+        n3 = f"N3{e}{line1}{e}{line2}" if line2 else f"N3{e}{line1}"
+        return n3, f"N4{e}{city}{e}{address.state}{e}{address.postal_code}"
 
-    def person(self, entity: str, name: PersonName, *ids: str) -> str:
+    def person(self, claim: Claim, entity: str, name: PersonName, *ids: str) -> str:
         """NM1 of a person."""
         e, text = self.e, self.text
+        if not text(name.last):
+            raise X12WriteError(f"the name {name.last!r} has no letters X12 can carry (NM103)", claim.id)
         nm1 = (
             f"NM1{e}{entity}{e}1{e}{text(name.last)}{e}{text(name.first)}{e}{text(name.middle)}{e}{e}"
             f"{text(name.suffix)}"
@@ -536,11 +551,11 @@ class _Builder:
         if provider.taxonomy:
             segments.append(self.seg("PRV", "BI", "PXC", provider.taxonomy))
         segments.append(self.provider_name("85", provider))
-        segments.extend(self.address(provider.address))
+        segments.extend(self.address(provider.address, claim))
         segments.append(self.seg("REF", "EI", provider.tax_id))
         if claim.pay_to_address is not None:
             segments.append(self.seg("NM1", "87", "2"))
-            segments.extend(self.address(claim.pay_to_address))
+            segments.extend(self.address(claim.pay_to_address, claim))
         found = self._billing[key] = tuple(segments)
         return found
 
@@ -597,24 +612,24 @@ class _Builder:
         member = self.identifier(coverage.member_id, "member id (NM109 of loop 2010BA)", claim, minimum=2)
         segments = [self.seg(*sbr)]
         if self_pays:
-            segments.append(self.person("IL", patient.name, "MI", member))
+            segments.append(self.person(claim, "IL", patient.name, "MI", member))
             if patient.address is None:
                 raise X12WriteError(
                     f"patient {patient.id!r} is the subscriber and has no address (loop 2010BA N3/N4)", claim.id
                 )
-            segments.extend(self.address(patient.address))
+            segments.extend(self.address(patient.address, claim))
             segments.append(self.seg("DMG", "D8", _d8(patient.birth_date), patient.sex.value))
         else:
             insured = coverage.subscriber
             assert insured is not None  # a Coverage that is not SELF always names its subscriber
-            segments.append(self.person("IL", insured.name, "MI", member))
+            segments.append(self.person(claim, "IL", insured.name, "MI", member))
             if insured.address is not None:
-                segments.extend(self.address(insured.address))
+                segments.extend(self.address(insured.address, claim))
             if insured.birth_date is not None:
                 segments.append(self.seg("DMG", "D8", _d8(insured.birth_date), insured.sex.value))
         segments.append(self.payer_name(claim, payer))
         if payer.address is not None:
-            segments.extend(self.address(payer.address))
+            segments.extend(self.address(payer.address, claim))
         found = self._subscriber[key] = tuple(segments)
         return found
 
@@ -633,8 +648,8 @@ class _Builder:
             raise X12WriteError(f"patient {patient.id!r} has no address (loop 2010CA N3/N4)", claim.id)
         segments = [
             self.seg("PAT", coverage.relationship.value),
-            self.person("QC", patient.name),
-            *self.address(patient.address),
+            self.person(claim, "QC", patient.name),
+            *self.address(patient.address, claim),
             self.seg("DMG", "D8", _d8(patient.birth_date), patient.sex.value),
         ]
         found = self._patient[key] = tuple(segments)
@@ -657,7 +672,7 @@ class _Builder:
                 raise X12WriteError(f"service facility {provider.id!r} must be an organisation", claim.id)
             if provider.address is None:
                 raise X12WriteError(f"service facility {provider.id!r} has no address (N3/N4)", claim.id)
-            segments.extend(self.address(provider.address))
+            segments.extend(self.address(provider.address, claim))
         elif provider.taxonomy and (
             (entity == "82" and claim.kind is ClaimKind.PROFESSIONAL and role == "rendering") or entity == "71"
         ):
@@ -824,15 +839,17 @@ class _Builder:
         """Loop 2300 of an 837P after its dates and references: K3, NTE, HI, 2310, 2320 and the lines."""
         e, c = self.e, self.c
         for text in claim.file_information:
-            out.append(f"K3{e}{self.text(text)}")
+            out.append(f"K3{e}{self.required(text, 'K3', claim)}")
         if claim.notes:
             if len(claim.notes) > 1:
                 raise X12WriteError("an 837P claim carries one note (NTE of loop 2300)", claim.id)
             note = claim.notes[0]
             if note.qualifier not in _PROFESSIONAL_NOTES:
                 raise X12WriteError(f"NTE01 {note.qualifier!r} is not a note code of an 837P claim", claim.id)
-            out.append(self.seg("NTE", note.qualifier, self.text(note.text)))
-        if claim.external_causes:
+            out.append(f"NTE{self.e}{note.qualifier}{self.e}{self.required(note.text, 'NTE02', claim)}")
+        if claim.icd9_diagnoses:
+            out.append(self.icd9_professional(claim))
+        elif claim.external_causes:
             # An 837P has no HI*ABN: external causes of injury are listed among the other diagnoses (ABF).
             diagnoses = (*claim.diagnoses, *claim.external_causes)
             if len(diagnoses) > MAX_PROFESSIONAL_DIAGNOSES:
@@ -884,11 +901,11 @@ class _Builder:
         out.append(self.seg("CL1", claim.admission_type or "", claim.admission_source or "", claim.patient_status))
         self.claim_references(out, claim, _INSTITUTIONAL_CLAIM_REFERENCES)
         for text in claim.file_information:
-            out.append(f"K3{e}{self.text(text)}")
+            out.append(f"K3{e}{self.required(text, 'K3', claim)}")
         if len(claim.notes) > 10:
             raise X12WriteError("an 837I claim carries at most ten notes (NTE of loop 2300)", claim.id)
         for note in claim.notes:
-            out.append(self.seg("NTE", note.qualifier, self.text(note.text)))
+            out.append(f"NTE{self.e}{note.qualifier}{self.e}{self.required(note.text, 'NTE02', claim)}")
         self.institutional_codes(out, claim)
         if claim.attending_provider_id:
             out.extend(self.named_provider(claim, claim.attending_provider_id, "71", "attending", person=True))
@@ -958,7 +975,25 @@ class _Builder:
             value = self.identifier(value, f"REF*{qualifier}", claim)
             out.append(f"REF{e}{qualifier}{e}{value}")
 
-    def diagnoses(self, claim: Claim, diagnoses: Sequence[Diagnosis], first: str, other: str, *, poa: bool) -> str:
+    def icd9_professional(self, claim: Claim) -> str:
+        """The HI of an 837P coded in ICD-9-CM: BK, the BFs, then external causes as BFs (an 837P has no BN)."""
+        listed: list[Diagnosis | Icd9Diagnosis] = []
+        causes: list[Diagnosis | Icd9Diagnosis] = []
+        for diagnosis in claim.icd9_diagnoses:
+            if diagnosis.role in (Icd9Role.ADMITTING, Icd9Role.REASON_FOR_VISIT):
+                raise X12WriteError(
+                    f"an 837P has no place for an ICD-9-CM {diagnosis.role.name.lower()} diagnosis", claim.id
+                )
+            (causes if diagnosis.role is Icd9Role.EXTERNAL_CAUSE else listed).append(diagnosis)
+        # Line pointers count the principal and other diagnoses only, so external causes go last.
+        listed += causes
+        if len(listed) > MAX_PROFESSIONAL_DIAGNOSES:
+            raise X12WriteError(f"{len(listed)} diagnoses; an 837P HI holds {MAX_PROFESSIONAL_DIAGNOSES}", claim.id)
+        return self.diagnoses(claim, listed, "BK", "BF", poa=False)
+
+    def diagnoses(
+        self, claim: Claim, diagnoses: Sequence[Diagnosis | Icd9Diagnosis], first: str, other: str, *, poa: bool
+    ) -> str:
         """One HI of diagnoses: the first with qualifier ``first``, the rest with ``other``."""
         c = self.c
         elements = ["HI"]
@@ -975,17 +1010,39 @@ class _Builder:
     def institutional_codes(self, out: list[str], claim: Claim) -> None:
         """The HI segments of an 837I in the guide's order."""
         e, c = self.e, self.c
-        out.append(self.diagnoses(claim, claim.diagnoses[:1], "ABK", "ABK", poa=True))
-        if claim.admitting_diagnosis:
-            out.append(f"HI{e}ABJ{c}{claim.admitting_diagnosis}")
-        if claim.reasons_for_visit:
-            out.append(e.join(["HI", *(f"APR{c}{code}" for code in claim.reasons_for_visit)]))
-        if claim.external_causes:
-            out.append(self.diagnoses(claim, claim.external_causes, "ABN", "ABN", poa=True))
+        if claim.icd9_diagnoses:
+            # ICD-9-CM codes (services before 2015-10-01) take the qualifiers without the A: BK, BJ, PR, BN, BF.
+            roles: dict[Icd9Role, list[Icd9Diagnosis]] = {role: [] for role in Icd9Role}
+            for diagnosis in claim.icd9_diagnoses:
+                roles[diagnosis.role].append(diagnosis)
+            if len(roles[Icd9Role.ADMITTING]) > 1 or len(roles[Icd9Role.REASON_FOR_VISIT]) > MAX_REASONS_FOR_VISIT:
+                raise X12WriteError("an 837I carries one admitting diagnosis and three reasons for visit", claim.id)
+            if len(roles[Icd9Role.EXTERNAL_CAUSE]) > MAX_EXTERNAL_CAUSES:
+                raise X12WriteError(f"an 837I carries {MAX_EXTERNAL_CAUSES} external causes (HI*BN)", claim.id)
+            principal: Sequence[Diagnosis | Icd9Diagnosis] = roles[Icd9Role.PRINCIPAL]
+            admitting = [diagnosis.code for diagnosis in roles[Icd9Role.ADMITTING]]
+            reasons = [diagnosis.code for diagnosis in roles[Icd9Role.REASON_FOR_VISIT]]
+            causes: Sequence[Diagnosis | Icd9Diagnosis] = roles[Icd9Role.EXTERNAL_CAUSE]
+            others: Sequence[Diagnosis | Icd9Diagnosis] = roles[Icd9Role.OTHER]
+            prefix = ""
+        else:
+            principal = claim.diagnoses[:1]
+            admitting = [claim.admitting_diagnosis] if claim.admitting_diagnosis else []
+            reasons = list(claim.reasons_for_visit)
+            causes = claim.external_causes
+            others = claim.diagnoses[1:]
+            prefix = "A"
+        out.append(self.diagnoses(claim, principal, f"{prefix}BK", f"{prefix}BK", poa=True))
+        if admitting:
+            out.append(f"HI{e}{prefix}BJ{c}{admitting[0]}")
+        if reasons:
+            out.append(e.join(["HI", *(f"{prefix}PR{c}{code}" for code in reasons)]))
+        if causes:
+            out.append(self.diagnoses(claim, causes, f"{prefix}BN", f"{prefix}BN", poa=True))
         if claim.drg:
             out.append(f"HI{e}DR{c}{claim.drg}")
-        for chunk in _chunks(claim.diagnoses[1:], 12):
-            out.append(self.diagnoses(claim, chunk, "ABF", "ABF", poa=True))
+        for chunk in _chunks(others, 12):
+            out.append(self.diagnoses(claim, chunk, f"{prefix}BF", f"{prefix}BF", poa=True))
         if claim.principal_procedure:
             procedure = claim.principal_procedure
             out.append(f"HI{e}BBR{c}{procedure.code}{c}D8{c}{_d8(procedure.performed_on)}")
@@ -1057,7 +1114,7 @@ class _Builder:
             segments.append(self.oi(claim, claim.benefits_assignment.value, claim.release_of_information.value))
             member = self.identifier(coverage.member_id, "member id (NM109 of loop 2330A)", claim, minimum=2)
             insured = coverage.subscriber
-            segments.append(self.person("IL", patient.name if insured is None else insured.name, "MI", member))
+            segments.append(self.person(claim, "IL", patient.name if insured is None else insured.name, "MI", member))
             segments.append(self.payer_name(claim, payer))
         return segments
 
@@ -1099,13 +1156,13 @@ class _Builder:
                 out.append(f"AMT{e}{qualifier}{e}{_amount(amount)}")
         out.append(self.oi(claim, other.benefits_assignment.value, other.release_of_information.value))
         member = self.identifier(other.member_id, "member id (NM109 of loop 2330A)", claim, minimum=2)
-        out.append(self.person("IL", other.subscriber_name, "MI", member))
+        out.append(self.person(claim, "IL", other.subscriber_name, "MI", member))
         if other.subscriber_address is not None:
-            out.extend(self.address(other.subscriber_address))
+            out.extend(self.address(other.subscriber_address, claim))
         identifier = self.identifier(other.payer_identifier, "payer id (NM109 of loop 2330B)", claim, minimum=2)
         out.append(self.seg("NM1", "PR", "2", self.text(other.payer_name), "", "", "", "", "PI", identifier))
         if other.payer_address is not None:
-            out.extend(self.address(other.payer_address))
+            out.extend(self.address(other.payer_address, claim))
         if other.adjudication_date is not None:
             out.append(f"DTP{e}573{e}D8{e}{_d8(other.adjudication_date)}")
         if other.payer_claim_control_number:
@@ -1239,7 +1296,7 @@ class _Builder:
                     claim.id,
                 )
             seen.add(kind)
-            out.append(self.seg("NTE", note.qualifier, self.text(note.text)))
+            out.append(f"NTE{self.e}{note.qualifier}{self.e}{self.required(note.text, 'NTE02', claim)}")
 
     def drug(self, out: list[str], service: ServiceLine) -> None:
         """Loop 2410, LIN and CTP of a drug line."""
