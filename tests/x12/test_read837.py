@@ -28,7 +28,7 @@ from revcycle.store import UnitOfWork
 from revcycle.x12.errors import X12Error
 from revcycle.x12.read837 import Claim837, read_837
 from revcycle.x12.tokens import Segment, read_bytes, read_file
-from tests.x12.corpus import X12_SAMPLES, sample_params
+from tests.x12.corpus import X12_SAMPLES, is_deliberately_broken, sample_params, samples
 
 FIXTURES = Path(__file__).parent / "fixtures" / "837"
 
@@ -552,3 +552,47 @@ def test_an_interim_bill_reads() -> None:
     segments = replaced("institutional_codes.837", "***11:A:1**", "***11:A:2**")
     (read_claim,) = read_837(segments, "interim.837")
     assert read_claim.claim.frequency is ClaimFrequency.INTERIM_FIRST
+
+
+def storable(read_claim: Claim837) -> bool:
+    """Whether every provider the claim refers to was recorded (a provider without a valid NPI is not)."""
+    recorded = {provider.id for provider in read_claim.providers}
+    claim = read_claim.claim
+    referred = [claim.billing_provider_id, *(line.rendering_provider_id for line in claim.lines)]
+    referred += [line.referring_provider_id for line in claim.lines]
+    referred += [getattr(claim, f"{role}_provider_id") for role in ("rendering", "referring", "facility")]
+    referred += [getattr(claim, f"{role}_provider_id") for role in ("attending", "operating", "other_operating")]
+    referred.append(claim.supervising_provider_id)
+    return all(provider_id in recorded for provider_id in referred if provider_id is not None)
+
+
+def test_claims_read_from_the_samples_survive_the_store(engine: Engine) -> None:
+    paths = [
+        path
+        for transaction in ("837P", "837I")
+        for path in samples(transaction)
+        if not is_deliberately_broken(path) and str(path.relative_to(X12_SAMPLES)) not in NOT_READABLE and is_5010(path)
+    ]
+    if not paths:
+        pytest.skip("no shared samples")
+    stored = 0
+    for path in paths:
+        claims = [read_claim for read_claim in read(path) if storable(read_claim)]
+        with engine.connect() as connection:
+            outer = connection.begin()
+            try:
+                with UnitOfWork(connection) as unit:
+                    for read_claim in claims:
+                        unit.providers.add_many(read_claim.providers)
+                        unit.patients.add(read_claim.patient)
+                        unit.payers.add_many(read_claim.payers)
+                        unit.coverages.add_many(read_claim.coverages)
+                        unit.claims.add(read_claim.claim)
+                    unit.commit()
+                with UnitOfWork(connection) as unit:
+                    for read_claim in claims:
+                        assert unit.claims.get(read_claim.claim.id) == read_claim.claim, path
+                        stored += 1
+            finally:
+                outer.rollback()
+    assert stored > 0
