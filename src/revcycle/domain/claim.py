@@ -273,10 +273,10 @@ class Claim:
         patient_id: the patient treated.
         coverage_id: the coverage billed, which names the payer and its order (primary, secondary, ...).
         billing_provider_id: loop 2010AA, the practice or facility that bills and is paid.
-        diagnoses: HI, the ICD-10-CM diagnoses; the first is the principal or first-listed diagnosis.
+        diagnoses: HI*ABK/ABF, the ICD-10-CM diagnoses; the first is the principal or first-listed diagnosis.
         lines: loop 2400, the services billed.
         total_charge: CLM02, which must equal the sum of the line charges.
-        frequency: CLM05-3, original (1), replacement (7) or void (8).
+        frequency: CLM05-3, original (1), replacement (7), void (8) or an institutional billing cycle code.
         original_claim_reference: REF*F8, the payer's claim control number of the claim a 7 or 8 replaces.
         place_of_service: CLM05-1 of an 837P, where the services were given.
         facility_type_code: CLM05-1 of an 837I, the first two digits of the type of bill (e.g. 13).
