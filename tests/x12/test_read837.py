@@ -56,28 +56,9 @@ NOT_READABLE: dict[str, str] = {
     "837P/oopfactory/_5010__UnicodeExample.txt": "a no-break space after the last terminator: not X12 text",
     "837P/linuxforhealth/837_005010X222A2__demo.cob.example3.A.837": "loop 2320 without its required 2330B payer",
     "837P/stupidedi/c2019_X222-HC837_pass_professional-example-3c.edi": "DPT*472 for DTP*472: the line has no date",
+    "837P/linuxforhealth/837_005010X222A2__demo.example9.837": "SV107 diagnosis pointer '1.00' (N0: a whole number)",
     "837I/imsweb/837_5010__x223-test.txt": "CLM02 500.00 is not the sum of the SV203 line charges (73.42)",
     "837I/oopfactory/TestData__InstitutionalClaim5010.txt": "two 2320 loops with the same SBR01 (S)",
-    **dict.fromkeys(
-        (
-            "837P/linuxforhealth/837_005010X222A2__demo.cob.2ndary.example4.837",
-            "837P/linuxforhealth/837_005010X222A2__demo.example9.837",
-            "837P/linuxforhealth/837_005010X222A2__demo.example11.837",
-            "837P/linuxforhealth/837_005010X222A2__demo.example12.837",
-            "837P/stupidedi/c2019_X222-HC837_pass_professional-example-6.edi",
-            "837P/stupidedi/c2019_X222-HC837_pass_professional-example-9.edi",
-            "837P/stupidedi/c2019_X222-HC837_pass_professional-example-11.edi",
-            "837P/stupidedi/c2019_X222-HC837_pass_professional-example-12.edi",
-            "837I/linuxforhealth/837_005010X223A3__out-of-network-repriced-claim.837i",
-            "837I/linuxforhealth/837_005010X223A3__ppo-repriced-claim.837i",
-            "837I/oopfactory/_5010__Spec_3.1.3_PPORepricedClaim.txt",
-            "837I/oopfactory/_5010__Spec_3.1.4_OutOfNetworkRepricedClaim.txt",
-            "837I/stupidedi/c2019_X223-HC837_pass_institutional-business-scenario-3.edi",
-            "837I/stupidedi/c2019_X223-HC837_pass_institutional-business-scenario-4.edi",
-        ),
-        "composites separated by '>' while ISA16 declares another component separator",
-    ),
-    "837I/oopfactory/_5010__Spec_3.1.1.txt": "composites separated by ':' while ISA16 declares '^'",
 }
 
 

@@ -37,8 +37,9 @@ Where the domain refuses what real files hold, the reader decides so:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -168,6 +169,8 @@ def read_837(segments: Iterable[Segment], path: str) -> Iterator[Claim837]:
     """
     reader = _Reader(path)
     for segment in segments:
+        if segment.id in _COMPOSITE_SEGMENTS:
+            segment = _with_component_separator_used(segment)
         handler = reader.handlers.get(segment.id)
         if segment.id in ("CLM", "HL", "SE") and reader.draft is not None:
             yield reader.finish_claim()
@@ -179,6 +182,37 @@ def read_837(segments: Iterable[Segment], path: str) -> Iterator[Claim837]:
             reader.draft.texts.append(segment.text())
     if reader.version is not None:
         raise X12Error(path, "the file ends inside a transaction set (no SE)")
+
+
+# Segments whose composites carry the codes of a claim: diagnoses, procedures, place of service and frequency.
+_COMPOSITE_SEGMENTS = frozenset({"CLM", "HI", "SV1", "SV2", "SV3", "SV5", "SVD", "LIN"})
+# The separators that TR3 examples use between components: files copied from them keep one while their ISA16
+# declares another.
+_EXAMPLE_SEPARATORS = (">", ":")
+_COMPOSITE_START = re.compile(r"[A-Z0-9]{1,3}([>:])")
+
+
+def _with_component_separator_used(segment: Segment) -> Segment:
+    """The segment read with the component separator its composites use, when that is not the declared one.
+
+    The validator reports such a file (its composites are not composites under its own ISA16); the reader takes the
+    only reading that makes them composites, as a billing system receiving the file must.
+    """
+    declared = segment.delimiters.component
+    if any(declared in element for element in segment.elements):
+        return segment
+    for element in segment.elements:
+        match = _COMPOSITE_START.match(element)
+        if match and match.group(1) != declared and match.group(1) in _EXAMPLE_SEPARATORS:
+            if match.group(1) in (
+                segment.delimiters.element,
+                segment.delimiters.repetition,
+                segment.delimiters.segment,
+            ):
+                return segment
+            used = replace(segment.delimiters, component=match.group(1))
+            return replace(segment, delimiters=used)
+    return segment
 
 
 @dataclass(slots=True)
