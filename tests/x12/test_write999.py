@@ -285,3 +285,13 @@ def test_the_999_of_a_damaged_file_validates_with_pyx12_or_is_refused(received: 
         text = str(error)
 
     assert text.startswith(RECEIVED) or pyx12_errors(text) == []
+
+
+def test_the_999_sets_take_the_control_numbers_given() -> None:
+    text = write_999(
+        _segments(), [], interchange_control_number=1, group_control_number=2, transaction_control_numbers=[77, 78]
+    )
+
+    assert _read(text).control_number == "0077"
+    with pytest.raises(ValueError, match="1 groups to acknowledge but 0 transaction control numbers"):
+        write_999(_segments(), [], interchange_control_number=1, group_control_number=2, transaction_control_numbers=[])

@@ -371,6 +371,7 @@ def write_999(
     group_control_number: int,
     envelope: Envelope | None = None,
     created: datetime | None = None,
+    transaction_control_numbers: Sequence[int] | None = None,
     path: str = "<segments>",
     newline: bool = True,
 ) -> str:
@@ -383,6 +384,8 @@ def write_999(
         group_control_number: GS06 of the 999.
         envelope: the 999's envelope; by default the received interchange's receiver answers its sender.
         created: when the 999 is written (default now).
+        transaction_control_numbers: ST02 of each 999 set, one per functional group acknowledged (from the control
+            number store); by default 1, 2, ... within the 999's group.
         path: the received file's name, for errors.
         newline: a line break after each segment terminator.
 
@@ -391,6 +394,7 @@ def write_999(
 
     Raises:
         X12Error: the received segments have no functional group, or a transaction set outside one.
+        ValueError: fewer transaction control numbers than groups to acknowledge (a bug of the caller).
     """
     collector = _Collector(findings, path)
     for segment in segments:
@@ -409,5 +413,11 @@ def write_999(
             path=path,
         )
     delimiters = envelope.delimiters
-    sets = [_acknowledge(group, f"{number:04d}", delimiters, path) for number, group in enumerate(groups, start=1)]
+    numbers = list(range(1, len(groups) + 1) if transaction_control_numbers is None else transaction_control_numbers)
+    if len(numbers) < len(groups):
+        raise ValueError(f"{len(groups)} groups to acknowledge but {len(numbers)} transaction control numbers")
+    sets = [
+        _acknowledge(group, f"{number:04d}", delimiters, path)
+        for number, group in zip(numbers[: len(groups)], groups, strict=True)
+    ]
     return interchange(envelope, IMPLEMENTATION, sets, newline=newline)
