@@ -348,7 +348,7 @@ class StatusInformation:
     Attributes:
         reasons: STC01, STC10 and STC11, the status composites in order (the first is the main one).
         effective_date: STC02, the date the status applies from.
-        action: STC03, what the sender did (277CA: WQ accepted, U rejected; 15 correct and resubmit, ...).
+        action: STC03, the action code of a 277CA: WQ accepted, U rejected.
         charge: STC04, the total charge of the claim, line or batch the status is about.
         paid: STC05, the amount paid (277 responses).
         adjudication_date: STC06, when the claim was finalized (277).
@@ -502,8 +502,9 @@ class ClaimStatusReport:
 
     Attributes:
         trace_number: TRN02 of loop 2200: in a 277CA the claim's CLM01; in a 277 the trace number of the 276.
-        statuses: STC, the claim's statuses, newest first as payers send them.
-        patient_control_number: CLM01 of the claim: TRN02 in a 277CA, REF*EJ in a 277 (TRN02 when absent).
+        statuses: STC, the claim's statuses in the order sent; the first is the claim's current status.
+        patient_control_number: CLM01 of the claim: TRN02 in a 277CA, REF*EJ in a 277 (None when the 277 gives
+            no REF*EJ: its TRN02 is then only the 276's trace number).
         payer_claim_control_number: REF*1K, the payer's number for the claim, needed to correct or void it.
         clearinghouse_trace_number: REF*D9, the clearinghouse's number for the claim.
         bill_type: REF*BLT, the institutional type of bill (facility type and frequency).

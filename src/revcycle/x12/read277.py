@@ -303,8 +303,8 @@ class _Claim:
 
     def record(self, path: str, acknowledgment: bool) -> ClaimStatusReport:
         trace = self.segment[2]
-        # A 277CA's TRN02 is the claim's CLM01; a 277 echoes the 276's trace and gives CLM01 in REF*EJ.
-        control = trace if acknowledgment else self.references.get("EJ", trace)
+        # A 277CA's TRN02 is the claim's CLM01; a 277 echoes the 276's trace and gives CLM01 in REF*EJ only.
+        control = trace if acknowledgment else self.references.get("EJ")
         first = self.statuses[0] if self.statuses else None
         start, end = self.dates or (None, None)
         return build(
