@@ -56,6 +56,7 @@ def test_a_subscriber_response_reads_in_billing_terms() -> None:
     assert response.reference == "10001234"
     (member,) = response.members
     assert member.level is MemberLevel.SUBSCRIBER
+    assert str(member.source) == f"{SUBSCRIBER}: segment 9 (HL)"
     assert (member.last_name, member.first_name, member.member_id) == ("SMITH", "JOHN", "123456789")
     assert member.trace_numbers == ("93175-012547",)
     assert (member.birth_date, member.sex) == (date(1963, 5, 19), Sex.MALE)

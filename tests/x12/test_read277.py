@@ -82,6 +82,7 @@ def test_a_277ca_reads_per_claim_in_billing_terms() -> None:
     assert provider.level is StatusLevel.PROVIDER
     assert provider.identifier == "123456789"
     doe, jane, vest = response.claims
+    assert str(doe.source) == f"{SCENARIO_1}: segment 22 (TRN)"
     assert doe.patient_control_number == "DOE01428"
     assert doe.payer_claim_control_number == "22029500123407X"
     assert (doe.service_date, doe.service_date_end) == (date(2006, 1, 28), date(2006, 1, 31))

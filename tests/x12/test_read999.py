@@ -51,6 +51,7 @@ def test_the_guide_example_reads_in_billing_terms() -> None:
     assert not first.segment_errors
     assert second.status is AcknowledgmentCode.REJECTED
     assert second.error_codes == ("5",)
+    assert str(second.source) == f"{THREE_837S}: segment 7 (AK2)"
     (clm,) = second.segment_errors
     assert (clm.segment_id, clm.position, clm.error_code, clm.business_unit) == ("CLM", 22, "8", "123456789")
     (amount,) = clm.element_errors

@@ -205,6 +205,7 @@ class TransactionAcknowledgment:
         error_codes: IK502..IK506, why (5 one or more segments in error, I5 implementation segments in error, 4 count
             mismatch, ...).
         segment_errors: the IK3 loops, the segments at fault.
+        source: the file and segment (the AK2) it was read from.
     """
 
     transaction_set: str
@@ -213,6 +214,7 @@ class TransactionAcknowledgment:
     implementation: str | None = None
     error_codes: tuple[str, ...] = ()
     segment_errors: tuple[SegmentError, ...] = ()
+    source: Source | None = None
 
     def __post_init__(self) -> None:
         check = Normaliser(self)
@@ -222,6 +224,7 @@ class TransactionAcknowledgment:
         check("implementation", optional_line, max_length=35)
         check.each("error_codes", _syntax_code)
         check.each("segment_errors", instance(SegmentError))
+        check("source", optional(instance(Source)))
         if status is AcknowledgmentCode.PARTIALLY_ACCEPTED:
             raise check.fail("status", "P (partially accepted) is for a functional group (AK901), not a set")
         if len(self.error_codes) > 5:
@@ -518,6 +521,7 @@ class ClaimStatusReport:
         service_date: DTP*472 of loop 2200, the first day of the claim's service.
         service_date_end: the last day of service.
         lines: loop 2220, the statuses of the service lines.
+        source: the file and segment (the claim's TRN) it was read from.
     """
 
     trace_number: str
@@ -536,6 +540,7 @@ class ClaimStatusReport:
     service_date: date | None = None
     service_date_end: date | None = None
     lines: tuple[LineStatus, ...] = ()
+    source: Source | None = None
 
     def __post_init__(self) -> None:
         check = Normaliser(self)
@@ -555,6 +560,7 @@ class ClaimStatusReport:
         check("service_date", optional_date)
         check("service_date_end", optional_date)
         check.each("lines", instance(LineStatus))
+        check("source", optional(instance(Source)))
 
     @property
     def rejected(self) -> bool:

@@ -321,6 +321,7 @@ class MemberEligibility:
         rejections: AAA of loop 2100, why the payer cannot answer for this member (72 invalid member id, 75 not
             found, 58 invalid birth date, ...).
         benefits: loop 2110, the EB segments in order.
+        source: the file and segment (the member's HL) it was read from.
     """
 
     level: MemberLevel
@@ -335,6 +336,7 @@ class MemberEligibility:
     dates: tuple[EligibilityDate, ...] = ()
     rejections: tuple[Rejection, ...] = ()
     benefits: tuple[Benefit, ...] = ()
+    source: Source | None = None
 
     def __post_init__(self) -> None:
         check = Normaliser(self)
@@ -350,6 +352,7 @@ class MemberEligibility:
         check.each("dates", instance(EligibilityDate))
         check.each("rejections", instance(Rejection))
         check.each("benefits", instance(Benefit))
+        check("source", optional(instance(Source)))
 
     @property
     def active(self) -> bool | None:

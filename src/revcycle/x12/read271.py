@@ -32,6 +32,7 @@ from revcycle.x12.read277 import (
     open_segments,
     optional_date_of,
     person_name,
+    source_of,
     transactions,
     value_of,
 )
@@ -113,6 +114,7 @@ class _Member:
             dates=tuple(self.dates),
             rejections=tuple(self.rejections),
             benefits=tuple(benefit.record(path) for benefit in self.benefits),
+            source=source_of(self.segment, path),
             **self.fields,
         )
 

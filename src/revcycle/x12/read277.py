@@ -150,7 +150,12 @@ class Transaction:
     def source(self, path: str) -> Source:
         """Where the transaction set starts, as a record's source."""
         # The ST02 itself is checked by the record it goes into; the location is only where to look.
-        return Source(path=path, location=f"segment {self.header.index + 1} (ST)")
+        return source_of(self.header, path)
+
+
+def source_of(segment: Segment, path: str) -> Source:
+    """Where ``segment`` is, as a record's source."""
+    return Source(path=path, location=f"segment {segment.index + 1} ({segment.id})")
 
 
 def transactions(segments: Iterable[Segment], path: str, identifiers: frozenset[str]) -> Iterator[Transaction]:
@@ -327,6 +332,7 @@ class _Claim:
             service_date=start,
             service_date_end=end,
             lines=tuple(service.record(path) for service in self.lines),
+            source=source_of(self.segment, path),
         )
 
 

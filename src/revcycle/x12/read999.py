@@ -18,7 +18,16 @@ from revcycle.domain.acknowledgment import (
     TransactionAcknowledgment,
 )
 from revcycle.domain.fields import FieldError, count
-from revcycle.x12.read277 import SegmentSource, Transaction, build, fail, open_segments, transactions, value_of
+from revcycle.x12.read277 import (
+    SegmentSource,
+    Transaction,
+    build,
+    fail,
+    open_segments,
+    source_of,
+    transactions,
+    value_of,
+)
 from revcycle.x12.tokens import Segment
 
 
@@ -127,6 +136,7 @@ class _Response:
             status=ik5[1],
             error_codes=tuple(code for code in ik5.elements[1:6] if code),
             segment_errors=tuple(error.record(path) for error in self.errors),
+            source=source_of(ak2, path),
         )
 
 
