@@ -404,8 +404,8 @@ class _Builder:
         # Where a claim hangs in the hierarchy: its billing provider, subscriber and patient blocks.
         self._places: dict[tuple[object, ...], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...] | None]] = {}
         self._billing: dict[tuple[str, ClaimKind, Address | None], tuple[str, ...]] = {}
-        self._subscriber: dict[tuple[str, ClaimKind], tuple[str, ...]] = {}
-        self._patient: dict[tuple[str, ClaimKind], tuple[str, ...]] = {}
+        self._subscriber: dict[str, tuple[str, ...]] = {}
+        self._patient: dict[str, tuple[str, ...]] = {}
         self._providers: dict[tuple[str, str, ClaimKind], tuple[str, ...]] = {}
         self._other_payers: dict[tuple[object, ...], tuple[str, ...]] = {}
 
@@ -596,7 +596,8 @@ class _Builder:
 
     def subscriber(self, claim: Claim, coverage: Coverage, payer: Payer, patient: Patient) -> tuple[str, ...]:
         """Loop 2000B without its HL: SBR, 2010BA and 2010BB."""
-        key = (coverage.id, claim.kind)
+        # The same segments in an 837P and an 837I.
+        key = coverage.id
         found = self._subscriber.get(key)
         if found is not None:
             return found
@@ -640,7 +641,8 @@ class _Builder:
 
     def patient(self, claim: Claim, coverage: Coverage, patient: Patient) -> tuple[str, ...]:
         """Loop 2000C without its HL: PAT and 2010CA."""
-        key = (coverage.id, claim.kind)
+        # The same segments in an 837P and an 837I.
+        key = coverage.id
         found = self._patient.get(key)
         if found is not None:
             return found
