@@ -204,6 +204,7 @@ def acknowledge_segments(segments: list[Segment], name: str, engine: Engine) -> 
         result.findings,
         interchange_control_number=numbers.interchange,
         group_control_number=numbers.groups[0],
+        transaction_control_numbers=numbers.transactions,
         path=name,
     )
     return text, result

@@ -33,7 +33,7 @@ class X12Finding:
         component: the 1-based component position within a composite element.
         repetition: the 1-based repeat of a repeating element.
         transaction: ST02 of the transaction set, when the finding is inside one.
-        position_in_transaction: the segment's position counted from ST = 1 (IK301/AK301).
+        position_in_transaction: the segment's position counted from ST = 1 (IK302).
         severity: error (the transaction is invalid) or warning.
         segment_error_code: the 999 IK304 code (e.g. ``3`` required segment missing, ``I4`` not used segment present).
         element_error_code: the 999 IK403 code (e.g. ``1`` required element missing, ``7`` invalid code value).
