@@ -51,6 +51,7 @@ from revcycle.domain.claim import MAX_EXTERNAL_CAUSES, MAX_PROFESSIONAL_DIAGNOSE
 from revcycle.domain.claim_details import Icd9Diagnosis, Icd9Role
 from revcycle.errors import RevcycleError
 from revcycle.x12.control_numbers import ControlNumberSource
+from revcycle.x12.guides.registry import external_codes
 from revcycle.x12.tokens import Delimiters
 from revcycle.x12.writer import STANDARD_DELIMITERS, Envelope, FunctionalGroup, WrittenTransaction, interchange_groups
 
@@ -319,6 +320,9 @@ def _amount(value: Decimal) -> str:
     return str(value)
 
 
+# N402 takes the code list the guides name (US states, territories, military posts, Canadian provinces); records
+# accept any two letters.
+_STATES = external_codes("states") or frozenset()
 _BASIS = {basis: basis.value for basis in UnitBasis}
 
 
@@ -509,6 +513,8 @@ class _Builder:
             raise X12WriteError(
                 f"address {address.line1!r}, {address.city!r} has no street or city X12 can carry", claim.id
             )
+        if address.state not in _STATES:
+            raise X12WriteError(f"{address.state!r} is not a US state or territory code (N402)", claim.id)
         n3 = f"N3{e}{line1}{e}{line2}" if line2 else f"N3{e}{line1}"
         return n3, f"N4{e}{city}{e}{address.state}{e}{address.postal_code}"
 
