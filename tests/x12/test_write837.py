@@ -1051,13 +1051,28 @@ def claim_worlds(draw: st.DrawFn) -> tuple[Claim, Parties]:
     if accident is not None and len(accident.causes) > 2:
         accident = replace(accident, causes=accident.causes[:2])
     lines = tuple(replace(line, references=()) for line in claim.lines)
-    claim = replace(claim, other_dates=(), other_references=(), accident=accident, lines=lines)
-    address = replace(draw(strategies.addresses()), city="Springfield")
+    claim = replace(claim, other_dates=(), other_references=(), accident=accident, lines=lines, pay_to_address=None)
+    # References are ids (refused when they hold what X12 cannot carry, tested above); other payers' addresses as
+    # wild as the strategies make them would refuse most claims for their state or city alone.
+    references = {
+        name: draw(identifier) if getattr(claim, name) else None
+        for name in ("prior_authorization", "referral_number", "medical_record_number", "original_claim_reference")
+    }
+    other_payers = tuple(
+        replace(other, subscriber_address=None, payer_address=None, payer_claim_control_number=None)
+        for other in claim.other_payers
+    )
+    claim = replace(claim, other_payers=other_payers, **references)
+    state = st.sampled_from(STATES)
+    address = replace(draw(strategies.addresses()), city="Springfield", state=draw(state))
     patient = replace(draw(strategies.patients()), id=claim.patient_id, address=address)
     coverage = replace(
         draw(strategies.coverages()), id=claim.coverage_id, patient_id=claim.patient_id, member_id=draw(identifier)
     )
-    payer = replace(draw(strategies.payers()), id=coverage.payer_id, payer_identifier=draw(identifier))
+    if coverage.subscriber is not None and coverage.subscriber.address is not None:
+        subscriber_address = replace(coverage.subscriber.address, city="Lakeside", state=draw(state))
+        coverage = replace(coverage, subscriber=replace(coverage.subscriber, address=subscriber_address))
+    payer = replace(draw(strategies.payers()), id=coverage.payer_id, payer_identifier=draw(identifier), address=None)
     billing = replace(
         draw(strategies.providers()),
         id=claim.billing_provider_id,

@@ -323,6 +323,7 @@ def _amount(value: Decimal) -> str:
 # N402 takes the code list the guides name (US states, territories, military posts, Canadian provinces); records
 # accept any two letters.
 _STATES = external_codes("states") or frozenset()
+_COUNTRIES = external_codes("country") or frozenset()
 _BASIS = {basis: basis.value for basis in UnitBasis}
 
 
@@ -818,6 +819,10 @@ class _Builder:
             if len(causes) > 2:
                 raise X12WriteError("an 837P carries at most two accident causes (CLM11-1, CLM11-2)", claim.id)
             second = causes[1] if len(causes) > 1 else ""
+            if accident.state is not None and accident.state not in _STATES:
+                raise X12WriteError(f"accident state {accident.state!r} is not a US state code (CLM11-4)", claim.id)
+            if accident.country is not None and accident.country not in _COUNTRIES:
+                raise X12WriteError(f"accident country {accident.country!r} is not a country code (CLM11-5)", claim.id)
             elements.append(self.composite(causes[0], second, "", accident.state or "", accident.country or ""))
         else:
             elements.append("")
