@@ -235,8 +235,8 @@ def write_837(
         revcycle.errors.DatabaseError: the control numbers cannot be reserved.
     """
     when = created or datetime.now().replace(second=0, microsecond=0)
-    # The writer makes no reference cycles, but its many short-lived lists would set off collections that walk the
-    # caller's whole heap of claims again and again (a third of the time on 20,000 claims); collect afterwards.
+    # The writer makes no reference cycles, but its many short-lived lists set off collections that walk the
+    # caller's whole heap of claims again and again (up to a third of the time measured on 20,000 claims).
     collecting = gc.isenabled()
     gc.disable()
     try:
