@@ -266,6 +266,7 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
         terminator, separator = delimiters.segment, delimiters.element
         # Line breaks are layout unless they are delimiters: some senders wrap long segments at a fixed width.
         unwrap = not any(character in _LINE_BREAKS for character in (terminator, separator, delimiters.component))
+        newline_terminated = terminator == "\n"
         in_interchange = True
         while in_interchange:
             pieces = reader.buffer.split(terminator)
@@ -276,21 +277,24 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
             for piece in pieces:
                 used += len(piece) + 1
                 stripped = piece.lstrip(_LAYOUT)
-                if terminator == "\n":  # a CR before a line-feed terminator is layout too
+                lead = len(piece) - len(stripped)
+                if ascii_only:
+                    start = offset + lead
+                    offset += len(piece) + 1
+                else:
+                    start = offset + reader.byte_length(piece[:lead])
+                    offset += reader.byte_length(piece) + reader.byte_length(terminator)
+                if newline_terminated:  # a CR before a line-feed terminator is layout too
                     stripped = stripped.rstrip("\r")
-                lead = len(piece) - len(piece.lstrip(_LAYOUT))
-                start = offset + (lead if ascii_only else reader.byte_length(piece[:lead]))
-                offset += len(piece) + 1 if ascii_only else reader.byte_length(piece) + reader.byte_length(terminator)
                 if not stripped:
                     continue
                 if unwrap and ("\n" in stripped or "\r" in stripped):
                     stripped = stripped.replace("\r", "").replace("\n", "")
-                elements = stripped.split(separator)
-                segment_id = elements.pop(0)
-                if not _is_segment_id(segment_id):
+                segment_id, found, rest = stripped.partition(separator)
+                if segment_id not in _SEEN_SEGMENT_IDS and not _is_segment_id(segment_id):
                     what = f"{segment_id[:20]!r} is not a segment id" if segment_id else "a segment with no id"
                     raise X12Error(path, what, segment_index=index, offset=start)
-                yield Segment(segment_id, elements, index, start, delimiters, stripped)
+                yield Segment(segment_id, rest.split(separator) if found else [], index, start, delimiters, stripped)
                 index += 1
                 if segment_id == "IEA":
                     in_interchange = False
