@@ -362,6 +362,9 @@ _INSTITUTIONAL_ONLY = (
     "operating_provider_id",
     "other_operating_provider_id",
 )
+# CLM11-1/-2 of the 837P (X222A1) list these related causes; abuse (AB) and another party (AP) are 837I occurrence
+# matters, not CLM11 codes.
+_PROFESSIONAL_ACCIDENT_CAUSES = frozenset({"AA", "EM", "OA"})
 # An 837I reports an accident with occurrence codes (01-06) and their dates, not CLM11 and DTP*439.
 _PROFESSIONAL_ONLY = (
     "supervising_provider_id",
@@ -807,6 +810,13 @@ class _Builder:
         elements = [clm, ""]
         if accident is not None:
             causes = [cause.value for cause in accident.causes]
+            unsupported = [cause for cause in causes if cause not in _PROFESSIONAL_ACCIDENT_CAUSES]
+            if unsupported:
+                raise X12WriteError(
+                    f"related cause {unsupported[0]!r} is not one an 837P carries in CLM11 (AA auto accident, "
+                    "EM employment, OA other accident)",
+                    claim.id,
+                )
             if len(causes) > 2:
                 raise X12WriteError("an 837P carries at most two accident causes (CLM11-1, CLM11-2)", claim.id)
             second = causes[1] if len(causes) > 1 else ""
