@@ -1096,7 +1096,8 @@ def claim_worlds(draw: st.DrawFn) -> tuple[Claim, Parties]:
     return claim, Parties.of([patient], [coverage], [payer], providers)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: CI sees the same worlds every run (each runs pyx12); explore new ones locally by removing it.
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(world=claim_worlds())
 def test_any_claim_is_written_valid_or_refused(world: tuple[Claim, Parties]) -> None:
     claim, parties = world

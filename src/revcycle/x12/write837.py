@@ -362,6 +362,10 @@ _INSTITUTIONAL_ONLY = (
     "operating_provider_id",
     "other_operating_provider_id",
 )
+# NTE01 of the 837I's Claim Note (X223A2 loop 2300); its Billing Note is ADD.
+_INSTITUTIONAL_CLAIM_NOTES = frozenset(
+    {"ALG", "DCP", "DGN", "DME", "MED", "NTR", "ODT", "RHB", "RLH", "RNH", "SET", "SFM", "SPT", "UPI"}
+)
 # CLM11-1/-2 of the 837P (X222A1) list these related causes; abuse (AB) and another party (AP) are 837I occurrence
 # matters, not CLM11 codes.
 _PROFESSIONAL_ACCIDENT_CAUSES = frozenset({"AA", "EM", "OA"})
@@ -562,13 +566,18 @@ class _Builder:
 
     def provider_name(self, entity: str, provider: Provider) -> str:
         """NM1 of a provider with its NPI."""
+        name = self.text(provider.name)
+        if not name:
+            raise X12WriteError(
+                f"provider {provider.id!r}: the name {provider.name!r} has no characters X12 can carry (NM103)"
+            )
         if provider.kind is ProviderKind.ORGANIZATION:
-            return self.seg("NM1", entity, "2", self.text(provider.name), "", "", "", "", "XX", provider.npi)
+            return self.seg("NM1", entity, "2", name, "", "", "", "", "XX", provider.npi)
         return self.seg(
             "NM1",
             entity,
             "1",
-            self.text(provider.name),
+            name,
             self.text(provider.first_name),
             "",
             "",
@@ -916,9 +925,14 @@ class _Builder:
         self.claim_references(out, claim, _INSTITUTIONAL_CLAIM_REFERENCES)
         for text in claim.file_information:
             out.append(f"K3{e}{self.required(text, 'K3', claim)}")
-        if len(claim.notes) > 10:
-            raise X12WriteError("an 837I claim carries at most ten notes (NTE of loop 2300)", claim.id)
-        for note in claim.notes:
+        claim_notes = [note for note in claim.notes if note.qualifier != "ADD"]
+        billing_notes = [note for note in claim.notes if note.qualifier == "ADD"]
+        if len(claim_notes) > 10 or len(billing_notes) > 1:
+            raise X12WriteError("an 837I claim carries at most ten claim notes and one billing note (ADD)", claim.id)
+        for note in claim_notes:
+            if note.qualifier not in _INSTITUTIONAL_CLAIM_NOTES:
+                raise X12WriteError(f"NTE01 {note.qualifier!r} is not a note code of an 837I claim", claim.id)
+        for note in claim_notes + billing_notes:  # the guide puts the billing note after the claim notes
             out.append(f"NTE{self.e}{note.qualifier}{self.e}{self.required(note.text, 'NTE02', claim)}")
         self.institutional_codes(out, claim)
         if claim.attending_provider_id:
