@@ -1044,7 +1044,8 @@ def claim_worlds(draw: st.DrawFn) -> tuple[Claim, Parties]:
             for line in claim.lines
         )
         claim = replace(claim, lines=lines, patient_status=claim.patient_status or "01")
-    claim = replace(claim, **{name: () if isinstance(getattr(claim, name), tuple) else None for name in fields})
+    cleared: dict[str, Any] = {name: () if isinstance(getattr(claim, name), tuple) else None for name in fields}
+    claim = replace(claim, **cleared)
     # Free qualifiers and two-plus accident causes are refused by rule (tested above); the generated claims leave
     # them out so that most examples reach pyx12.
     accident = claim.accident
@@ -1054,7 +1055,7 @@ def claim_worlds(draw: st.DrawFn) -> tuple[Claim, Parties]:
     claim = replace(claim, other_dates=(), other_references=(), accident=accident, lines=lines, pay_to_address=None)
     # References are ids (refused when they hold what X12 cannot carry, tested above); other payers' addresses as
     # wild as the strategies make them would refuse most claims for their state or city alone.
-    references = {
+    references: dict[str, Any] = {
         name: draw(identifier) if getattr(claim, name) else None
         for name in ("prior_authorization", "referral_number", "medical_record_number", "original_claim_reference")
     }
@@ -1081,7 +1082,7 @@ def claim_worlds(draw: st.DrawFn) -> tuple[Claim, Parties]:
         tax_id="990000001",
         address=replace(address, postal_code="627010001"),
     )
-    others = {
+    named = {
         claim.rendering_provider_id,
         claim.referring_provider_id,
         claim.facility_provider_id,
@@ -1091,7 +1092,8 @@ def claim_worlds(draw: st.DrawFn) -> tuple[Claim, Parties]:
         claim.supervising_provider_id,
         *(line.rendering_provider_id for line in claim.lines),
         *(line.referring_provider_id for line in claim.lines),
-    } - {None, claim.billing_provider_id}
+    }
+    others = {identifier for identifier in named if identifier is not None and identifier != claim.billing_provider_id}
     providers = [billing] + [replace(draw(strategies.providers()), id=identifier) for identifier in sorted(others)]
     return claim, Parties.of([patient], [coverage], [payer], providers)
 
