@@ -308,7 +308,7 @@ class ClaimGenerator:
             facility_provider_id=rng.choice((None, None, rng.choice(self.facilities).id)),
             other_operating_provider_id=rng.choice((None, None, None, rng.choice(self.clinicians).id)),
             notes=rng.choice(
-                ((), (ClaimNote(qualifier="ADD", text="Synthetic"), ClaimNote(qualifier="UPI", text="X")))
+                ((), (ClaimNote(qualifier="UPI", text="X"), ClaimNote(qualifier="ADD", text="Synthetic")))
             ),
         )
 
