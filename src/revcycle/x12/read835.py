@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from revcycle.domain import codes
-from revcycle.domain.fields import RECORD_ID, FieldError, member
+from revcycle.domain.fields import RECORD_ID, FieldError, member, optional_line, trusted
+from revcycle.domain.fields import line as text_line
 from revcycle.domain.money import money, quantity
 from revcycle.domain.npi import is_valid_npi
 from revcycle.domain.parties import ClaimFilingIndicator
@@ -157,6 +159,7 @@ class _Reader:
         self._quantities: dict[str, Decimal] = {}
         self._dates: dict[str, date] = {}
         self._procedures: dict[str, str | None] = {}
+        self._modifiers: dict[str, bool] = {}
         self._adjustments: dict[tuple[AdjustmentGroup, str, str, str], Adjustment] = {}
         self.handlers: dict[str, Callable[[Segment], None]] = {
             "ST": self._st,
@@ -263,6 +266,17 @@ class _Reader:
             value = None
         _remember(self._procedures, code, value)
         return value
+
+    def _modifier(self, text: str) -> bool:
+        """Whether ``text`` is a procedure modifier the records accept (remembered per text)."""
+        valid = self._modifiers.get(text)
+        if valid is None:
+            try:
+                valid = codes.modifier(text) == text
+            except FieldError:
+                valid = False
+            _remember(self._modifiers, text, valid)
+        return valid
 
     def _code[E: StrEnum](self, segment: Segment, position: int, enum: type[E]) -> E:
         try:
@@ -427,26 +441,38 @@ class _Reader:
             if not filing or filing in _FILING_INDICATORS_NOT_IN_DOMAIN
             else _FILING.get(filing) or self._code(segment, 6, ClaimFilingIndicator)
         )
+        values: dict[str, Any] = {
+            "patient_control_number": segment[1],
+            "status": status,
+            "total_charge": total_charge,
+            "paid": paid,
+            "patient_responsibility": patient_responsibility,
+            "claim_filing_indicator": indicator,
+            "payer_claim_control_number": segment[7] or None,
+            "facility_type_code": segment[8] or None,
+            "frequency": segment[9] or None,
+            "patient_name": claim.patient_name,
+            "statement_from": claim.statement_from,
+            "statement_to": claim.statement_to,
+            "adjustments": tuple(claim.adjustments),
+            "remark_codes": tuple(claim.remarks),
+            "service_payments": tuple(claim.lines),
+        }
+        # The amounts, codes, dates and parts were checked as they were parsed; the free-text ids and the name are
+        # checked here, so the record need not check everything again. Text that fails goes through the record's
+        # own constructor, whose error names the field.
         try:
-            payment = ClaimPayment(
-                patient_control_number=segment[1],
-                status=status,
-                total_charge=total_charge,
-                paid=paid,
-                patient_responsibility=patient_responsibility,
-                claim_filing_indicator=indicator,
-                payer_claim_control_number=segment[7] or None,
-                facility_type_code=segment[8] or None,
-                frequency=segment[9] or None,
-                patient_name=claim.patient_name,
-                statement_from=claim.statement_from,
-                statement_to=claim.statement_to,
-                adjustments=tuple(claim.adjustments),
-                remark_codes=tuple(claim.remarks),
-                service_payments=tuple(claim.lines),
-            )
-        except InvalidRecord as error:
-            raise self.fail(segment, str(error)) from None
+            for name, length in _CLAIM_TEXTS:
+                values[name] = (text_line if name == "patient_control_number" else optional_line)(
+                    values[name], max_length=length
+                )
+            payment = trusted(ClaimPayment, **values)
+        except FieldError:
+            try:
+                payment = ClaimPayment(**values)
+            except InvalidRecord as error:
+                raise self.fail(segment, str(error)) from None
+            raise  # pragma: no cover - the record accepted what the check refused: a bug
         self.claims.append(payment)
         self.claim = None
 
@@ -581,24 +607,43 @@ class _Reader:
             claim.adjustments.extend(line.adjustments)
             claim.remarks.extend(line.remarks)
             return
+        values: dict[str, Any] = {
+            "procedure_code": line.code,
+            "charge": line.charge,
+            "paid": line.paid,
+            "modifiers": tuple(line.modifiers),
+            "units_paid": line.units_paid,
+            "units_billed": line.units_billed,
+            "billed_procedure_code": line.billed_procedure_code,
+            "service_date": line.service_date or line.period_start,
+            "line_control_number": line.control_number,
+            "allowed_amount": line.allowed,
+            "adjustments": tuple(line.adjustments),
+            "remark_codes": tuple(line.remarks),
+        }
+        # Every other value was checked as it was parsed (amounts, quantities, dates, codes, remarks, adjustments):
+        # the modifiers and the line id are the ones left, and then the record need not check them all again.
         try:
-            payment = ServicePayment(
-                procedure_code=line.code,
-                charge=line.charge,
-                paid=line.paid,
-                modifiers=tuple(line.modifiers),
-                units_paid=line.units_paid,
-                units_billed=line.units_billed,
-                billed_procedure_code=line.billed_procedure_code,
-                service_date=line.service_date or line.period_start,
-                line_control_number=line.control_number,
-                allowed_amount=line.allowed,
-                adjustments=tuple(line.adjustments),
-                remark_codes=tuple(line.remarks),
-            )
+            values["line_control_number"] = optional_line(line.control_number, max_length=50)
+            if all(self._modifier(modifier) for modifier in line.modifiers):
+                payment = trusted(ServicePayment, **values)
+            else:
+                payment = ServicePayment(**values)  # raises, naming the modifier
+        except FieldError as error:
+            raise self.fail(line.segment, f"ServicePayment.line_control_number: {error}") from None
         except InvalidRecord as error:
             raise self.fail(line.segment, str(error)) from None
         claim.lines.append(payment)
+
+
+# The free-text fields of ClaimPayment and their lengths, as its own checks have them.
+_CLAIM_TEXTS = (
+    ("patient_control_number", 38),
+    ("payer_claim_control_number", 50),
+    ("facility_type_code", 2),
+    ("frequency", 1),
+    ("patient_name", 120),
+)
 
 
 def _composite(segment: Segment, position: int) -> list[str]:
