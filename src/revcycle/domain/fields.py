@@ -140,6 +140,7 @@ class Normaliser:
 
 
 _DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {}
+_NAMES: dict[type, frozenset[str]] = {}
 _REQUIRED = object()
 
 
@@ -153,6 +154,7 @@ def _defaults(kind: type) -> tuple[tuple[str, Any], ...]:
             for item in dataclass_fields(kind)
             if item.init
         )
+        _NAMES[kind] = frozenset(name for name, _ in found)
     return found
 
 
@@ -167,19 +169,16 @@ def trusted[R](kind: type[R], **values: Any) -> R:
     Raises:
         TypeError: a required field is missing or a field is unknown (a bug of the caller, not bad input).
     """
+    spec = _defaults(kind)
+    if not values.keys() <= _NAMES[kind]:
+        raise TypeError(f"{kind.__name__}: unknown fields {sorted(values.keys() - _NAMES[kind])}")
     record = object.__new__(kind)
-    remaining = len(values)
-    for name, default in _defaults(kind):
-        if name in values:
-            value = values[name]
-            remaining -= 1
-        elif default is _REQUIRED:
+    setter = object.__setattr__
+    for name, default in spec:
+        value = values.get(name, default)
+        if value is _REQUIRED:
             raise TypeError(f"{kind.__name__}: {name} is required")
-        else:
-            value = default
-        object.__setattr__(record, name, value)
-    if remaining:
-        raise TypeError(f"{kind.__name__}: unknown fields {sorted(set(values) - {n for n, _ in _defaults(kind)})}")
+        setter(record, name, value)
     return record
 
 

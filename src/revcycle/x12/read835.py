@@ -625,7 +625,7 @@ class _Reader:
         # the modifiers and the line id are the ones left, and then the record need not check them all again.
         try:
             values["line_control_number"] = optional_line(line.control_number, max_length=50)
-            if all(self._modifier(modifier) for modifier in line.modifiers):
+            if not line.modifiers or all(self._modifier(modifier) for modifier in line.modifiers):
                 payment = trusted(ServicePayment, **values)
             else:
                 payment = ServicePayment(**values)  # raises, naming the modifier

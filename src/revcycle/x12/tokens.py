@@ -322,18 +322,24 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
 
 
 def read_file(path: Path | str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Segment]:
-    """The segments of an X12 file, read in chunks.
+    """The segments of an X12 file, read in chunks (the file is opened when the first segment is asked for).
 
     Raises:
         X12Error: as `tokenize`, and when the file cannot be opened.
     """
     name = str(path)
+    # The file is read by a generator of chunks, not around the segments: one generator frame per megabyte
+    # rather than one more per segment.
+    return tokenize(_chunks(path, name, chunk_bytes), name)
+
+
+def _chunks(path: Path | str, name: str, size: int) -> Iterator[bytes]:
     try:
-        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the with below
     except OSError as error:
         raise X12Error(name, f"cannot be read: {error.strerror}") from None
     with handle:
-        yield from tokenize(iter(lambda: handle.read(chunk_bytes), b""), name)
+        yield from iter(lambda: handle.read(size), b"")
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> list[Segment]:
