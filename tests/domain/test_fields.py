@@ -316,3 +316,27 @@ def test_field_values_are_stored_normalised_in_a_frozen_record() -> None:
     assert (name.last, name.first, name.middle, name.suffix) == ("Doe", "Jane", "", "")
     with pytest.raises(AttributeError):
         name.last = "Roe"  # type: ignore[misc]
+
+
+def test_trusted_makes_the_record_the_checks_would_with_defaults_filled() -> None:
+    from decimal import Decimal
+
+    from revcycle.domain.fields import trusted
+    from revcycle.domain.remittance import ServicePayment
+
+    made = trusted(ServicePayment, procedure_code="99213", charge=Decimal("100.00"), paid=Decimal("80.00"))
+    assert made == ServicePayment(procedure_code="99213", charge=Decimal("100.00"), paid=Decimal("80.00"))
+    assert made.modifiers == ()
+    assert made.adjustments == ()
+
+
+def test_trusted_refuses_a_missing_or_unknown_field() -> None:
+    from decimal import Decimal
+
+    from revcycle.domain.fields import trusted
+    from revcycle.domain.remittance import ServicePayment
+
+    with pytest.raises(TypeError, match="paid is required"):
+        trusted(ServicePayment, procedure_code="99213", charge=Decimal("1.00"))
+    with pytest.raises(TypeError, match="unknown fields"):
+        trusted(ServicePayment, procedure_code="99213", charge=Decimal("1.00"), paid=Decimal("1.00"), bogus=1)
