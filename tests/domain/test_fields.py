@@ -324,7 +324,7 @@ def test_trusted_makes_the_record_the_checks_would_with_defaults_filled() -> Non
     from revcycle.domain.fields import trusted
     from revcycle.domain.remittance import ServicePayment
 
-    made = trusted(ServicePayment, procedure_code="99213", charge=Decimal("100.00"), paid=Decimal("80.00"))
+    made = trusted(ServicePayment, {"procedure_code": "99213", "charge": Decimal("100.00"), "paid": Decimal("80.00")})
     assert made == ServicePayment(procedure_code="99213", charge=Decimal("100.00"), paid=Decimal("80.00"))
     assert made.modifiers == ()
     assert made.adjustments == ()
@@ -337,6 +337,8 @@ def test_trusted_refuses_a_missing_or_unknown_field() -> None:
     from revcycle.domain.remittance import ServicePayment
 
     with pytest.raises(TypeError, match="paid is required"):
-        trusted(ServicePayment, procedure_code="99213", charge=Decimal("1.00"))
+        trusted(ServicePayment, {"procedure_code": "99213", "charge": Decimal("1.00")})
     with pytest.raises(TypeError, match="unknown fields"):
-        trusted(ServicePayment, procedure_code="99213", charge=Decimal("1.00"), paid=Decimal("1.00"), bogus=1)
+        trusted(
+            ServicePayment, {"procedure_code": "99213", "charge": Decimal("1.00"), "paid": Decimal("1.00"), "bogus": 1}
+        )

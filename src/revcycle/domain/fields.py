@@ -158,7 +158,7 @@ def _defaults(kind: type) -> tuple[tuple[str, Any], ...]:
     return found
 
 
-def trusted[R](kind: type[R], **values: Any) -> R:
+def trusted[R](kind: type[R], values: dict[str, Any]) -> R:
     """A record made from values that have already passed every check its ``__post_init__`` would run.
 
     For readers of large files, which check each value as they parse it (and remember the checked values) and

@@ -466,7 +466,7 @@ class _Reader:
                 values[name] = (text_line if name == "patient_control_number" else optional_line)(
                     values[name], max_length=length
                 )
-            payment = trusted(ClaimPayment, **values)
+            payment = trusted(ClaimPayment, values)
         except FieldError:
             try:
                 payment = ClaimPayment(**values)
@@ -626,7 +626,7 @@ class _Reader:
         try:
             values["line_control_number"] = optional_line(line.control_number, max_length=50)
             if not line.modifiers or all(self._modifier(modifier) for modifier in line.modifiers):
-                payment = trusted(ServicePayment, **values)
+                payment = trusted(ServicePayment, values)
             else:
                 payment = ServicePayment(**values)  # raises, naming the modifier
         except FieldError as error:
