@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from revcycle.cli.output import JsonOption, console, emit_json, errors, key_values
 from revcycle.cli.state import DbOption, database_url
@@ -45,7 +46,8 @@ def read_command(path: FileArgument, as_json: JsonOption = False) -> None:
 
 def _print_verdict(verdict: FileVerdict) -> None:
     if verdict.error is not None:
-        errors.print(f"[bold red]unreadable:[/] {verdict.error}", highlight=False, soft_wrap=True, markup=True)
+        # The message quotes the file's bytes, which may look like Rich markup: escaped.
+        errors.print(f"[bold red]unreadable:[/] {escape(str(verdict.error))}", highlight=False, soft_wrap=True)
         return
     result = verdict.result
     if result is None:
