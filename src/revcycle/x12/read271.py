@@ -21,7 +21,8 @@ from revcycle.domain.eligibility import (
     RelatedEntity,
     percent,
 )
-from revcycle.x12.read277 import (
+from revcycle.x12.tokens import Segment
+from revcycle.x12.values import (
     SegmentSource,
     Transaction,
     amount,
@@ -36,7 +37,6 @@ from revcycle.x12.read277 import (
     transactions,
     value_of,
 )
-from revcycle.x12.tokens import Segment
 
 
 def _rejection(segment: Segment, path: str) -> Rejection:

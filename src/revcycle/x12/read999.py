@@ -18,7 +18,8 @@ from revcycle.domain.acknowledgment import (
     TransactionAcknowledgment,
 )
 from revcycle.domain.fields import FieldError, count
-from revcycle.x12.read277 import (
+from revcycle.x12.tokens import Segment
+from revcycle.x12.values import (
     SegmentSource,
     Transaction,
     build,
@@ -28,7 +29,6 @@ from revcycle.x12.read277 import (
     transactions,
     value_of,
 )
-from revcycle.x12.tokens import Segment
 
 
 def _number(value: object) -> int:
