@@ -292,8 +292,7 @@ class _Validator:
                 severity=Severity.WARNING,
             )
         self.walker = Walker(guide, self.report, self.path)
-        self.walker.place(segment)
-        self._elements(segment)
+        self._place(self.walker, segment)
 
     def _se(self, segment: Segment) -> None:
         if self.st is None:
@@ -301,8 +300,7 @@ class _Validator:
             return
         self.segments_in_set += 1
         if self.walker is not None:
-            self.walker.place(segment)
-            self._elements(segment)
+            self._place(self.walker, segment)
             self.walker.finish()
         if self.balancer is not None:
             self.balancer.feed(segment)
@@ -377,40 +375,25 @@ class _Validator:
     def _in_transaction(self, segment: Segment) -> None:
         if self.balancer is not None:
             self.balancer.feed(segment)
-        walker = self.walker
-        if walker is None:
+        if self.walker is None:
             return
-        spec = walker.place(segment)
-        if spec is not None:
-            problems = element_problems(segment, spec)
-            if problems:
-                self._report_problems(segment, problems)
+        self._place(self.walker, segment)
         if segment.id == "HL":
             self._hl(segment)
 
-    def _report_problems(self, segment: Segment, problems: list[Problem]) -> None:
-        walker = self.walker
-        assert walker is not None
+    def _place(self, walker: Walker, segment: Segment) -> None:
+        """Place the segment in its loop and check its elements against the guide's segment it was read as."""
+        spec = walker.place(segment)
+        if spec is None:
+            return
+        problems = element_problems(segment, spec)
+        if problems:
+            self._report_problems(walker, segment, problems)
+
+    def _report_problems(self, walker: Walker, segment: Segment, problems: list[Problem]) -> None:
         for finding in findings_of(
             segment,
             problems,
-            path=self.path,
-            loop=walker.loop,
-            transaction=walker.transaction,
-            position=walker.position_in_transaction,
-        ):
-            self.report(finding)
-
-    def _elements(self, segment: Segment) -> None:
-        walker = self.walker
-        if walker is None:
-            return
-        placement_spec = walker.last_spec
-        if placement_spec is None:
-            return
-        for finding in element_findings(
-            segment,
-            placement_spec,
             path=self.path,
             loop=walker.loop,
             transaction=walker.transaction,
