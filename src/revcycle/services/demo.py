@@ -20,7 +20,7 @@ from revcycle.services.database import DatabaseStatus, engine_for, upgrade_datab
 from revcycle.services.datasets import Dataset, ImportResult, import_dataset, read_dataset
 from revcycle.services.demo_reference import DemoReference, run_demo_reference
 from revcycle.services.summary import Summary, summarize
-from revcycle.services.x12 import read_document, read_document_data, validate_data, validate_paths, write_dataset_837
+from revcycle.services.x12 import read_document_data, validate_data, write_dataset_837
 from revcycle.x12.write837 import Usage, X12Settings
 
 
@@ -76,9 +76,9 @@ def run_demo_x12(engine: Engine, dataset: Dataset, directory: Path | None) -> De
         claims_file = str(path)
     name = claims_file or "demo-claims.837"
     claims = validate_data(data, name)
-    with as_file(files("revcycle") / "demo_data" / "demo.835") as remittance_path:
-        remittance = validate_paths([Path(remittance_path)])[0]
-        remittance_summary = read_document(Path(remittance_path)).summary
+    remittance_data = (files("revcycle") / "demo_data" / "demo.835").read_bytes()
+    remittance = validate_data(remittance_data, "demo.835")
+    remittance_summary = read_document_data(remittance_data, "demo.835").summary
     findings = [
         str(finding) for verdict in (claims, remittance) if verdict.result for finding in verdict.result.findings
     ]
