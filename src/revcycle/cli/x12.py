@@ -92,8 +92,12 @@ def write_837_command(
     receiver_id: Annotated[str, _option("ISA08: the clearinghouse's or payer's id.", "REVCYCLE_X12_RECEIVER_ID")],
     submitter_name: Annotated[str, _option("Loop 1000A name.", "REVCYCLE_X12_SUBMITTER_NAME")] = "",
     contact_name: Annotated[str, _option("Loop 1000A contact.", "REVCYCLE_X12_CONTACT_NAME")] = "BILLING OFFICE",
-    contact_phone: Annotated[str | None, _option("Contact phone, digits.", "REVCYCLE_X12_CONTACT_PHONE")] = None,
-    contact_email: Annotated[str | None, _option("Contact email.", "REVCYCLE_X12_CONTACT_EMAIL")] = None,
+    contact_phone: Annotated[
+        str | None, _option("Contact phone, digits (a phone or an email is required).", "REVCYCLE_X12_CONTACT_PHONE")
+    ] = None,
+    contact_email: Annotated[
+        str | None, _option("Contact email (a phone or an email is required).", "REVCYCLE_X12_CONTACT_EMAIL")
+    ] = None,
     receiver_name: Annotated[str, _option("Loop 1000B name.", "REVCYCLE_X12_RECEIVER_NAME")] = "",
     sender_qualifier: Annotated[str, _option("ISA05.", "REVCYCLE_X12_SENDER_QUALIFIER")] = "ZZ",
     receiver_qualifier: Annotated[str, _option("ISA07.", "REVCYCLE_X12_RECEIVER_QUALIFIER")] = "ZZ",
