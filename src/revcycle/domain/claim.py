@@ -166,15 +166,15 @@ class ServiceLine:
         check.each("references", instance(ClaimReference))
         check.each("adjudications", instance(LineAdjudication))
         if len(modifiers) > MAX_MODIFIERS:
-            raise check.fail("modifiers", f"{len(modifiers)} modifiers; a line carries at most {MAX_MODIFIERS}")
+            check.rule("modifiers", f"{len(modifiers)} modifiers; a line carries at most {MAX_MODIFIERS}")
         if len(set(modifiers)) != len(modifiers):
-            raise check.fail("modifiers", "a modifier is repeated")
+            check.rule("modifiers", "a modifier is repeated")
         if len(pointers) > MAX_POINTERS:
-            raise check.fail("diagnosis_pointers", f"{len(pointers)} pointers; a line has at most {MAX_POINTERS}")
+            check.rule("diagnosis_pointers", f"{len(pointers)} pointers; a line has at most {MAX_POINTERS}")
         if len(set(pointers)) != len(pointers):
-            raise check.fail("diagnosis_pointers", "a diagnosis pointer is repeated")
+            check.rule("diagnosis_pointers", "a diagnosis pointer is repeated")
         if self.service_date_end is not None and self.service_date_end < self.service_date:
-            raise check.fail("service_date_end", f"{self.service_date_end} is before {self.service_date}")
+            check.rule("service_date_end", f"{self.service_date_end} is before {self.service_date}")
         drug_fields = (self.ndc, self.ndc_quantity, self.ndc_unit)
         if any(field is not None for field in drug_fields) and None in drug_fields:
             raise check.fail("ndc", "a drug line needs all of ndc, ndc_quantity and ndc_unit")
@@ -424,7 +424,7 @@ class Claim:
         self._check_diagnoses(check)
         self._check_lines(check)
         if self.statement_from and self.statement_to and self.statement_to < self.statement_from:
-            raise check.fail("statement_to", "the statement period ends before it starts")
+            check.rule("statement_to", "the statement period ends before it starts")
 
     def _check_details(self, check: Normaliser) -> None:
         if not isinstance(self.provider_signature, bool):
@@ -478,18 +478,18 @@ class Claim:
 
     def _check_kind(self, check: Normaliser) -> None:
         if self.kind is ClaimKind.PROFESSIONAL and self.place_of_service is None:
-            raise check.fail("place_of_service", "a professional claim needs a place of service (CLM05-1)")
+            check.rule("place_of_service", "a professional claim needs a place of service (CLM05-1)")
         if self.kind is ClaimKind.INSTITUTIONAL:
             if self.facility_type_code is None:
-                raise check.fail("facility_type_code", "an institutional claim needs a facility type code")
+                check.rule("facility_type_code", "an institutional claim needs a facility type code")
             for field in ("statement_from", "statement_to"):
                 if getattr(self, field) is None:
-                    raise check.fail(field, "an institutional claim needs its statement period (DTP*434)")
+                    check.rule(field, "an institutional claim needs its statement period (DTP*434)")
 
     def _check_frequency(self, check: Normaliser) -> None:
         replaces = self.frequency in (ClaimFrequency.REPLACEMENT, ClaimFrequency.VOID)
         if replaces and self.original_claim_reference is None:
-            raise check.fail(
+            check.rule(
                 "original_claim_reference",
                 f"a {self.frequency.name.lower()} claim (frequency {self.frequency}) needs the payer's "
                 "claim number of the original claim",
@@ -497,7 +497,7 @@ class Claim:
         if not replaces and self.original_claim_reference is not None:
             name = self.frequency.name.lower().replace("_", " ")
             article = "an" if name[0] in "aeiou" else "a"
-            raise check.fail(
+            check.rule(
                 "original_claim_reference", f"{article} {name} claim (frequency {self.frequency}) replaces no claim"
             )
 
@@ -511,38 +511,38 @@ class Claim:
         if sum(1 for diagnosis in icd9 if diagnosis.role is Icd9Role.PRINCIPAL) > 1:
             raise check.fail("icd9_diagnoses", "a claim has one principal diagnosis (BK)")
         if not self.diagnoses and not icd9:
-            raise check.fail("diagnoses", "a claim needs at least one diagnosis")
+            check.rule("diagnoses", "a claim needs at least one diagnosis")
         field = "diagnoses" if self.diagnoses else "icd9_diagnoses"
         diagnosis_codes = self.diagnosis_codes
         if len(diagnosis_codes) > limit:
-            raise check.fail(field, f"{len(diagnosis_codes)} diagnoses; a {self.kind} claim holds {limit}")
+            check.rule(field, f"{len(diagnosis_codes)} diagnoses; a {self.kind} claim holds {limit}")
         if len(set(diagnosis_codes)) != len(diagnosis_codes):
-            raise check.fail(field, "a diagnosis code is listed twice")
+            check.rule(field, "a diagnosis code is listed twice")
 
     def _check_lines(self, check: Normaliser) -> None:
         limit = MAX_PROFESSIONAL_LINES if self.kind is ClaimKind.PROFESSIONAL else MAX_INSTITUTIONAL_LINES
         if not self.lines:
             raise check.fail("lines", "a claim needs at least one service line")
         if len(self.lines) > limit:
-            raise check.fail("lines", f"{len(self.lines)} lines; a {self.kind} claim holds {limit}")
+            check.rule("lines", f"{len(self.lines)} lines; a {self.kind} claim holds {limit}")
         numbers = [service.line_number for service in self.lines]
         if len(set(numbers)) != len(numbers):
-            raise check.fail("lines", "two lines share a line number")
+            check.rule("lines", "two lines share a line number")
         for index, service in enumerate(self.lines):
             where = f"lines[{index}]"
             if self.kind is ClaimKind.PROFESSIONAL and not service.diagnosis_pointers:
-                raise check.fail(f"{where}.diagnosis_pointers", "a professional line points to a diagnosis")
+                check.rule(f"{where}.diagnosis_pointers", "a professional line points to a diagnosis")
             if self.kind is ClaimKind.INSTITUTIONAL and service.revenue_code is None:
                 raise check.fail(f"{where}.revenue_code", "an institutional line needs a revenue code")
             for pointer in service.diagnosis_pointers:
                 if pointer > len(self.diagnosis_codes):
-                    raise check.fail(
+                    check.rule(
                         f"{where}.diagnosis_pointers",
                         f"pointer {pointer} points past the claim's {len(self.diagnosis_codes)} diagnoses",
                     )
         line_total = sum((service.charge for service in self.lines), ZERO_MONEY)
         if line_total != self.total_charge:
-            raise check.fail(
+            check.rule(
                 "total_charge",
                 f"{format_money(self.total_charge)} is not the sum of the line charges ({format_money(line_total)})",
             )

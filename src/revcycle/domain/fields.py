@@ -7,7 +7,9 @@ into an `InvalidRecord` naming the record and the field, so the message says exa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import MISSING
 from dataclasses import fields as dataclass_fields
 from datetime import date
@@ -122,6 +124,19 @@ class Normaliser:
         """An error for a rule that spans fields (totals, date order), to raise."""
         return InvalidRecord(self._name, field, reason)
 
+    def rule(self, field: str, reason: str) -> None:
+        """Enforce a rule of a well-formed record (a total, a date order, a check digit): raise its error.
+
+        Inside `as_submitted` the error is recorded instead and the record is made as given, so that the claim
+        scrubber can report every such problem of a claim next to its other findings. Only rules whose breach leaves
+        each field well-formed on its own are enforced this way; malformed values always raise.
+        """
+        error = InvalidRecord(self._name, field, reason)
+        broken = _BROKEN_RULES.get()
+        if broken is None:
+            raise error
+        broken.append(error)
+
     def each(self, field: str, check: Callable[[Any], Any]) -> tuple[Any, ...]:
         """Check every item of a sequence field and store it back as a tuple."""
         items = getattr(self._record, field)
@@ -137,6 +152,24 @@ class Normaliser:
         value = tuple(checked)
         object.__setattr__(self._record, field, value)
         return value
+
+
+_BROKEN_RULES: ContextVar[list[InvalidRecord] | None] = ContextVar("_BROKEN_RULES", default=None)
+
+
+@contextmanager
+def as_submitted() -> Iterator[list[InvalidRecord]]:
+    """Make records as submitted: the rules `Normaliser.rule` enforces are listed in the yielded list, not raised.
+
+    For the claim scrubber, which must see a claim whose total is not the sum of its lines in order to say so.
+    Records made inside are not fit to store: the caller reports what the list holds.
+    """
+    broken: list[InvalidRecord] = []
+    token = _BROKEN_RULES.set(broken)
+    try:
+        yield broken
+    finally:
+        _BROKEN_RULES.reset(token)
 
 
 _DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {}

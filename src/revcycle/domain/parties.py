@@ -19,6 +19,7 @@ from revcycle.domain.fields import (
     optional_line,
     record_id,
 )
+from revcycle.domain.npi import npi_problem
 
 
 class Sex(StrEnum):
@@ -155,7 +156,10 @@ class Provider:
         check = Normaliser(self)
         check("id", record_id)
         check("kind", one_of(ProviderKind))
-        check("npi", codes.npi)
+        npi = check("npi", codes.npi_digits)
+        problem = npi_problem(npi)
+        if problem is not None:
+            check.rule("npi", problem)
         check("name", line, max_length=60)
         check("first_name", line, max_length=35, required=False)
         check("taxonomy", optional(codes.taxonomy))

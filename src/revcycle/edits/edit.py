@@ -1,0 +1,44 @@
+"""The edit plug-in: one class per file under `revcycle.edits.rules`, named by its code.
+
+An edit says what it is (code, name, category, severity, the official source it enforces, the fields it looks at)
+and how it looks: `Edit.check` gets a `Review` and yields a `Problem` for each thing wrong. The first line of its
+docstring is its message; the rest shows a failing and a passing claim. The engine does everything else: it picks
+the edits the configuration selects, catches an edit that crashes, and turns problems into findings.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import ClassVar
+
+from revcycle.domain import ClaimKind
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+
+BOTH_KINDS = frozenset(ClaimKind)
+
+
+class Edit:
+    """An edit of the claim scrubber (see the module notes)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[Category]
+    severity: ClassVar[Severity]
+    source: ClassVar[str]
+    looks_at: ClassVar[tuple[str, ...]]
+    kinds: ClassVar[frozenset[ClaimKind]] = BOTH_KINDS
+    """The kinds of claim the edit applies to (professional, institutional)."""
+
+    @classmethod
+    def message(cls) -> str:
+        """The edit's message: the first line of its docstring."""
+        return (inspect.getdoc(cls) or "").splitlines()[0] if cls.__doc__ else ""
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """The problems of the claim under review."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<edit {self.code} {self.name}>"

@@ -1,0 +1,192 @@
+"""The scrubber: runs the selected edits over each claim and turns what they find into findings.
+
+For each claim the engine picks the edits its payer's policy runs (built-in edits plus the rules of the payer's
+packs), gives each a `Review`, and collects problems. An edit that crashes becomes an error finding naming the
+edit, and an edit whose reference table is not loaded becomes a warning that it could not check: the run never
+stops, and a claim is never called clean because an edit could not look at it. Rules of the domain that the claim
+breaks as submitted are reported by `INT00` unless another edit already names the same field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from revcycle.edits.config import EditPolicy, ScrubConfig, matches
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Finding, Problem, Severity
+from revcycle.edits.reference import EditReference
+from revcycle.edits.registry import builtin_edits
+from revcycle.edits.review import History, Review, Submitted
+from revcycle.refdata.reference import NoRelease
+
+RECORD_RULES = "INT00"
+"""The edit that reports the domain rules a claim breaks as submitted."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """The findings of one claim.
+
+    Attributes:
+        submitted: the claim as read.
+        findings: what the edits found and the policy shows, errors first.
+        suppressed: how many findings the policy hid.
+    """
+
+    submitted: Submitted
+    findings: tuple[Finding, ...]
+    suppressed: int = 0
+
+    @property
+    def clean(self) -> bool:
+        """Whether the claim has no error: it would pass the edits on first submission."""
+        return not any(finding.severity is Severity.ERROR for finding in self.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class ScrubReport:
+    """The findings of a batch and its clean-claim rate.
+
+    Attributes:
+        results: one per claim, in the order reviewed.
+    """
+
+    results: tuple[ClaimResult, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding, claim by claim."""
+        return tuple(finding for result in self.results for finding in result.findings)
+
+    @property
+    def claims(self) -> int:
+        """How many claims were scrubbed."""
+        return len(self.results)
+
+    @property
+    def clean_claims(self) -> int:
+        """How many have no error."""
+        return sum(1 for result in self.results if result.clean)
+
+    @property
+    def clean_claim_rate(self) -> Decimal:
+        """Clean claims as a percentage of claims, to one decimal (100.0 for an empty batch)."""
+        if not self.results:
+            return Decimal("100.0")
+        return (Decimal(100) * self.clean_claims / self.claims).quantize(Decimal("0.1"))
+
+    @property
+    def errors(self) -> int:
+        """How many findings are errors."""
+        return sum(1 for finding in self.findings if finding.severity is Severity.ERROR)
+
+    @property
+    def suppressed(self) -> int:
+        """How many findings the policy hid."""
+        return sum(result.suppressed for result in self.results)
+
+
+class Scrubber:
+    """Runs edits over claims (see the module notes).
+
+    Args:
+        reference: the reference tables.
+        config: which edits run and how; every built-in edit by default.
+        edits: the edits to choose from; the built-in ones by default (tests pass their own).
+    """
+
+    def __init__(
+        self, reference: EditReference, config: ScrubConfig | None = None, edits: Sequence[Edit] | None = None
+    ) -> None:
+        self.reference = reference
+        self.config = config or ScrubConfig()
+        self.edits = tuple(edits) if edits is not None else tuple(kind() for kind in builtin_edits())
+        self._chosen: dict[str | None, tuple[tuple[Edit, ...], EditPolicy]] = {}
+
+    def scrub(self, claims: Iterable[Submitted], as_of: date, history: History | None = None) -> ScrubReport:
+        """Review every claim; each is compared with ``history`` and the claims reviewed before it."""
+        history = history if history is not None else History()
+        results = []
+        for submitted in claims:
+            results.append(self.review(submitted, as_of, history))
+            history.add(submitted.claim)
+        return ScrubReport(tuple(results))
+
+    def review(self, submitted: Submitted, as_of: date, history: History | None = None) -> ClaimResult:
+        """The findings of one claim."""
+        payer_identifier = submitted.payer.payer_identifier if submitted.payer is not None else None
+        edits, policy = self._for_payer(payer_identifier)
+        review = Review(submitted, self.reference, as_of, history if history is not None else History())
+        kind = submitted.claim.kind
+        raw: list[tuple[Edit, Problem, Severity]] = []
+        for edit in edits:
+            if kind in edit.kinds:
+                raw.extend(self._run(edit, review))
+        raw = _without_covered_record_rules(raw)
+        findings: list[Finding] = []
+        suppressed = 0
+        for edit, problem, severity in raw:
+            if matches(edit, policy.suppress):
+                suppressed += 1
+                continue
+            if severity is Severity.ERROR and matches(edit, policy.downgrade):
+                severity = Severity.WARNING
+            findings.append(_finding(submitted, edit, problem, severity))
+        findings.sort(key=lambda finding: (finding.severity is not Severity.ERROR, finding.line or 0))
+        return ClaimResult(submitted, tuple(findings), suppressed)
+
+    def _for_payer(self, payer_identifier: str | None) -> tuple[tuple[Edit, ...], EditPolicy]:
+        chosen = self._chosen.get(payer_identifier)
+        if chosen is None:
+            policy = self.config.policy_for(payer_identifier)
+            pack_rules = [rule for pack in self.config.packs if payer_identifier in pack.payers for rule in pack.rules]
+            edits = tuple(edit for edit in (*self.edits, *pack_rules) if policy.runs(edit))
+            chosen = self._chosen[payer_identifier] = (edits, policy)
+        return chosen
+
+    @staticmethod
+    def _run(edit: Edit, review: Review) -> list[tuple[Edit, Problem, Severity]]:
+        try:
+            return [(edit, problem, edit.severity) for problem in edit.check(review)]
+        except NoRelease as missing:
+            return [(edit, Problem(f"not checked: {missing}"), Severity.WARNING)]
+        except Exception as crash:
+            reason = f"the edit failed on this claim ({type(crash).__name__}: {crash}); the claim is not checked by it"
+            return [(edit, Problem(reason), Severity.ERROR)]
+
+
+def _without_covered_record_rules(
+    raw: list[tuple[Edit, Problem, Severity]],
+) -> list[tuple[Edit, Problem, Severity]]:
+    """Drop `INT00`'s report of a broken domain rule when another edit's error names the same field."""
+    named = {
+        problem.field
+        for edit, problem, severity in raw
+        if edit.code != RECORD_RULES and severity is Severity.ERROR and problem.field
+    }
+    return [
+        item
+        for item in raw
+        if item[0].code != RECORD_RULES
+        or not item[1].field
+        or not any(item[1].field == field or field.startswith(item[1].field + ".") for field in named)
+    ]
+
+
+def _finding(submitted: Submitted, edit: Edit, problem: Problem, severity: Severity) -> Finding:
+    return Finding(
+        claim=submitted.claim.patient_control_number,
+        line=problem.line,
+        code=edit.code,
+        name=edit.name,
+        category=edit.category,
+        severity=severity,
+        message=problem.message or edit.message(),
+        source=edit.source,
+        fix=problem.fix,
+        field=problem.field,
+        claim_id=submitted.claim.id,
+    )

@@ -1,0 +1,117 @@
+"""A claim under review: the claim as submitted, the parties it names, and what the engine knows around it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from revcycle.domain import Claim, ClaimKind, Coverage, Patient, Payer, Provider, ServiceLine
+from revcycle.edits.reference import EditReference
+from revcycle.errors import InvalidRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """One claim as read from a file, with every record it refers to.
+
+    Attributes:
+        claim: the claim, made as submitted (`revcycle.domain.fields.as_submitted`): rules of a well-formed claim
+            it breaks are in ``broken`` rather than refused.
+        patient: the patient treated, None when the input does not give it.
+        coverage: the coverage billed.
+        payer: the payer billed.
+        providers: the providers the input gives, by record id.
+        broken: the domain rules the claim (or a record it names) breaks, each naming its field.
+        notes: what the reader could not keep from the input (an 837 element no record holds), for the record.
+        source: the file the claim came from, for messages.
+    """
+
+    claim: Claim
+    patient: Patient | None = None
+    coverage: Coverage | None = None
+    payer: Payer | None = None
+    providers: Mapping[str, Provider] = field(default_factory=dict)
+    broken: tuple[InvalidRecord, ...] = ()
+    notes: tuple[str, ...] = ()
+    source: str = "<claims>"
+
+
+class History:
+    """The other claims the engine can compare a claim with: earlier claims of the same patient.
+
+    Holds claims from the store and from the batch under review, by patient; a claim is never compared with itself.
+    """
+
+    def __init__(self, claims: Iterable[Claim] = ()) -> None:
+        self._by_patient: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            self.add(claim)
+
+    def add(self, claim: Claim) -> None:
+        """Remember ``claim`` for the claims reviewed after it."""
+        self._by_patient[claim.patient_id].append(claim)
+
+    def of_patient(self, claim: Claim) -> Sequence[Claim]:
+        """The other claims of ``claim``'s patient, oldest first as added."""
+        return [other for other in self._by_patient.get(claim.patient_id, ()) if other is not claim]
+
+
+@dataclass(slots=True)
+class Review:
+    """What an edit looks at: the claim, its parties, the reference tables, the day of judgement and the history.
+
+    Attributes:
+        submitted: the claim and its parties as read.
+        reference: the reference tables, answered per date of service.
+        as_of: the day the claim is judged on (timely filing, dates in the future).
+        history: the patient's other claims (for duplicates and global periods).
+    """
+
+    submitted: Submitted
+    reference: EditReference
+    as_of: date
+    history: History
+
+    @property
+    def claim(self) -> Claim:
+        """The claim under review."""
+        return self.submitted.claim
+
+    @property
+    def lines(self) -> tuple[ServiceLine, ...]:
+        """The claim's service lines."""
+        return self.submitted.claim.lines
+
+    @property
+    def professional(self) -> bool:
+        """Whether the claim is professional (837P, CMS-1500), judged by the practitioner tables."""
+        return self.submitted.claim.kind is ClaimKind.PROFESSIONAL
+
+    @property
+    def setting(self) -> Literal["practitioner", "hospital"]:
+        """The NCCI setting whose tables govern the claim: practitioner for professional, hospital otherwise."""
+        return "practitioner" if self.professional else "hospital"
+
+    def provider(self, provider_id: str | None) -> Provider | None:
+        """The provider record of ``provider_id``, None when not given."""
+        return None if provider_id is None else self.submitted.providers.get(provider_id)
+
+    def rendering_of(self, service: ServiceLine) -> str:
+        """Who performed a line, as NCCI and global-period edits compare providers: its rendering or billing NPI."""
+        provider_id = (
+            service.rendering_provider_id or self.claim.rendering_provider_id or self.claim.billing_provider_id
+        )
+        provider = self.provider(provider_id)
+        return provider.npi if provider is not None else provider_id
+
+    def diagnosis_of(self, pointer: int) -> str | None:
+        """The diagnosis code a line's pointer (1-based) names, None when it points past the list."""
+        codes = self.claim.diagnosis_codes
+        return codes[pointer - 1] if 0 < pointer <= len(codes) else None
+
+    def line_field(self, service: ServiceLine, name: str) -> str:
+        """The path of a line's field, as findings name it (``lines[0].modifiers``)."""
+        return f"lines[{self.lines.index(service)}].{name}"

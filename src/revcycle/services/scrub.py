@@ -1,0 +1,79 @@
+"""Scrubbing services: read claims from files, run the scrubber, report findings and the clean-claim rate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from revcycle.domain import Claim, Coverage, Patient, Payer, Provider
+from revcycle.domain.fields import as_submitted
+from revcycle.domain.interchange import record_from_json
+from revcycle.edits.inputs import Records
+from revcycle.errors import InputFileError, InvalidRecord
+
+_PARTIES: dict[str, tuple[str, type]] = {
+    "patients": ("patients", Patient),
+    "coverages": ("coverages", Coverage),
+    "payers": ("payers", Payer),
+    "providers": ("providers", Provider),
+}
+_IGNORED = frozenset({"encounters", "remittances", "ledger_entries"})
+
+
+def records_from_json(document: object, source: str) -> Records:
+    """The claims of a claims JSON document (the dataset format of docs/x12-claims-json.md), made as submitted.
+
+    Raises:
+        InputFileError: a record is malformed (not merely breaking a rule the scrubber reports), with its JSON path.
+    """
+    if not isinstance(document, dict):
+        raise InputFileError(source, "", "a claims file is a JSON object of record lists (claims, patients, ...)")
+    unknown = sorted(set(document) - set(_PARTIES) - _IGNORED - {"claims"})
+    if unknown:
+        raise InputFileError(source, unknown[0], "is not a kind of record")
+    records = Records(source=source)
+    for name, (attribute, kind) in _PARTIES.items():
+        target: dict[str, Any] = getattr(records, attribute)
+        for index, item in enumerate(_list(document, name, source)):
+            record: Any
+            record, broken = _made(kind, item, f"{name}[{index}]", source)
+            target[record.id] = record
+            if broken:
+                records.broken[record.id] = broken
+    for index, item in enumerate(_list(document, "claims", source)):
+        records.claims.append(_made(Claim, item, f"claims[{index}]", source))
+    return records
+
+
+def read_claims_json(path: Path) -> Records:
+    """The claims of the claims JSON file at ``path``.
+
+    Raises:
+        InputFileError: unreadable, not JSON (with line and column), or a malformed record.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputFileError(str(path), "", f"cannot be read: {error}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(str(path), f"line {error.lineno}, column {error.colno}", error.msg) from None
+    return records_from_json(document, str(path))
+
+
+def _list(document: dict[str, Any], name: str, source: str) -> list[Any]:
+    items = document.get(name, [])
+    if not isinstance(items, list):
+        raise InputFileError(source, name, "must be a list of records")
+    return items
+
+
+def _made[R](kind: type[R], item: object, where: str, source: str) -> tuple[R, tuple[InvalidRecord, ...]]:
+    with as_submitted() as broken:
+        try:
+            record = record_from_json(kind, item, where)
+        except InvalidRecord as error:
+            raise InputFileError(source, error.field, f"{error.record}: {error.reason}") from None
+    return record, tuple(broken)
