@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from revcycle.domain import Claim, Coverage, Patient, Payer, Provider
 from revcycle.domain.fields import as_submitted
 from revcycle.domain.interchange import record_from_json
+from revcycle.edits import EditReference, History, Scrubber, ScrubConfig, ScrubReport
 from revcycle.edits.inputs import Records
 from revcycle.errors import InputFileError, InvalidRecord
+from revcycle.refdata.store import ReferenceStore
 
 _PARTIES: dict[str, tuple[str, type]] = {
     "patients": ("patients", Patient),
@@ -77,3 +83,53 @@ def _made[R](kind: type[R], item: object, where: str, source: str) -> tuple[R, t
         except InvalidRecord as error:
             raise InputFileError(source, error.field, f"{error.record}: {error.reason}") from None
     return record, tuple(broken)
+
+
+@dataclass(frozen=True, slots=True)
+class ScrubRun:
+    """What `scrub_records` needs besides the claims: the reference tables, the configuration and the day.
+
+    Attributes:
+        store: the reference store.
+        config: which edits run and how.
+        as_of: the day the claims are judged on.
+    """
+
+    store: ReferenceStore
+    config: ScrubConfig
+    as_of: date
+
+
+_SCRUBBERS: WeakKeyDictionary[ReferenceStore, dict[int, Scrubber]] = WeakKeyDictionary()
+"""Scrubbers by store and configuration, so a warm process keeps its memoised reference answers."""
+
+
+def scrubber_for(store: ReferenceStore, config: ScrubConfig) -> Scrubber:
+    """The process's scrubber for a store and configuration (made once, then reused with its warm caches)."""
+    by_config = _SCRUBBERS.setdefault(store, {})
+    found = by_config.get(id(config))
+    if found is None or found.config is not config:
+        found = by_config[id(config)] = Scrubber(EditReference(store), config)
+    return found
+
+
+def scrub_records(inputs: Iterable[Records], run: ScrubRun, history: History | None = None) -> ScrubReport:
+    """Scrub the claims of every input, in order, each compared with the claims before it and ``history``."""
+    scrubber = scrubber_for(run.store, run.config)
+    claims = (submitted for records in inputs for submitted in records.submitted())
+    return scrubber.scrub(claims, run.as_of, history)
+
+
+def report_json(report: ScrubReport) -> dict[str, Any]:
+    """The JSON of a report: the findings (as `revcycle claim scrub --json` prints them) and the batch summary."""
+    return {
+        "findings": [finding.as_json() for finding in report.findings],
+        "summary": {
+            "claims": report.claims,
+            "clean_claims": report.clean_claims,
+            "clean_claim_rate": str(report.clean_claim_rate),
+            "errors": report.errors,
+            "warnings": len(report.findings) - report.errors,
+            "suppressed": report.suppressed,
+        },
+    }
