@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
-DEFAULT_AS_OF = date(2026, 6, 1)
+DEFAULT_AS_OF = date(2026, 8, 1)
 
 BASE_PATIENT: dict[str, Any] = {
     "id": "PAT-1",
@@ -70,7 +70,7 @@ BASE_LINE: dict[str, Any] = {
     "procedure_code": "99213",
     "units": "1",
     "charge": "125.00",
-    "service_date": "2026-03-02",
+    "service_date": "2026-07-15",
     "diagnosis_pointers": [1],
 }
 BASE_CLAIM: dict[str, Any] = {
@@ -94,8 +94,8 @@ BASE_INSTITUTIONAL_CLAIM: dict[str, Any] = {
     "billing_provider_id": "PRV-BILL",
     "attending_provider_id": "PRV-REND",
     "facility_type_code": "13",
-    "statement_from": "2026-03-02",
-    "statement_to": "2026-03-02",
+    "statement_from": "2026-07-15",
+    "statement_to": "2026-07-15",
     "patient_status": "01",
     "diagnoses": [{"code": "I10"}],
     "lines": [{**BASE_LINE, "revenue_code": "0510", "diagnosis_pointers": []}],

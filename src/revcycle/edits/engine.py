@@ -119,7 +119,13 @@ class Scrubber:
         """The findings of one claim."""
         payer_identifier = submitted.payer.payer_identifier if submitted.payer is not None else None
         edits, policy = self._for_payer(payer_identifier)
-        review = Review(submitted, self.reference, as_of, history if history is not None else History())
+        review = Review(
+            submitted,
+            self.reference,
+            as_of,
+            history if history is not None else History(),
+            policy.timely_filing_days,
+        )
         kind = submitted.claim.kind
         raw: list[tuple[Edit, Problem, Severity]] = []
         for edit in edits:
@@ -172,8 +178,13 @@ def _without_covered_record_rules(
         for item in raw
         if item[0].code != RECORD_RULES
         or not item[1].field
-        or not any(item[1].field == field or field.startswith(item[1].field + ".") for field in named)
+        or not any(_within(field, item[1].field) for field in named)
     ]
+
+
+def _within(field: str, broader: str) -> bool:
+    """Whether ``field`` is ``broader`` or a part of it (``diagnoses[1]`` of ``diagnoses``)."""
+    return field == broader or field.startswith((broader + ".", broader + "["))
 
 
 def _finding(submitted: Submitted, edit: Edit, problem: Problem, severity: Severity) -> Finding:

@@ -68,12 +68,14 @@ class Review:
         reference: the reference tables, answered per date of service.
         as_of: the day the claim is judged on (timely filing, dates in the future).
         history: the patient's other claims (for duplicates and global periods).
+        filing_limit_days: the payer's timely filing limit from the configuration, over the payer record's.
     """
 
     submitted: Submitted
     reference: EditReference
     as_of: date
     history: History
+    filing_limit_days: int | None = None
 
     @property
     def claim(self) -> Claim:

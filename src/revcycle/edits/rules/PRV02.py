@@ -1,0 +1,49 @@
+"""PRV02: a provider who must be a person is an organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from revcycle.domain import ProviderKind
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+
+_PEOPLE = (
+    "rendering_provider_id",
+    "referring_provider_id",
+    "attending_provider_id",
+    "operating_provider_id",
+    "other_operating_provider_id",
+    "supervising_provider_id",
+)
+
+
+class ProviderMustBePerson(Edit):
+    """A provider who must be a person is an organisation.
+
+    Rendering, referring, attending, operating and supervising providers are individuals (NM102 = 1) with a
+    type 1 NPI; a group's NPI in their place is rejected.
+
+    Failing: the group practice as rendering provider. Passing: the physician as rendering provider.
+    """
+
+    code = "PRV02"
+    name = "provider-must-be-person"
+    category = Category.PROVIDER
+    severity = Severity.ERROR
+    source = "ASC X12 005010X222A1 loops 2310A/B/D, 2420A/F and 005010X223A2 loops 2310A/B/C: NM102 = 1"
+    looks_at = ("rendering_provider_id", "referring_provider_id", "lines.rendering_provider_id")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """The person roles of the claim and its lines."""
+        claim = review.claim
+        named: list[tuple[str, str | None, int | None]] = [(field, getattr(claim, field), None) for field in _PEOPLE]
+        for index, service in enumerate(claim.lines):
+            for field in ("rendering_provider_id", "referring_provider_id"):
+                named.append((f"lines[{index}].{field}", getattr(service, field), service.line_number))
+        for field, provider_id, line in named:
+            provider = review.provider(provider_id)
+            if provider is not None and provider.kind is ProviderKind.ORGANIZATION:
+                role = field.rsplit(".", 1)[-1].removesuffix("_provider_id").replace("_", " ")
+                yield Problem(f"the {role} provider {provider.name!r} is an organisation", line=line, field=field)
