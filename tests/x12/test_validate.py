@@ -11,12 +11,12 @@ import pytest
 
 from revcycle.services.datasets import parse_dataset
 from revcycle.x12.control_numbers import MemoryControlNumbers
-from revcycle.x12.elements import check_elements
+from revcycle.x12.elements import MEMO_LIMIT, SegmentChecker, check_elements, element_problems
 from revcycle.x12.errors import X12Error
 from revcycle.x12.fastpath import fast_pattern
 from revcycle.x12.findings import X12Finding
 from revcycle.x12.guides.registry import guide_for
-from revcycle.x12.tokens import read_bytes, read_file
+from revcycle.x12.tokens import Delimiters, Segment, read_bytes, read_file
 from revcycle.x12.validate import ValidationResult, validate_segments
 from revcycle.x12.walker import Walker
 from revcycle.x12.write837 import Parties, X12Settings, write_837
@@ -242,3 +242,67 @@ def test_the_fast_path_never_accepts_what_the_element_checks_refuse() -> None:
                 problems = [problem for problem in check_elements(segment, spec) if problem[0] != "syntax-rule"]
                 assert not problems, f"{path}: {segment.text()}: {problems}"
     assert checked > 10_000
+
+
+def test_a_segment_repeated_verbatim_is_reported_at_each_occurrence() -> None:
+    text = demo_837()
+    dtp = segment_starting(text, "DTP*472*D8*")
+    broken = replace_segment(text, dtp, "DTP*472*D8*20261332").replace(dtp, "DTP*472*D8*20261332")
+    by_segment: dict[int | None, list[tuple[str, str, int | None]]] = {}
+    for finding in validate_text(broken).errors:
+        if finding.segment_id == "DTP":
+            by_segment.setdefault(finding.segment_index, []).append((finding.rule, finding.message, finding.element))
+    # the demo's lines share a date of service: after the first, the problems are looked up, not checked again
+    assert len(by_segment) == text.count(dtp + "~") > 1
+    first, *others = by_segment.values()
+    assert first
+    assert all(other == first for other in others)
+
+
+def test_the_checker_remembers_exactly_what_the_element_checks_say() -> None:
+    paths = _corpus()
+    if not paths:
+        pytest.skip(f"no samples under {X12_SAMPLES}")
+    checked = 0
+    for path in paths[:40]:
+        try:
+            segments = list(read_file(path))
+        except X12Error:
+            continue
+        walker: Walker | None = None
+        checkers: dict[object, SegmentChecker] = {}
+        version = ""
+        for segment in segments + segments:  # the second pass answers from the memo
+            if segment.id == "GS":
+                version = segment[8]
+            if segment.id == "ST":
+                guide = guide_for(segment[1], segment[3] or version)
+                walker = Walker(guide, lambda finding: None) if guide else None
+            if walker is None or segment.id in ("GS", "GE", "IEA", "ISA"):
+                continue
+            spec = walker.place(segment)
+            if spec is None:
+                continue
+            checker = checkers.setdefault(spec, SegmentChecker(spec, segment.delimiters))
+            assert list(checker.problems(segment)) == element_problems(segment, spec), segment.text()
+            checked += 1
+    assert checked > 1_000
+
+
+def test_the_checker_memo_stays_bounded() -> None:
+    guide = guide_for("835", "005010X221A1")
+    assert guide is not None
+    walker = Walker(guide, lambda finding: None)
+    delimiters = Delimiters()
+    walker.place(Segment("ST", ["835", "0001"], 0, 0, delimiters, "ST*835*0001"))
+    spec = walker.place(Segment("BPR", ["I", "1.00"], 1, 0, delimiters, "BPR*I*1.00"))
+    assert spec is not None
+    checker = SegmentChecker(spec, delimiters)
+    for cents in range(MEMO_LIMIT + 10):
+        elements = ["I", f"{cents / 100:.2f}", "C", "CHK", "", "", "", "", "", "", "", "", "", "", "", "20260301"]
+        segment = Segment("BPR", elements, 1, 0, delimiters, "*".join(["BPR", *elements]))
+        assert list(checker.problems(segment)) == element_problems(segment, spec)
+        assert len(checker.memo) <= MEMO_LIMIT
+    made_in_code = Segment("BPR", ["I"], 1, 0, delimiters)  # no text as read: checked, never remembered
+    assert list(checker.problems(made_in_code)) == element_problems(made_in_code, spec)
+    assert "" not in checker.memo

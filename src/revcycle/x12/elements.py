@@ -7,14 +7,14 @@ messages and write as an acknowledgment.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from revcycle.x12.fastpath import fast_pattern
 from revcycle.x12.findings import X12Finding
 from revcycle.x12.guides.model import ElementSpec, SegmentSpec
 from revcycle.x12.guides.registry import external_codes
-from revcycle.x12.tokens import Segment
+from revcycle.x12.tokens import Delimiters, Segment
 
 # 999 IK403 element syntax error codes.
 REQUIRED_ELEMENT_MISSING = "1"
@@ -309,7 +309,10 @@ def _syntax_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
 
 def element_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
     """The element problems of one segment; empty for a segment that is right, which is the fast, common case."""
-    fast = fast_pattern(spec, segment.delimiters)
+    return _problems(segment, spec, fast_pattern(spec, segment.delimiters))
+
+
+def _problems(segment: Segment, spec: SegmentSpec, fast: re.Pattern[str] | None) -> list[Problem]:
     if fast is not None and fast.fullmatch(segment.raw or segment.text()):
         if spec.syntax_rules:
             problems = _syntax_problems(segment, spec)
@@ -324,6 +327,47 @@ def element_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
     return problems
 
 
+# How many segment texts a `SegmentChecker` remembers before it starts again: enough for the dates, reason codes and
+# common amounts a file repeats, few enough that memory stays flat on a file of any size.
+MEMO_LIMIT = 4096
+
+
+class SegmentChecker:
+    """`element_problems` for one guide segment under one interchange's delimiters, remembered per segment text.
+
+    A segment's element problems depend only on its text, the guide segment it was placed as and the delimiters, and
+    files repeat many segments verbatim (service dates, adjustment reasons, remark codes), so a text is checked once
+    and its problems (usually none) are looked up after that.
+
+    Attributes:
+        spec: the guide segment.
+        delimiters: the delimiters the segments checked were cut with.
+        memo: problems by segment text (as the tokenizer kept it in `Segment.raw`); callers may read it directly to
+            skip a call on the common path, and must not change it.
+    """
+
+    __slots__ = ("_fast", "delimiters", "memo", "spec")
+
+    def __init__(self, spec: SegmentSpec, delimiters: Delimiters) -> None:
+        self.spec = spec
+        self.delimiters = delimiters
+        self.memo: dict[str, tuple[Problem, ...]] = {}
+        self._fast = fast_pattern(spec, delimiters)
+
+    def problems(self, segment: Segment) -> tuple[Problem, ...]:
+        """The element problems of a segment placed as `spec` (the same as `element_problems`)."""
+        text = segment.raw
+        if not text or segment.delimiters is not self.delimiters:
+            # a segment made in code, or cut with other delimiters: checked as it is, not remembered
+            return tuple(element_problems(segment, self.spec))
+        found = self.memo.get(text)
+        if found is None:
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[text] = tuple(_problems(segment, self.spec, self._fast))
+        return found
+
+
 def element_findings(
     segment: Segment, spec: SegmentSpec, *, path: str, loop: str, transaction: str, position: int
 ) -> list[X12Finding]:
@@ -334,7 +378,7 @@ def element_findings(
 
 
 def findings_of(
-    segment: Segment, problems: list[Problem], *, path: str, loop: str, transaction: str, position: int
+    segment: Segment, problems: Sequence[Problem], *, path: str, loop: str, transaction: str, position: int
 ) -> list[X12Finding]:
     """Problems of a segment's elements as findings placed at the segment."""
     return [

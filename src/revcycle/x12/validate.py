@@ -15,14 +15,14 @@ Findings are values (`X12Finding`); only a file that cannot be tokenized raises 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from revcycle.x12.elements import Problem, element_findings, element_problems, findings_of
+from revcycle.x12.elements import Problem, SegmentChecker, element_findings, element_problems, findings_of
 from revcycle.x12.findings import Severity, X12Finding
-from revcycle.x12.guides.model import Guide
+from revcycle.x12.guides.model import Guide, SegmentSpec
 from revcycle.x12.guides.registry import envelope_segments, guide_for
 from revcycle.x12.tokens import ISA_LENGTH, Segment, read_file
 from revcycle.x12.walker import Walker
@@ -91,7 +91,11 @@ def _amount(text: str) -> Decimal | None:
 
 
 class _Balancer:
-    """The 835 balancing rules, fed the segments of one transaction set."""
+    """The 835 balancing rules, fed the segments of one transaction set.
+
+    `handlers` maps the ids of the segments that carry amounts (CAS, SVC, CLP, LX, PLB, BPR) to the method that takes
+    them, so that the validator passes only those; `end` takes the SE.
+    """
 
     def __init__(self, validator: _Validator) -> None:
         self._validator = validator
@@ -104,32 +108,51 @@ class _Balancer:
         self.line: Segment | None = None
         self.line_values = (ZERO, ZERO)
         self.line_adjusted = ZERO
+        self.handlers: dict[str, Callable[[Segment], None]] = {
+            "CAS": self._cas,
+            "SVC": self._svc,
+            "CLP": self._clp,
+            "LX": self._lx,
+            "PLB": self._plb,
+            "BPR": self._bpr,
+        }
 
-    def feed(self, segment: Segment) -> None:
-        segment_id = segment.id
-        if segment_id == "CAS":
-            adjusted = sum((_amount(segment[n]) or ZERO for n in range(3, 19, 3)), ZERO)
-            if self.line is not None:
-                self.line_adjusted += adjusted
-            elif self.claim is not None:
-                self.claim_adjusted += adjusted
-        elif segment_id == "SVC":
-            self._close_line()
-            self.line = segment
-            self.line_values = (_amount(segment[2]) or ZERO, _amount(segment[3]) or ZERO)
-        elif segment_id == "CLP":
-            self._close_claim()
-            self.claim = segment
-            self.claim_values = (_amount(segment[3]) or ZERO, _amount(segment[4]) or ZERO)
-            self.paid_total += self.claim_values[1]
-        elif segment_id in ("LX", "PLB", "SE"):
-            self._close_claim()
-            if segment_id == "PLB":
-                self.plb_total += sum((_amount(segment[n]) or ZERO for n in range(4, 15, 2)), ZERO)
-            elif segment_id == "SE":
-                self._close_transaction(segment)
-        elif segment_id == "BPR":
-            self.payment = (segment, _amount(segment[2]) or ZERO, segment[3] == "D")
+    def _cas(self, segment: Segment) -> None:
+        amounts = segment.elements[2:18:3]  # CAS03, 06, 09, 12, 15, 18
+        try:
+            adjusted = sum(map(Decimal, amounts), ZERO)
+        except InvalidOperation:  # an empty or unreadable amount counts as zero (a finding of its own)
+            adjusted = sum((_amount(text) or ZERO for text in amounts), ZERO)
+        if self.line is not None:
+            self.line_adjusted += adjusted
+        elif self.claim is not None:
+            self.claim_adjusted += adjusted
+
+    def _svc(self, segment: Segment) -> None:
+        self._close_line()
+        self.line = segment
+        self.line_values = (_amount(segment[2]) or ZERO, _amount(segment[3]) or ZERO)
+
+    def _clp(self, segment: Segment) -> None:
+        self._close_claim()
+        self.claim = segment
+        self.claim_values = (_amount(segment[3]) or ZERO, _amount(segment[4]) or ZERO)
+        self.paid_total += self.claim_values[1]
+
+    def _lx(self, segment: Segment) -> None:
+        self._close_claim()
+
+    def _plb(self, segment: Segment) -> None:
+        self._close_claim()
+        self.plb_total += sum((_amount(segment[n]) or ZERO for n in range(4, 15, 2)), ZERO)
+
+    def _bpr(self, segment: Segment) -> None:
+        self.payment = (segment, _amount(segment[2]) or ZERO, segment[3] == "D")
+
+    def end(self, se: Segment) -> None:
+        """Close the last claim and check the payment against the claims and provider adjustments."""
+        self._close_claim()
+        self._close_transaction(se)
 
     def _close_line(self) -> None:
         if self.line is None:
@@ -192,6 +215,8 @@ class _Validator:
         self.hl_ids: dict[str, tuple[Segment, str]] = {}
         self.hl_with_children: set[str] = set()
         self.hl_expected = 1
+        # per guide segment, its element checks (with their memo), kept across the transaction sets of the file
+        self._checkers: dict[SegmentSpec, SegmentChecker] = {}
 
     # -- findings --------------------------------------------------------------------------------------------------
     def report(self, finding: X12Finding) -> None:
@@ -228,16 +253,21 @@ class _Validator:
         )
 
     # -- the envelope ----------------------------------------------------------------------------------------------
-    def feed(self, segment: Segment) -> None:
+    def run(self, segments: Iterable[Segment]) -> None:
+        """Check every segment: the envelope's by their handlers, the body of each transaction set by `_body`."""
+        iterator = iter(segments)
+        for segment in iterator:
+            following: Segment | None = segment
+            while following is not None:
+                self._outside_body(following)
+                following = self._body(iterator) if self.st is not None else None
+
+    def _outside_body(self, segment: Segment) -> None:
         handler = _ENVELOPE.get(segment.id)
         if handler is not None:
             handler(self, segment)
-            return
-        if self.st is None:
+        else:
             self.finding(segment, "outside-transaction", f"{segment.id} outside a transaction set (ST ... SE)")
-            return
-        self.segments_in_set += 1
-        self._in_transaction(segment)
 
     def _isa(self, segment: Segment) -> None:
         if self.isa is not None:
@@ -303,7 +333,7 @@ class _Validator:
             self._place(self.walker, segment)
             self.walker.finish()
         if self.balancer is not None:
-            self.balancer.feed(segment)
+            self.balancer.end(segment)
         if segment[1] != str(self.segments_in_set):
             self.finding(
                 segment,
@@ -372,14 +402,40 @@ class _Validator:
             self.report(finding)
 
     # -- inside a transaction set ----------------------------------------------------------------------------------
-    def _in_transaction(self, segment: Segment) -> None:
-        if self.balancer is not None:
-            self.balancer.feed(segment)
-        if self.walker is None:
-            return
-        self._place(self.walker, segment)
-        if segment.id == "HL":
-            self._hl(segment)
+    def _body(self, segments: Iterator[Segment]) -> Segment | None:
+        """Check the segments after an ST up to the next envelope segment, which is returned (None at the end).
+
+        This is where the time goes (a file is almost all body), so the loop keeps its state in locals, passes the
+        balancer only the segments it takes, and looks a segment's element problems up by its text before checking.
+        """
+        walker, balancer, checkers = self.walker, self.balancer, self._checkers
+        balance = balancer.handlers if balancer is not None else {}
+        count = 0
+        for segment in segments:
+            segment_id = segment.id
+            if segment_id in _ENVELOPE:
+                self.segments_in_set += count
+                return segment
+            count += 1
+            take = balance.get(segment_id)
+            if take is not None:
+                take(segment)
+            if walker is None:
+                continue
+            spec = walker.place(segment)
+            if spec is not None:
+                checker = checkers.get(spec)
+                if checker is None or checker.delimiters is not segment.delimiters:
+                    checker = checkers[spec] = SegmentChecker(spec, segment.delimiters)
+                problems = checker.memo.get(segment.raw)
+                if problems is None:
+                    problems = checker.problems(segment)
+                if problems:
+                    self._report_problems(walker, segment, problems)
+            if segment_id == "HL":
+                self._hl(segment)
+        self.segments_in_set += count
+        return None
 
     def _place(self, walker: Walker, segment: Segment) -> None:
         """Place the segment in its loop and check its elements against the guide's segment it was read as."""
@@ -390,7 +446,7 @@ class _Validator:
         if problems:
             self._report_problems(walker, segment, problems)
 
-    def _report_problems(self, walker: Walker, segment: Segment, problems: list[Problem]) -> None:
+    def _report_problems(self, walker: Walker, segment: Segment, problems: Sequence[Problem]) -> None:
         for finding in findings_of(
             segment,
             problems,
@@ -457,8 +513,7 @@ def validate_segments(segments: Iterable[Segment], path: str) -> ValidationResul
         X12Error: the file cannot be tokenized (no ISA, broken delimiters, ...).
     """
     validator = _Validator(path)
-    for segment in segments:
-        validator.feed(segment)
+    validator.run(segments)
     return validator.finish()
 
 

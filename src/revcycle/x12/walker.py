@@ -14,7 +14,7 @@ where it stands is unexpected, and the walker stays where it was.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from revcycle.x12.findings import X12Finding
 from revcycle.x12.guides.model import Guide, LoopSpec, SegmentSpec
@@ -38,79 +38,74 @@ class _Candidate:
     segment: SegmentSpec  # the segment matched (a child loop's first segment)
     loop: LoopSpec | None  # the child loop it opens, or None for a segment of the loop itself
     in_order: bool = True  # False: placed out of order, the walker's position stays
+    # the loops it opens, outermost first: the child loop, and the loops that start it when it starts with a loop
+    opens: tuple[_Layout, ...] = ()
 
 
 @dataclass(slots=True)
-class _OpenLoop:
-    """One open loop instance: its spec, where the walker is in it, and how often each child occurred."""
-
-    spec: LoopSpec
-    position: int = 0
-    counts: list[int] = field(default_factory=list)
-    start: Segment | None = None
-    table: dict[str, list[_Candidate]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not self.counts:
-            self.counts = [0] * len(self.spec.children)
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where a segment landed.
+class _Layout:
+    """What the walker needs of one loop of the guide, computed once per guide.
 
     Attributes:
-        segment: the segment.
-        spec: the guide's segment it was read as; None when it landed nowhere.
-        loop: the id of the innermost loop it is in.
-        opened: the loops the segment opened (outermost first), e.g. ``("2300",)`` for a CLM.
+        spec: the loop.
+        table: the candidates of each segment id, in the loop's order.
+        required: the positions of the loop's required children, which closing it checks.
     """
 
-    segment: Segment
-    spec: SegmentSpec | None
-    loop: str
-    opened: tuple[str, ...] = ()
+    spec: LoopSpec
+    table: dict[str, list[_Candidate]]
+    required: tuple[int, ...]
 
 
-class _Index:
-    """Per loop spec, the candidates for each segment id, in the loop's order (computed once per guide)."""
+class _OpenLoop:
+    """One open loop instance: its spec, where the walker is in it, and how often each child occurred.
 
-    def __init__(self) -> None:
-        self._by_loop: dict[int, dict[str, list[_Candidate]]] = {}
+    A new instance is open because its first child just occurred, so that child counts once and is the position.
+    """
 
-    def candidates(self, loop: LoopSpec, segment_id: str) -> list[_Candidate]:
-        return self.table(loop).get(segment_id, [])
+    __slots__ = ("counts", "position", "required", "spec", "start", "table")
 
-    def table(self, loop: LoopSpec) -> dict[str, list[_Candidate]]:
-        table = self._by_loop.get(id(loop))
-        if table is None:
-            table = {}
-            for index, child in enumerate(loop.children):
-                if isinstance(child, LoopSpec):
-                    table.setdefault(child.first.id, []).append(_Candidate(index, child.first, child))
-                else:
-                    table.setdefault(child.id, []).append(_Candidate(index, child, None))
-            self._by_loop[id(loop)] = table
-        return table
+    def __init__(self, layout: _Layout, start: Segment) -> None:
+        self.spec = layout.spec
+        self.table = layout.table
+        self.required = layout.required
+        self.position = 0
+        self.counts = [0] * len(layout.spec.children)
+        self.counts[0] = 1
+        self.start = start
 
 
-_INDEXES: dict[int, _Index] = {}
+class _GuideLayout:
+    """The layouts of every loop of a guide and the segment ids it uses anywhere (computed once per guide)."""
+
+    def __init__(self, guide: Guide) -> None:
+        self.known_ids: set[str] = set()
+        self.root = self._layout(guide.root)
+
+    def _layout(self, loop: LoopSpec) -> _Layout:
+        table: dict[str, list[_Candidate]] = {}
+        for index, child in enumerate(loop.children):
+            if isinstance(child, LoopSpec):
+                opens = [self._layout(child)]
+                while isinstance(opens[-1].spec.children[0], LoopSpec):  # a loop that starts with a loop opens both
+                    opens.append(opens[-1].table[child.first.id][0].opens[0])
+                table.setdefault(child.first.id, []).append(_Candidate(index, child.first, child, opens=tuple(opens)))
+            else:
+                self.known_ids.add(child.id)
+                table.setdefault(child.id, []).append(_Candidate(index, child, None))
+        required = tuple(index for index, child in enumerate(loop.children) if child.usage == "R")
+        return _Layout(loop, table, required)
 
 
-def _index_for(guide: Guide) -> _Index:
-    index = _INDEXES.get(id(guide))
-    if index is None:
-        index = _INDEXES[id(guide)] = _Index()
-    return index
+_LAYOUTS: dict[int, tuple[Guide, _GuideLayout]] = {}
 
 
-def _all_segment_ids(loop: LoopSpec, into: set[str]) -> set[str]:
-    for child in loop.children:
-        if isinstance(child, LoopSpec):
-            _all_segment_ids(child, into)
-        else:
-            into.add(child.id)
-    return into
+def _layout_for(guide: Guide) -> _GuideLayout:
+    # keyed by identity (a guide is a large frozen tree); the entry keeps the guide, so its id is never reused
+    entry = _LAYOUTS.get(id(guide))
+    if entry is None:
+        entry = _LAYOUTS[id(guide)] = (guide, _GuideLayout(guide))
+    return entry[1]
 
 
 class Walker:
@@ -123,13 +118,10 @@ class Walker:
         self.guide = guide
         self._report = report
         self._path = path
-        self._index = _index_for(guide)
+        self._layout = _layout_for(guide)
         self._stack: list[_OpenLoop] = []
-        self._known_ids = _all_segment_ids(guide.root, set())
         self.transaction = ""
         self.position_in_transaction = 0
-        self.last_spec: SegmentSpec | None = None
-        self.opened: tuple[str, ...] = ()
 
     @property
     def loop(self) -> str:
@@ -137,10 +129,7 @@ class Walker:
         return self._stack[-1].spec.id if self._stack else ""
 
     def place(self, segment: Segment) -> SegmentSpec | None:
-        """Place one segment; return the guide's segment it was read as (also kept as `last_spec`), or None.
-
-        `loop` is then the innermost loop it is in, and `opened` the loops it opened (outermost first).
-        """
+        """Place one segment; return the guide's segment it was read as, or None. `loop` is then the loop it is in."""
         # The common case first, without the general search: the next segment of the innermost loop.
         stack = self._stack
         if stack and segment.id != "ST":
@@ -170,39 +159,19 @@ class Walker:
                 top.counts[index] += 1
                 if spec.usage == "N":
                     self._check_usage(segment, spec)
-                self.opened = ()
-                self.last_spec = spec
                 return spec
-        placement = self._place(segment)
-        self.opened = placement.opened
-        self.last_spec = placement.spec
-        return placement.spec
+        return self._place(segment)
 
-    def _place(self, segment: Segment) -> Placement:
+    def _place(self, segment: Segment) -> SegmentSpec | None:
         self.position_in_transaction += 1
         if segment.id == "ST":
             self.position_in_transaction = 1
             self.transaction = segment[2]
-            self._stack = [
-                _OpenLoop(self.guide.root, position=0, start=segment, table=self._index.table(self.guide.root))
-            ]
-            self._stack[0].counts[0] = 1
-            return Placement(segment, self.guide.root.first, self.guide.root.id)
-        separator = segment.delimiters.component
-
-        def qualified(spec: SegmentSpec) -> bool:
-            return spec.matches(segment.id, segment.elements, separator)
-
-        def same_id(spec: SegmentSpec) -> bool:
-            return spec.id == segment.id
-
-        found = (
-            self._find(segment, qualified)
-            or self._find_out_of_order(segment, qualified)
-            or self._find(segment, same_id)
-        )
+            self._stack = [_OpenLoop(self._layout.root, segment)]
+            return self.guide.root.first
+        found = self._find(segment, True) or self._find_out_of_order(segment) or self._find(segment, False)
         if found is None:
-            code = UNEXPECTED_SEGMENT if segment.id in self._known_ids else UNRECOGNIZED_SEGMENT
+            code = UNEXPECTED_SEGMENT if segment.id in self._layout.known_ids else UNRECOGNIZED_SEGMENT
             where = f"in loop {self.loop}" if self.loop else "here"
             self._finding(
                 segment,
@@ -210,18 +179,23 @@ class Walker:
                 f"{segment.id} is not expected {where} by {self.guide.version}",
                 code,
             )
-            return Placement(segment, None, self.loop)
+            return None
         depth, candidate = found
-        for open_loop in self._stack[depth + 1 :][::-1]:
-            self._close(open_loop)
-        del self._stack[depth + 1 :]
-        parent = self._stack[depth]
+        stack = self._stack
+        if depth + 1 < len(stack):
+            for open_loop in stack[:depth:-1]:  # innermost first
+                if open_loop.required:
+                    self._close(open_loop)
+            del stack[depth + 1 :]
+        parent = stack[depth]
+        index = candidate.index
         if candidate.in_order:
-            parent.position = candidate.index
-        parent.counts[candidate.index] += 1
-        count = parent.counts[candidate.index]
-        if candidate.loop is None:
-            spec = candidate.segment
+            parent.position = index
+        parent.counts[index] += 1
+        count = parent.counts[index]
+        spec = candidate.segment
+        loop = candidate.loop
+        if loop is None:
             if spec.max_use is not None and count > spec.max_use:
                 self._finding(
                     segment,
@@ -230,11 +204,7 @@ class Walker:
                     SEGMENT_EXCEEDS_MAXIMUM_USE,
                 )
             self._check_usage(segment, spec)
-            return Placement(segment, spec, parent.spec.id)
-        opened = self._open(segment, parent, candidate.loop, count)
-        return Placement(segment, candidate.segment, self.loop, opened)
-
-    def _open(self, segment: Segment, parent: _OpenLoop, loop: LoopSpec, count: int) -> tuple[str, ...]:
+            return spec
         if loop.repeat is not None and count > loop.repeat:
             self._finding(
                 segment,
@@ -246,47 +216,54 @@ class Walker:
             self._finding(
                 segment, "not-used-loop", f"loop {loop.id} ({loop.name}) is not used", NOT_USED_SEGMENT_PRESENT
             )
-        opened = [loop.id]
-        current = _OpenLoop(loop, position=0, start=segment, table=self._index.table(loop))
-        current.counts[0] = 1
-        self._stack.append(current)
-        first = loop.children[0]
-        while isinstance(first, LoopSpec):  # a loop that starts with a loop opens both
-            inner = _OpenLoop(first, position=0, start=segment, table=self._index.table(first))
-            inner.counts[0] = 1
-            self._stack.append(inner)
-            opened.append(first.id)
-            first = first.children[0]
-        self._check_usage(segment, first)
-        return tuple(opened)
+        for layout in candidate.opens:
+            stack.append(_OpenLoop(layout, segment))
+        self._check_usage(segment, spec)
+        return spec
 
-    def _find(self, segment: Segment, accepts: Callable[[SegmentSpec], bool]) -> tuple[int, _Candidate] | None:
-        """The innermost open loop with a candidate at or after its position that `accepts` the segment."""
-        for depth in range(len(self._stack) - 1, -1, -1):
-            open_loop = self._stack[depth]
-            for candidate in self._index.candidates(open_loop.spec, segment.id):
-                if candidate.index < open_loop.position or (candidate.index == 0 and candidate.loop is None):
+    def _find(self, segment: Segment, qualified: bool) -> tuple[int, _Candidate] | None:
+        """The innermost open loop with a candidate at or after its position that takes the segment.
+
+        `qualified`: the candidate must match the segment's qualifier code too, not only its id.
+        """
+        segment_id, elements, separator = segment.id, segment.elements, segment.delimiters.component
+        stack = self._stack
+        for depth in range(len(stack) - 1, -1, -1):
+            open_loop = stack[depth]
+            candidates = open_loop.table.get(segment_id)
+            if candidates is None:
+                continue
+            for candidate in candidates:
+                index = candidate.index
+                if index < open_loop.position or (index == 0 and candidate.loop is None):
                     continue  # behind the walker, or the loop's own first segment, which starts a new instance
-                if candidate.index == open_loop.position and candidate.loop is None:
-                    spec = candidate.segment
-                    if spec.max_use is not None and open_loop.counts[candidate.index] >= spec.max_use:
-                        # the same segment again past its maximum: a later use of the id may take it
-                        later = self._later(open_loop, candidate, accepts)
-                        if later is not None:
-                            return depth, later
-                if accepts(candidate.segment):
+                spec = candidate.segment
+                if (
+                    index == open_loop.position
+                    and candidate.loop is None
+                    and spec.max_use is not None
+                    and open_loop.counts[index] >= spec.max_use
+                ):
+                    # the same segment again past its maximum: a later use of the id may take it
+                    later = self._later(open_loop, candidate, segment, qualified)
+                    if later is not None:
+                        return depth, later
+                if not qualified or spec.matches(segment_id, elements, separator):
                     return depth, candidate
         return None
 
-    def _find_out_of_order(
-        self, segment: Segment, accepts: Callable[[SegmentSpec], bool]
-    ) -> tuple[int, _Candidate] | None:
+    def _find_out_of_order(self, segment: Segment) -> tuple[int, _Candidate] | None:
         """A segment of an open loop that the guide puts before where the walker is: placed, and reported."""
+        segment_id, elements, separator = segment.id, segment.elements, segment.delimiters.component
         for depth in range(len(self._stack) - 1, -1, -1):
             open_loop = self._stack[depth]
-            for candidate in self._index.candidates(open_loop.spec, segment.id):
+            for candidate in open_loop.table.get(segment_id, ()):
                 # index 0 starts a new instance of the loop: never out of order
-                if 0 < candidate.index < open_loop.position and candidate.loop is None and accepts(candidate.segment):
+                if (
+                    0 < candidate.index < open_loop.position
+                    and candidate.loop is None
+                    and candidate.segment.matches(segment_id, elements, separator)
+                ):
                     self._finding(
                         segment,
                         "segment-order",
@@ -297,11 +274,12 @@ class Walker:
                     return depth, _Candidate(candidate.index, candidate.segment, None, in_order=False)
         return None
 
-    def _later(
-        self, open_loop: _OpenLoop, current: _Candidate, accepts: Callable[[SegmentSpec], bool]
-    ) -> _Candidate | None:
-        for candidate in self._index.candidates(open_loop.spec, current.segment.id):
-            if candidate.index > current.index and accepts(candidate.segment):
+    def _later(self, open_loop: _OpenLoop, current: _Candidate, segment: Segment, qualified: bool) -> _Candidate | None:
+        separator = segment.delimiters.component
+        for candidate in open_loop.table.get(current.segment.id, ()):
+            if candidate.index > current.index and (
+                not qualified or candidate.segment.matches(segment.id, segment.elements, separator)
+            ):
                 return candidate
         return None
 
@@ -310,8 +288,10 @@ class Walker:
             self._finding(segment, "not-used-segment", f"{spec.id} ({spec.name}) is not used", NOT_USED_SEGMENT_PRESENT)
 
     def _close(self, open_loop: _OpenLoop) -> None:
-        for index, child in enumerate(open_loop.spec.children):
-            if child.usage == "R" and open_loop.counts[index] == 0:
+        children, counts = open_loop.spec.children, open_loop.counts
+        for index in open_loop.required:
+            if counts[index] == 0:
+                child = children[index]
                 if isinstance(child, LoopSpec):
                     what = f"loop {child.id} ({child.name}), which starts with {child.first.id}"
                 else:
@@ -322,8 +302,8 @@ class Walker:
                         rule="required-segment",
                         message=f"loop {open_loop.spec.id} ({open_loop.spec.name}) lacks the required {what}",
                         path=self._path,
-                        segment_index=start.index if start else None,
-                        segment_id=start.id if start else None,
+                        segment_index=start.index,
+                        segment_id=start.id,
                         loop=open_loop.spec.id,
                         transaction=self.transaction,
                         segment_error_code=REQUIRED_SEGMENT_MISSING,
