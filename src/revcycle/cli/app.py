@@ -12,6 +12,7 @@ import click
 import typer
 
 from revcycle import __version__
+from revcycle.cli.claims import claims_app
 from revcycle.cli.codes import code_app, price_command
 from revcycle.cli.db import db_app
 from revcycle.cli.demo import demo_command
@@ -37,6 +38,7 @@ app.add_typer(records_app, name="records")
 app.add_typer(refdata_app, name="refdata")
 app.add_typer(code_app, name="code")
 app.add_typer(x12_app, name="x12")
+app.add_typer(claims_app, name="claim")
 app.command("import")(import_command)
 app.command("summary")(summary_command)
 app.command("demo")(demo_command)
