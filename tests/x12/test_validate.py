@@ -171,6 +171,16 @@ def test_835_balancing_rules() -> None:
     assert only(validate_text(text.replace(bpr, "*".join(bpr_parts), 1)), "payment-balance").segment_id == "BPR"
 
 
+def test_835_balancing_sums_amounts_as_written_and_empty_or_zero_ones_as_0() -> None:
+    text = DEMO_835.read_text(encoding="utf-8")
+    # a line adjusted by 79 (a zero amount beside it) and 26, charged 210.00 and paid 104.00: one dollar short
+    text = text.replace("CAS*CO*45*80.00", "CAS*CO*45*79**1*0.00", 1).replace("CAS*PR*2*26.00", "CAS*PR*2*26", 1)
+    line = only(validate_text(text), "line-balance")
+    assert line.message == ("service line does not balance: charge 210.00 - adjustments 105 - paid 104.00 = 1.00"), (
+        line.message
+    )
+
+
 def test_a_transaction_without_a_guide_is_named() -> None:
     text = demo_837().replace("005010X222A1", "004010X098A1")
     assert "unsupported-transaction" in rules(validate_text(text))

@@ -120,9 +120,13 @@ class _Balancer:
     def _cas(self, segment: Segment) -> None:
         amounts = segment.elements[2:18:3]  # CAS03, 06, 09, 12, 15, 18
         try:
-            adjusted = sum(map(Decimal, amounts), ZERO)
-        except InvalidOperation:  # an empty or unreadable amount counts as zero (a finding of its own)
-            adjusted = sum((_amount(text) or ZERO for text in amounts), ZERO)
+            values: list[Decimal] | None = list(map(Decimal, amounts))
+        except InvalidOperation:
+            values = None
+        if values is None or not all(values):
+            # an empty, unreadable or zero amount counts as ZERO, whose exponent shows in the sums' messages
+            values = [_amount(text) or ZERO for text in amounts]
+        adjusted = sum(values, ZERO)
         if self.line is not None:
             self.line_adjusted += adjusted
         elif self.claim is not None:
