@@ -24,7 +24,8 @@ SCRUB_REFERENCE_FILES = (
 
 @pytest.fixture(scope="session")
 def scrub_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A reference store with what the edits read: ICD-10-CM, HCPCS, CPT codes, fee schedule, NCCI, MCE, POS."""
+    """A reference store with what the edits read: ICD-10-CM, HCPCS, CPT codes, fee schedule, NCCI (the hospital pairs
+    from pyoce too), MCE, POS."""
     from revcycle.services.refdata import import_bundled, import_reference_file
     from tests.shared_files import shared_file
 
@@ -32,7 +33,7 @@ def scrub_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = ReferenceStore(path)
     for name in SCRUB_REFERENCE_FILES:
         import_reference_file(store, shared_file(name))
-    import_bundled(store, only=("BUNDLED_CPT",))
+    import_bundled(store, only=("BUNDLED_CPT", "BUNDLED_NCCI"))
     store.close()
     return path
 

@@ -1,9 +1,9 @@
 """The reference tables the edits read, answered once per code and day and then from memory.
 
-A scrub of thousands of claims asks the same questions over and over (is 99213 valid on 2026-03-02? which PTP
-edit pairs 99213 with 20610?); each answer is kept for the life of the `EditReference`, so a warm question is a
-dictionary hit. A missing table raises `NoRelease` every time it is asked about: the engine reports the edit as not
-checked rather than as passed.
+A scrub of thousands of claims asks the same questions over and over (is 99213 valid on 2026-07-02? which PTP
+edit pairs 99213 with 20610?); each answer is kept for the life of the `EditReference`, so a warm question is one
+dictionary hit (the fast path is written out in each method: it runs a million times per scrub). A missing table
+raises `NoRelease` every time it is asked about: the engine reports the edit as not checked rather than as passed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from revcycle.refdata.reference import NoRelease, in_force
 from revcycle.refdata.sets import PFS_RVU, PLACE_OF_SERVICE
 from revcycle.refdata.store import ReferenceStore
 
-_MISSING = object()
+_MISSING: Any = object()
 
 
 class EditReference:
@@ -30,65 +30,93 @@ class EditReference:
         self.store = store
         self._answers: dict[tuple[Any, ...], Any] = {}
 
-    def _answer(self, key: tuple[Any, ...], ask: Callable[[], Any]) -> Any:
-        found = self._answers.get(key, _MISSING)
-        if found is _MISSING:
-            try:
-                found = ask()
-            except NoRelease as error:
-                found = error
-            self._answers[key] = found
+    def _ask(self, key: tuple[Any, ...], ask: Callable[[], Any]) -> Any:
+        """The answer of a question not asked before: asked, remembered (a missing table too), returned."""
+        try:
+            found = ask()
+        except NoRelease as error:
+            found = error
+        self._answers[key] = found
         if isinstance(found, NoRelease):
+            raise found
+        return found
+
+    def _known(self, key: tuple[Any, ...]) -> Any:
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
             raise found
         return found
 
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
         """The ICD-10-CM code as in force on ``day`` (with its notes), None when that release has no such code."""
-        result: Icd10cmCode | None = self._answer(("icd", code, day), lambda: lookup_icd10cm(self.store, code, day))
+        key = ("icd", code, day)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: lookup_icd10cm(self.store, code, day))
+        result: Icd10cmCode | None = found
         return result
 
     def procedure(self, code: str, day: date) -> ProcedureCode | None:
         """The CPT or HCPCS code (or HCPCS modifier) as the release in force on ``day`` has it."""
-        result: ProcedureCode | None = self._answer(
-            ("procedure", code, day), lambda: lookup_procedure(self.store, code, day)
-        )
+        key = ("procedure", code, day)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: lookup_procedure(self.store, code, day))
+        result: ProcedureCode | None = found
         return result
 
     def place_of_service(self, code: str, day: date) -> CodeListEntry | None:
         """The place of service code as of ``day``."""
-        result: CodeListEntry | None = self._answer(
-            ("pos", code, day), lambda: lookup_code_list(self.store, PLACE_OF_SERVICE, code, day)
-        )
+        key = ("pos", code, day)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: lookup_code_list(self.store, PLACE_OF_SERVICE, code, day))
+        result: CodeListEntry | None = found
         return result
 
     def ptp(self, column1: str, column2: str, day: date, setting: PtpSetting) -> PtpEdit | None:
         """The NCCI PTP edit of the ordered pair in force on ``day``."""
-        result: PtpEdit | None = self._answer(
-            ("ptp", column1, column2, day, setting),
-            lambda: edit_tables.ptp_edit(self.store, column1, column2, day, setting=setting),
-        )
+        key = ("ptp", column1, column2, day, setting)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: edit_tables.ptp_edit(self.store, column1, column2, day, setting=setting))
+        result: PtpEdit | None = found
         return result
 
     def mue(self, code: str, day: date, setting: MueSetting) -> Mue | None:
         """The medically unlikely edit of ``code`` on ``day``."""
-        result: Mue | None = self._answer(
-            ("mue", code, day, setting), lambda: edit_tables.mue(self.store, code, day, setting=setting)
-        )
+        key = ("mue", code, day, setting)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: edit_tables.mue(self.store, code, day, setting=setting))
+        result: Mue | None = found
         return result
 
     def add_on(self, code: str, day: date) -> AddOnCode | None:
         """The add-on code edits of ``code`` in force on ``day``, None when it is not an add-on code."""
-        result: AddOnCode | None = self._answer(("aoc", code, day), lambda: edit_tables.add_on(self.store, code, day))
+        key = ("aoc", code, day)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: edit_tables.add_on(self.store, code, day))
+        result: AddOnCode | None = found
         return result
 
     def mce(self, code: str, day: date) -> MceFlags | None:
         """The Medicare Code Editor lists the diagnosis is on."""
-        result: MceFlags | None = self._answer(("mce", code, day), lambda: edit_tables.mce_flags(self.store, code, day))
+        key = ("mce", code, day)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: edit_tables.mce_flags(self.store, code, day))
+        result: MceFlags | None = found
         return result
 
     def fee_schedule(self, code: str, day: date) -> dict[str, Any] | None:
         """The physician fee schedule row of ``code``: status, global days and the surgery indicators."""
-        result: dict[str, Any] | None = self._answer(("pfs", code, day), lambda: self._fee_schedule(code, day))
+        key = ("pfs", code, day)
+        found = self._known(key)
+        if found is _MISSING:
+            found = self._ask(key, lambda: self._fee_schedule(code, day))
+        result: dict[str, Any] | None = found
         return result
 
     def _fee_schedule(self, code: str, day: date) -> dict[str, Any] | None:

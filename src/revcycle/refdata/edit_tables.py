@@ -95,6 +95,10 @@ class PtpEdit:
 
 def _ptp_parts(store: ReferenceStore, code_set: str, day: date) -> list[ReleaseInfo]:
     """The release in force and the other parts of the same distribution (CMS splits a quarter into f1..f4)."""
+    return store.derived(("ptp_parts", code_set, day), lambda: _find_ptp_parts(store, code_set, day))
+
+
+def _find_ptp_parts(store: ReferenceStore, code_set: str, day: date) -> list[ReleaseInfo]:
     governing = in_force(store, code_set, day).release
     parts = [release for release in store.releases(code_set) if release.effective_from == governing.effective_from]
     return sorted(

@@ -62,11 +62,15 @@ def _recency(release: ReleaseInfo) -> tuple[date, str, int]:
 
 
 def in_force(store: ReferenceStore, code_set: str, day: date) -> InForce:
-    """The release of ``code_set`` that governs ``day``.
+    """The release of ``code_set`` that governs ``day`` (worked out once per set and day until the next import).
 
     Raises:
         NoRelease: none is loaded, or ``day`` is before the first.
     """
+    return store.derived(("in_force", code_set, day), lambda: _in_force(store, code_set, day))
+
+
+def _in_force(store: ReferenceStore, code_set: str, day: date) -> InForce:
     releases = store.releases(code_set)
     if not releases:
         raise NoRelease(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -78,10 +78,20 @@ class ReferenceStore:
         self._connection.executescript(SCHEMA)
         self._releases: dict[str, list[ReleaseInfo]] | None = None
         self._entries: dict[tuple[int, str], dict[str, Any] | None] = {}
+        self._derived: dict[tuple[Any, ...], Any] = {}
 
     def close(self) -> None:
         """Close the file."""
         self._connection.close()
+
+    def derived[T](self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, computed once per ``key`` until the next import (for answers drawn from the releases)."""
+        try:
+            found: T = self._derived[key]
+            return found
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
 
     # Releases
 
@@ -146,6 +156,7 @@ class ReferenceStore:
             self._releases = None
             # A replaced release may reuse its row id: nothing cached may outlive an import.
             self._entries.clear()
+            self._derived.clear()
         stored = {info.id: info for info in self.releases()}
         return [(unchanged[key], False) if kind == "same" else (stored[key], True) for kind, key in order if key]
 
