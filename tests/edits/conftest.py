@@ -24,8 +24,10 @@ SCRUB_REFERENCE_FILES = (
 
 @pytest.fixture(scope="session")
 def scrub_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A reference store with what the edits read: ICD-10-CM, HCPCS, CPT codes, fee schedule, NCCI (the hospital pairs
-    from pyoce too), MCE, POS."""
+    """A reference store with what the edits read: ICD-10-CM, HCPCS, CPT, fee schedule, NCCI, MCE, POS codes.
+
+    The NCCI tables include pyoce's outpatient hospital pairs, so institutional claims are judged by real pairs.
+    """
     from revcycle.services.refdata import import_bundled, import_reference_file
     from tests.shared_files import shared_file
 
