@@ -1,0 +1,92 @@
+"""COD01: a diagnosis code that is not in the ICD-10-CM release in force on the date of service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from itertools import combinations
+
+from revcycle.domain import Claim
+from revcycle.domain.codes import icd10cm_display
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.reference import EditReference
+from revcycle.edits.review import Review
+from revcycle.refdata.reference import in_force
+from revcycle.refdata.sets import ICD10CM
+
+SEVENTH = 7
+"""How many characters a code completed by a 7th character has (without its dot)."""
+PLACEHOLDER = "X"
+
+
+def icd10cm_fields(claim: Claim) -> Iterator[tuple[str, str]]:
+    """Every ICD-10-CM code the claim carries, with the path of its field (``diagnoses[0]``, ...)."""
+    for index, diagnosis in enumerate(claim.diagnoses):
+        yield f"diagnoses[{index}]", diagnosis.code
+    if claim.admitting_diagnosis:
+        yield "admitting_diagnosis", claim.admitting_diagnosis
+    for index, code in enumerate(claim.reasons_for_visit):
+        yield f"reasons_for_visit[{index}]", code
+    for index, cause in enumerate(claim.external_causes):
+        yield f"external_causes[{index}]", cause.code
+
+
+def icd10cm_release(reference: EditReference, day: date) -> str:
+    """The version of the ICD-10-CM release in force on ``day``, for messages (``2026-04``)."""
+    return in_force(reference.store, ICD10CM, day).release.version
+
+
+def with_placeholders(reference: EditReference, code: str, day: date) -> list[str]:
+    """The complete codes ``code`` becomes when the placeholder X's it lacks are put back (ICD06's reading).
+
+    A code completed by a 7th character has seven characters; one written shorter, whose last character is a 7th
+    character, lacks placeholders somewhere after its category (``T3601A`` for ``T36.0X1A``, ``S0003A`` for
+    ``S00.03XA``). Every way of putting the missing X's back is tried against the tabular list.
+    """
+    missing = SEVENTH - len(code)
+    if not 1 <= missing <= SEVENTH - 4:
+        return []
+    body, seventh = code[:-1], code[-1]
+    found = []
+    for slots in combinations(range(3, SEVENTH - 1), missing):
+        characters = iter(body[3:])
+        base = body[:3] + "".join(PLACEHOLDER if slot in slots else next(characters) for slot in range(3, SEVENTH - 1))
+        completed = reference.icd10cm(base + seventh, day)
+        if completed is not None and completed.billable and completed.seventh_character is not None:
+            found.append(base + seventh)
+    return sorted(set(found))
+
+
+class Icd10cmCodeUnknown(Edit):
+    """A diagnosis code is not in the ICD-10-CM release in force on the date of service.
+
+    Every diagnosis (principal, other, admitting, reason for visit, external cause) must be a code of the ICD-10-CM
+    release that governs the claim's first date of service: a code deleted before it, not yet effective, or never
+    a code is rejected. A code that only lacks its placeholder X is reported by ICD06 instead.
+
+    Failing: diagnosis ``T40.4X5A`` (deleted when T40.4 was expanded) or ``E11.99`` (never a code).
+    Passing: diagnosis ``E11.9``.
+    """
+
+    code = "COD01"
+    name = "icd10cm-code-unknown"
+    category = Category.CODE_VALIDITY
+    severity = Severity.ERROR
+    source = (
+        "45 CFR 162.1002(c)(2) (ICD-10-CM is the HIPAA code set for diagnoses); Medicare Claims Processing Manual "
+        "(Pub. 100-04) ch. 23 §10; Definitions of Medicare Code Edits v43.1 edit 1 (invalid diagnosis code)"
+    )
+    looks_at = ("diagnoses", "admitting_diagnosis", "reasons_for_visit", "external_causes", "lines.service_date")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Look each code up in the release in force on the claim's first date of service."""
+        day = review.claim.first_service_date
+        for field, code in icd10cm_fields(review.claim):
+            if review.reference.icd10cm(code, day) is not None or with_placeholders(review.reference, code, day):
+                continue
+            yield Problem(
+                f"{icd10cm_display(code)} is not a code of ICD-10-CM {icd10cm_release(review.reference, day)}, the "
+                f"release in force on {day} (deleted, not yet effective or never a code)",
+                field=field,
+            )

@@ -1,0 +1,133 @@
+"""ICD01: two diagnoses on the claim where one's Excludes1 note names the other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from revcycle.domain.codes import icd10cm_display
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+from revcycle.refdata.icd10cm import Icd10cmNote
+
+_CODE = r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4}){0,2}"
+_ITEM = re.compile(rf"({_CODE})(?:\.?-)?(?:\s*-\s*({_CODE})(?:\.?-)?)?")
+_GROUP = re.compile(r"\(([^()]*)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpan:
+    """Codes a note names: one code and everything below it (``E10.-``, ``P70.2``) or a range (``N18.1-N18.6``).
+
+    Attributes:
+        low: the first code of the span, without its dot.
+        high: the last, without its dot (the same as ``low`` for one code).
+        text: the span as the note writes it.
+    """
+
+    low: str
+    high: str
+    text: str
+
+    def covers(self, code: str) -> bool:
+        """Whether ``code`` (without its dot) is in the span: compared at the length of each end."""
+        return code[: len(self.low)] >= self.low and code[: len(self.high)] <= self.high
+
+
+@cache
+def note_spans(text: str) -> tuple[CodeSpan, ...]:
+    """The code spans a note names in parentheses, e.g. ``(E08.-, E10.-)`` or ``(N18.1-N18.6)``.
+
+    Only a parenthesised list whose every item is a code, a ``code.-`` or a range is read: "(vitamin B12)" or
+    "(T36-T50 with fifth or sixth character 5)" name no span that can be matched exactly, and are skipped. Notes
+    repeat across thousands of codes, so each text is read once.
+    """
+    spans = []
+    for group in _GROUP.finditer(text):
+        items = [item.strip() for item in group.group(1).split(",")]
+        matches = [_ITEM.fullmatch(item) for item in items]
+        if not items or not all(matches):
+            continue
+        for item, match in zip(items, matches, strict=True):
+            assert match is not None
+            low = match.group(1).replace(".", "")
+            high = (match.group(2) or match.group(1)).replace(".", "")
+            spans.append(CodeSpan(low, high, item))
+    return tuple(spans)
+
+
+Instruction = tuple[str, tuple[CodeSpan, ...], str]
+"""An instruction of the tabular: its header text, the code spans it names, and where it is written."""
+
+
+@cache
+def instructions(notes: tuple[Icd10cmNote, ...], kind: str) -> tuple[Instruction, ...]:
+    """The notes of one kind grouped into instructions: (header text, spans named, where written).
+
+    The tabular writes a list as a header ending in ``:`` followed by its items, each a note of its own ("code to
+    identify:", "insulin (Z79.4)", ...); the items belong to the header's instruction until the source changes or a
+    note starts a new instruction ("code ..."). A note that is not part of a list is an instruction of its own.
+    Codes share their ancestors' notes, so each tuple of notes is grouped once.
+    """
+    grouped: list[tuple[str, list[CodeSpan], str]] = []
+    listing = False
+    for note in notes:
+        if note.kind != kind:
+            continue
+        text = note.text.strip()
+        if listing and grouped[-1][2] == note.source and not text.lower().startswith("code"):
+            grouped[-1][1].extend(note_spans(text))
+            continue
+        grouped.append((text, list(note_spans(text)), note.source))
+        listing = text.endswith(":")
+    return tuple((header, tuple(spans), source) for header, spans, source in grouped)
+
+
+class Excludes1Pair(Edit):
+    """Two diagnoses on the claim are an Excludes1 pair: the conditions are never coded together.
+
+    An Excludes1 note (on the code or any level above it) means the excluded condition cannot occur with the one
+    the note is written at: the two codes are never reported together. The guidelines' one exception is two
+    conditions that are unrelated to each other (§I.A.12.a), which the documentation must support.
+
+    Failing: diagnoses ``E11.9`` and ``E10.9`` (type 2 diabetes excludes type 1). Passing: ``E11.9`` and ``I10``.
+    """
+
+    code = "ICD01"
+    name = "excludes1-pair"
+    category = Category.ICD_CONVENTION
+    severity = Severity.ERROR
+    source = "ICD-10-CM Official Guidelines for Coding and Reporting FY2026 §I.A.12.a (Excludes1)"
+    looks_at = ("diagnoses", "lines.service_date")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Compare each diagnosis's Excludes1 spans with every other diagnosis, reporting each pair once."""
+        day = review.claim.first_service_date
+        codes = review.claim.diagnosis_codes if review.claim.diagnoses else ()
+        reported: set[frozenset[str]] = set()
+        for index, code in enumerate(codes):
+            found = review.reference.icd10cm(code, day)
+            if found is None:
+                continue
+            for note in found.notes:
+                if note.kind != "excludes1":
+                    continue
+                # A span that takes in the code itself cannot exclude it: it describes the code's neighbours.
+                spans = [span for span in note_spans(note.text) if not span.covers(code)]
+                for other_index, other in enumerate(codes):
+                    pair = frozenset((code, other))
+                    if other == code or pair in reported or not any(span.covers(other) for span in spans):
+                        continue
+                    reported.add(pair)
+                    later = max(index, other_index)
+                    yield Problem(
+                        f"{found.code} and {icd10cm_display(other)} are an Excludes1 pair: {note.source} excludes "
+                        f"{note.text}; they are coded together only when the conditions are unrelated "
+                        "(guideline I.A.12.a)",
+                        field=f"diagnoses[{later}]",
+                        fix="keep the one code that describes the condition; if the conditions are unrelated, "
+                        "document that and report both",
+                    )

@@ -1,0 +1,87 @@
+"""ICD03: a code whose "code first" note names an underlying condition that is not listed before it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from revcycle.domain.codes import icd10cm_display
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+from revcycle.edits.rules.ICD01 import CodeSpan, Instruction, instructions
+from revcycle.edits.rules.ICD02 import manifestation_source
+
+CONDITIONAL = ("if ", "for adverse effect")
+"""Words that make a code-first instruction apply only in some cases (a poisoning is sequenced before its
+manifestations; only an adverse effect follows the nature of the effect)."""
+
+
+class CodeFirstMissing(Edit):
+    """A code's "code first" note names an underlying condition that is not listed before it.
+
+    A manifestation code ("in diseases classified elsewhere") is always paired with its underlying condition,
+    listed first: this edit warns when none of the conditions its code-first note names precedes it. Other codes
+    carry code-first notes that apply only when such a condition is present ("if known", §I.B.7): for them it
+    warns only when a named condition is on the claim but listed after the code. A first-listed manifestation is
+    ICD02's error.
+
+    Failing: diagnoses ``I10`` then ``F02.80`` (no Alzheimer's or other named condition before the dementia), or
+    ``I50.9`` then ``I11.0`` (hypertensive heart disease is sequenced first). Passing: ``G30.9`` then ``F02.80``.
+    """
+
+    code = "ICD03"
+    name = "code-first-missing"
+    category = Category.ICD_CONVENTION
+    severity = Severity.WARNING
+    source = (
+        "ICD-10-CM Official Guidelines for Coding and Reporting FY2026 §I.A.13 (etiology/manifestation: code first "
+        "the underlying condition) and §I.B.7 (multiple coding for a single condition)"
+    )
+    looks_at = ("diagnoses", "lines.service_date")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Compare each code's code-first spans with the diagnoses listed before and after it."""
+        day = review.claim.first_service_date
+        codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
+        for index, code in enumerate(codes):
+            found = review.reference.icd10cm(code, day)
+            if found is None:
+                continue
+            manifestation = manifestation_source(review.reference, code, day) is not None
+            if manifestation and index == 0:
+                continue
+            spans = [
+                span
+                for span in self._spans(instructions(found.notes, "code_first"), mandatory=manifestation)
+                if not span.covers(code)
+            ]
+            if not spans:
+                continue
+            before = [other for other in codes[:index] if any(span.covers(other) for span in spans)]
+            after = [other for other in codes[index + 1 :] if any(span.covers(other) for span in spans)]
+            if before:
+                continue
+            named = ", ".join(span.text for span in spans[:6]) + (", ..." if len(spans) > 6 else "")
+            if after:
+                yield Problem(
+                    f"{found.code}'s code-first note names {icd10cm_display(after[0])}, which is listed after it: "
+                    "the underlying condition is sequenced first",
+                    field=f"diagnoses[{index}]",
+                    fix=f"list {icd10cm_display(after[0])} before {found.code}",
+                )
+            elif manifestation:
+                yield Problem(
+                    f"{found.code} is a manifestation code and no underlying condition its code-first note names "
+                    f"({named}) is listed before it",
+                    field=f"diagnoses[{index}]",
+                    fix=f"code the underlying condition first, then {found.code}",
+                )
+
+    @staticmethod
+    def _spans(grouped: tuple[Instruction, ...], *, mandatory: bool) -> list[CodeSpan]:
+        spans: list[CodeSpan] = []
+        for header, named, _ in grouped:
+            if not mandatory and any(word in header.lower() for word in CONDITIONAL):
+                continue
+            spans.extend(named)
+        return spans

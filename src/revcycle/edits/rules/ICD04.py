@@ -1,0 +1,69 @@
+"""ICD04: a code whose "use additional code" note names specific codes, none of which is on the claim."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+from revcycle.edits.rules.ICD01 import CodeSpan, instructions
+
+OPTIONAL = ("if ", "any ", "such as", " all ")
+"""Words that make a "use additional code" instruction depend on what is documented ("if applicable", "if
+known", "any associated ...", "such as" examples): the claim alone cannot tell that a code is missing."""
+EXTERNAL_CAUSES = CodeSpan("V00", "Y99", "V00-Y99")
+"""External cause codes, reported voluntarily unless a payer or state requires them (guideline I.C.20)."""
+
+
+def required_spans(header: str, spans: list[CodeSpan]) -> list[CodeSpan]:
+    """The spans of one instruction when it requires one of them, else an empty list (see `OPTIONAL`)."""
+    text = f" {header.lower()} "
+    if header.endswith(":") or any(word in text for word in OPTIONAL):
+        return []
+    if all(EXTERNAL_CAUSES.covers(span.low) and EXTERNAL_CAUSES.covers(span.high) for span in spans):
+        return []
+    return spans
+
+
+class UseAdditionalMissing(Edit):
+    """A code's "use additional code" note names codes, none of which is on the claim.
+
+    Where the tabular requires a second code to complete the picture ("use additional code to identify stage of
+    chronic kidney disease (N18.1-N18.6)"), the claim should carry one of the codes it names. Only instructions
+    that name explicit codes and are unconditional are checked: lists introduced by "to identify:", notes
+    qualified "if applicable", "if known", "any" or "such as", and external cause codes (voluntary, I.C.20) depend
+    on what the record documents, so the claim alone cannot show them missing.
+
+    Failing: diagnosis ``E11.22`` alone (type 2 diabetes with diabetic CKD, no CKD stage). Passing: ``E11.22`` and
+    ``N18.31``.
+    """
+
+    code = "ICD04"
+    name = "use-additional-missing"
+    category = Category.ICD_CONVENTION
+    severity = Severity.WARNING
+    source = (
+        "ICD-10-CM Official Guidelines for Coding and Reporting FY2026 §I.B.7 (multiple coding for a single "
+        "condition: 'use additional code' notes) and §I.A.13 (etiology/manifestation convention)"
+    )
+    looks_at = ("diagnoses", "lines.service_date")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Check each required instruction of each diagnosis against the claim's other diagnoses."""
+        day = review.claim.first_service_date
+        codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
+        for index, code in enumerate(codes):
+            found = review.reference.icd10cm(code, day)
+            if found is None:
+                continue
+            for header, named, where in instructions(found.notes, "use_additional_code"):
+                spans = required_spans(header, [span for span in named if not span.covers(code)])
+                if not spans or any(span.covers(other) for other in codes for span in spans):
+                    continue
+                written = "its note" if where == found.code else f"the note at {where}"
+                yield Problem(
+                    f"{found.code}: {written} says 'use additional {header}', and none of those codes is on the claim",
+                    field=f"diagnoses[{index}]",
+                    fix=f"add the code the record documents ({', '.join(span.text for span in spans)})",
+                )

@@ -1,0 +1,56 @@
+"""ICD09: the first-listed diagnosis is on the MCE list of unacceptable principal diagnoses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from revcycle.domain import ClaimKind
+from revcycle.domain.codes import icd10cm_display
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+from revcycle.edits.rules.ICD08 import first_listed_only
+
+INPATIENT = "1"
+"""The second digit of an inpatient (Part A) type of bill: 11 hospital, 21 skilled nursing, ..."""
+
+
+class UnacceptableFirstListed(Edit):
+    """The first-listed diagnosis is unacceptable as principal diagnosis (MCE list): a circumstance, not a condition.
+
+    The Medicare Code Editor lists codes that describe a circumstance influencing health status (personal and
+    family history, status, many Z codes) or a non-specific cause organism, which are unacceptable as the
+    principal diagnosis of an inpatient claim. The MCE is an inpatient editor: elsewhere it is a risk to review,
+    and a Z code the guidelines require first-listed (I.C.21.c.16, e.g. a general examination) is not flagged
+    outside inpatient claims.
+
+    Failing: first-listed ``Z85.3`` (personal history of breast cancer). Passing: first-listed ``C50.911`` followed
+    by ``Z85.3``, or ``Z00.01`` on a professional claim.
+    """
+
+    code = "ICD09"
+    name = "unacceptable-first-listed"
+    category = Category.ICD_CONVENTION
+    severity = Severity.WARNING
+    source = "Definitions of Medicare Code Edits v43.1 edit 9 (unacceptable principal diagnosis)"
+    looks_at = ("diagnoses", "facility_type_code", "lines.service_date")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Look the first-listed diagnosis up in the MCE release in force."""
+        claim = review.claim
+        if not claim.diagnoses:
+            return
+        code = claim.diagnoses[0].code
+        flags = review.reference.mce(code, claim.first_service_date)
+        if flags is None or not flags.unacceptable_principal:
+            return
+        inpatient = claim.kind is ClaimKind.INSTITUTIONAL and (claim.facility_type_code or "")[1:] == INPATIENT
+        if first_listed_only(code) and not inpatient:
+            return
+        yield Problem(
+            f"{icd10cm_display(code)} ({flags.description}) is on the MCE {flags.release} list of unacceptable "
+            "principal diagnoses: it describes a circumstance, not the condition chiefly responsible for the "
+            "encounter",
+            field="diagnoses[0]",
+            fix="list first the condition, injury or reason for the encounter; report the code after it",
+        )

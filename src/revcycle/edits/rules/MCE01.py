@@ -1,0 +1,58 @@
+"""MCE01: a newborn (perinatal) diagnosis for a patient older than 0 on the date of service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from revcycle.domain.codes import icd10cm_display
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+
+MCE_AGE_SOURCE = "Definitions of Medicare Code Edits v43.1 edit 4 (age conflict)"
+ARTICLES = {"adult": "an"}
+
+
+def age_conflicts(review: Review, age_category: str) -> Iterator[Problem]:
+    """The diagnoses of one MCE age category that the patient's age on the first date of service does not fit.
+
+    The age is in whole years on the claim's first date of service, as the MCE computes it.
+    """
+    patient = review.submitted.patient
+    if patient is None:
+        return
+    day = review.claim.first_service_date
+    age = patient.age_on(day)
+    for index, diagnosis in enumerate(review.claim.diagnoses):
+        flags = review.reference.mce(diagnosis.code, day)
+        if flags is None or flags.age_category != age_category or flags.fits_age(age):
+            continue
+        ages = f"age {flags.age_low}" if flags.age_low == flags.age_high else f"ages {flags.age_low}-{flags.age_high}"
+        yield Problem(
+            f"{icd10cm_display(diagnosis.code)} ({flags.description}) is {ARTICLES.get(age_category, 'a')} "
+            f"{age_category} diagnosis ({ages}, MCE {flags.release}) but the patient is {age} on {day}",
+            field=f"diagnoses[{index}]",
+            fix="check the patient's birth date and the diagnosis code",
+        )
+
+
+class NewbornAgeConflict(Edit):
+    """A newborn diagnosis is reported for a patient older than 0 on the date of service.
+
+    Perinatal and newborn diagnoses (the MCE's newborn list: tetanus neonatorum, newborn examinations, liveborn
+    infant codes, ...) only occur at age 0: either the diagnosis or the birth date is wrong.
+
+    Failing: ``H04.532`` (neonatal obstruction of the nasolacrimal duct) for a patient of 66. Passing: the same
+    code for a patient born three weeks before the visit.
+    """
+
+    code = "MCE01"
+    name = "age-conflict-newborn"
+    category = Category.AGE_SEX
+    severity = Severity.ERROR
+    source = f"{MCE_AGE_SOURCE}, perinatal/newborn diagnoses (age 0)"
+    looks_at = ("diagnoses", "patient.birth_date", "lines.service_date")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Compare newborn diagnoses with the patient's age."""
+        return age_conflicts(review, "newborn")
