@@ -1,0 +1,370 @@
+"""Regenerate docs/scrubber-corpus.md: the scrubber's findings on every public 5010 837P/837I sample, judged.
+
+Run:  .venv/bin/python scripts/scrubber_corpus_report.py [--store PATH]
+
+Each sample under ../shared/x12/837P and 837I (5010 interchanges) is read as `revcycle claim scrub` reads it and
+scrubbed twice against the reference tables the edit tests load (tests/edits/conftest.py; built into a temporary
+store unless --store names one): as dated, judged as of 2026-06-01; and re-dated (every date of the claims, patients
+and coverages moved by the same number of days so that the file's first date of service is 2026-07-15), judged as
+of 2026-09-01, so that the edits whose 2026 tables do not govern the samples' old dates look at the codes. The
+judgement of each finding comes from JUDGEMENTS below (by code, with per-sample exceptions in EXCEPTIONS), reviewed
+by hand: a finding no entry covers is printed as "to review", so a new edit's findings are never judged unseen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import fields, is_dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the tests package holds the sample list and the reference files the tests load
+
+from tests.edits.conftest import SCRUB_REFERENCE_FILES  # noqa: E402
+from tests.edits.test_corpus import AS_OF, is_5010  # noqa: E402
+from tests.x12.corpus import X12_SAMPLES, is_deliberately_broken, samples  # noqa: E402
+
+from revcycle.domain.fields import as_submitted  # noqa: E402
+from revcycle.edits import ScrubConfig, ScrubReport, Severity  # noqa: E402
+from revcycle.errors import InputFileError  # noqa: E402
+from revcycle.refdata.store import ReferenceStore  # noqa: E402
+from revcycle.services.scrub import ScrubRun, scrub_records  # noqa: E402
+from revcycle.services.scrub_inputs import ClaimsFile, read_claims_file  # noqa: E402
+
+TARGET = ROOT / "docs" / "scrubber-corpus.md"
+REDATED_FIRST_SERVICE = date(2026, 7, 15)
+# Re-dated claims are judged later: the practitioner NCCI excerpt loaded takes effect on 2026-07-01.
+REDATED_AS_OF = date(2026, 9, 1)
+NOT_CHECKED = "not checked:"
+
+ARTEFACT = "test-data artefact"
+TRUE_ERROR = "true error in the sample"
+FALSE_POSITIVE = "false positive of the edit"
+
+# Judgements by edit code, for the run as dated ("dated") and re-dated ("redated"): (verdict, why).
+JUDGEMENTS: dict[str, dict[str, tuple[str, str]]] = {
+    "INT01": {
+        "dated": (
+            TRUE_ERROR,
+            "a provider NPI fails its check digit (1234567890, 9876543210, 9999999999 ...: invented NPIs); the 837 "
+            "reader makes no provider record for it, so the edit says the provider is not given (the claim's notes "
+            "name the NPI)",
+        ),
+    },
+    "INT02": {"dated": (TRUE_ERROR, "SV107 points past the claim's diagnoses")},
+    "INT04": {"dated": (TRUE_ERROR, "CLM02 is not the sum of the SV102/SV203 line charges")},
+    "INT05": {"dated": (TRUE_ERROR, "a line's date of service lies outside the DTP*434 statement period")},
+    "TF01": {
+        "dated": (ARTEFACT, "services of 1996-2013 judged on 2026-06-01 are years past any filing limit"),
+    },
+    "COD06": {
+        "dated": (TRUE_ERROR, "ICD-9-CM diagnoses on services after 2015-10-01 (the sample's dates were changed)"),
+        "redated": (ARTEFACT, "the sample codes ICD-9-CM, right for its real dates, wrong once re-dated to 2026"),
+    },
+    "DUP01": {
+        "dated": (TRUE_ERROR, "two lines bill the same code, modifiers and date of service"),
+    },
+    "COD03": {
+        "redated": (
+            ARTEFACT,
+            "the code is not in the 2026 code sets: deleted since the sample's 2004-2006 dates (90782, 99201, "
+            "87072, J1550, J7051 ...)",
+        ),
+    },
+    "COD04": {
+        "redated": (
+            FALSE_POSITIVE,
+            "RH is an ambulance origin/destination modifier (residence to hospital: Medicare Claims Processing "
+            "Manual ch. 15 section 30), which the HCPCS modifier list does not carry; COD04 should accept the pairs",
+        ),
+    },
+    "MUE03": {
+        "redated": (
+            FALSE_POSITIVE,
+            "DME, oxygen and ambulance supply codes (E1390, E0431, K0001, E0570, A7003, A0382, A0422) have a "
+            "practitioner MUE of 0 because suppliers bill them to the DME MAC under the DME supplier MUE table; the "
+            "samples are supplier claims, judged by the practitioner table (the DME table is not loaded or used)",
+        ),
+    },
+    "INT06": {
+        "redated": (
+            ARTEFACT,
+            "the file's dates span years (claims of 2005 and 2006, or a 2012 statement period around 2005 lines): "
+            "moved by one offset, the later ones land after the day of judgement",
+        ),
+    },
+}
+# Warnings that an edit could not check (no release in force on the date): the same judgement for every code.
+NOT_CHECKED_JUDGEMENT = {
+    "dated": (
+        ARTEFACT,
+        "the samples' dates of service (1996-2020) precede the 2026 releases loaded; the edit says it could not "
+        "check rather than passing the claim",
+    ),
+    "redated": (ARTEFACT, "the test store loads no hospital NCCI pairs (only a practitioner excerpt)"),
+}
+# Per sample and code, where the code's judgement does not hold: (sample path under ../shared/x12, code) -> judgement.
+EXCEPTIONS: dict[tuple[str, str, str], tuple[str, str]] = {
+    **{
+        (f"837P/linuxforhealth/837_005010X222A2__demo.drug.example10.{n}.837", "DUP01", run): (
+            FALSE_POSITIVE,
+            "the lines bill one HCPCS code with different NDCs (LIN03), as the guide's drug example does; DUP01 "
+            "does not compare the NDC",
+        )
+        for n in (2, 3)
+        for run in ("dated", "redated")
+    },
+    **{
+        (
+            f"837P/stupidedi/head_X222A1-HC837_pass_home-infusion-therapy-pharmacy-adjudicated-with-{name}.edi",
+            "DUP01",
+            run,
+        ): (
+            FALSE_POSITIVE,
+            "lines of one HCPCS code with different NDCs (LIN03); DUP01 does not compare the NDC",
+        )
+        for name in ("HCPCS-in-loop-2400-or-NDC-in-loop-2410", "NDC-in-loop-2410")
+        for run in ("dated", "redated")
+    },
+    **{
+        (name, "MUE03", "redated"): (TRUE_ERROR, "99211 billed 5 units on one day; its MUE is 1")
+        for name in ("837P/imsweb/837_5010__x12_ambiguous_loop.txt", "837P/imsweb/837_5010__x12_writer_test.txt")
+    },
+    **{
+        (name, "MUE03", "redated"): (
+            FALSE_POSITIVE,
+            "J0696 billed 56 units on a line spanning 7 days (RD8), 8 a day against an MUE of 16 per day; MUE03 "
+            "compares the whole span's units with one day's MUE (or, for the DME lines, see MUE03 in general)",
+        )
+        for name in (
+            "837P/linuxforhealth/837_005010X222A2__demo.drug.example10.3.837",
+            "837P/stupidedi/c2019_X222-HC837_fail_10c.edi",
+            "837P/stupidedi/c2019_X222-HC837_pass_10c.edi",
+            "837P/stupidedi/c2019_X222-HC837_pass_professional-example-10c.edi",
+            "837P/stupidedi/head_X222A1-HC837_pass_home-infusion-therapy-pharmacy-adjudicated-with-"
+            "HCPCS-in-loop-2400-or-NDC-in-loop-2410.edi",
+        )
+    },
+    **{
+        (name, "MUE03", "redated"): (TRUE_ERROR, "86225 billed 2 units on one day; its MUE is 1")
+        for name in (
+            "837I/stupidedi/c2019_X223-HC837_pass_property-and-casualty-business-scenario-1.edi",
+            "837I/stupidedi/c2019_X223A1-HC837_fail_5.edi",
+            "837I/stupidedi/c2019_X223A1-HC837_pass_5.edi",
+            "837I/stupidedi/head_X223A2-HC837_pass_automobile-accident.edi",
+        )
+    },
+    ("837I/stupidedi/c2019_X223A1-HC837_fail_5.edi", "COD03", "redated"): (
+        TRUE_ERROR,
+        "98765 is in no code set loaded (a number made up for the test)",
+    ),
+    ("837P/oopfactory/TestData__ProfessionalClaim1.txt", "COD04", "redated"): (
+        TRUE_ERROR,
+        "BB and DD are no modifiers (the test file's line 1 carries 99213:AA:BB:CC:DD)",
+    ),
+    ("837P/oopfactory/TestData__ProfessionalClaim1.txt", "DUP01", "dated"): (
+        TRUE_ERROR,
+        "lines 6 and 7 repeat lines 2 and 3 (87070, 99214) on the same dates: the test file's lines were copied",
+    ),
+}
+
+
+def build_store(folder: Path) -> Path:
+    """The reference store the edit tests load, built into ``folder``."""
+    from tests.shared_files import SHARED
+
+    from revcycle.services.refdata import import_bundled, import_reference_file
+
+    path = folder / "refdata.sqlite"
+    store = ReferenceStore(path)
+    for name in SCRUB_REFERENCE_FILES:
+        import_reference_file(store, SHARED / name)
+    import_bundled(store, only=("BUNDLED_CPT",))
+    store.close()
+    return path
+
+
+def shifted(value: Any, days: timedelta) -> Any:
+    """``value`` with every date in it (records, tuples of records) moved by ``days``."""
+    if isinstance(value, date):
+        return value + days
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {item.name: shifted(getattr(value, item.name), days) for item in fields(value) if item.init}
+        return replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(shifted(item, days) for item in value)
+    return value
+
+
+def redated(records: ClaimsFile) -> ClaimsFile:
+    """The file's claims, patients and coverages with the first date of service on REDATED_FIRST_SERVICE."""
+    first = min(claim.first_service_date for claim, _ in records.claims)
+    days = REDATED_FIRST_SERVICE - first
+    with as_submitted():
+        return replace(
+            records,
+            claims=[(shifted(claim, days), broken) for claim, broken in records.claims],
+            patients={key: shifted(patient, days) for key, patient in records.patients.items()},
+            coverages={key: shifted(coverage, days) for key, coverage in records.coverages.items()},
+        )
+
+
+def judged(name: str, code: str, run: str, not_checked: bool) -> tuple[str, str]:
+    """The judgement of a finding (see the module notes)."""
+    if (name, code, run) in EXCEPTIONS:
+        return EXCEPTIONS[name, code, run]
+    if not_checked:
+        return NOT_CHECKED_JUDGEMENT[run]
+    by_run = JUDGEMENTS.get(code, {})
+    return by_run.get(run) or by_run.get("dated") or ("to review", "no judgement recorded yet")
+
+
+def describe(name: str, report: ScrubReport, run: str, reasons: dict[tuple[str, str], set[str]]) -> tuple[str, str]:
+    """The findings of a report by code, and the verdicts; each reason is collected for the legend."""
+    errors: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
+    unchecked: set[str] = set()
+    verdicts: dict[str, set[str]] = {}
+    for finding in report.findings:
+        not_checked = finding.message.startswith(NOT_CHECKED)
+        if not_checked:
+            unchecked.add(finding.code)
+        elif finding.severity is Severity.ERROR:
+            errors[finding.code] += 1
+        else:
+            warnings[finding.code] += 1
+        verdict, why = judged(name, finding.code, run, not_checked)
+        key = "not checked" if not_checked else finding.code
+        verdicts.setdefault(verdict, set()).add(key)
+        reasons.setdefault((key, verdict), set()).add(why)
+    parts = []
+    if errors:
+        parts.append("errors: " + ", ".join(f"{code} x{n}" for code, n in sorted(errors.items())))
+    if warnings:
+        parts.append("warnings: " + ", ".join(f"{code} x{n}" for code, n in sorted(warnings.items())))
+    if unchecked:
+        parts.append(f"not checked: {len(unchecked)} edits")
+    found = "; ".join(parts) or "clean"
+    verdict_text = "; ".join(f"{verdict}: {', '.join(sorted(keys))}" for verdict, keys in sorted(verdicts.items()))
+    return found, verdict_text or "-"
+
+
+def cell(text: str) -> str:
+    """Text made safe for a markdown table cell."""
+    return text.replace("|", "\\|")
+
+
+def main() -> None:
+    """Scrub every sample and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, help="a reference store with the edit tests' tables")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        store = ReferenceStore(arguments.store or build_store(Path(folder)))
+        run = ScrubRun(store, ScrubConfig(), AS_OF)
+        rows: list[str] = []
+        reasons: dict[tuple[str, str], set[str]] = {}
+        redated_reasons: dict[tuple[str, str], set[str]] = {}
+        totals: Counter[str] = Counter()
+        for path in samples("837P") + samples("837I"):
+            if not is_5010(path):
+                continue
+            name = str(path.relative_to(X12_SAMPLES))
+            totals["samples"] += 1
+            try:
+                records = read_claims_file(path)
+            except InputFileError as error:
+                totals["refused"] += 1
+                why = error.reason if error.location == "" else f"{error.location}: {error.reason}"
+                verdict = "deliberately broken sample" if is_deliberately_broken(path) else TRUE_ERROR
+                rows.append(f"| `{cell(name)}` | refused | {cell(why)} | {verdict} | - | - |")
+                continue
+            report = scrub_records([records], run)
+            again = scrub_records([redated(records)], replace(run, as_of=REDATED_AS_OF))
+            totals["claims"] += report.claims
+            totals["clean"] += report.clean_claims
+            totals["clean unchecked"] += sum(
+                1
+                for result in report.results
+                if result.clean and any(finding.message.startswith(NOT_CHECKED) for finding in result.findings)
+            )
+            totals["clean re-dated"] += again.clean_claims
+            crashes = [
+                finding for finding in (*report.findings, *again.findings) if "the edit failed" in finding.message
+            ]
+            totals["crashes"] += len(crashes)
+            found, verdicts = describe(name, report, "dated", reasons)
+            found_again, verdicts_again = describe(name, again, "redated", redated_reasons)
+            rows.append(
+                f"| `{cell(name)}` | {report.claims} | {cell(found)} | {cell(verdicts)} | {cell(found_again)} | "
+                f"{cell(verdicts_again)} |"
+            )
+        store.close()
+    TARGET.write_text(render(rows, reasons, redated_reasons, totals), encoding="utf-8")
+    print(f"wrote {TARGET}: {totals['samples']} samples, {totals['refused']} refused, {totals['crashes']} crashes")
+
+
+def legend(reasons: dict[tuple[str, str], set[str]]) -> list[str]:
+    """The table of judgements with their reasons, by finding."""
+    lines = ["| finding | judgement | why |", "| --- | --- | --- |"]
+    for (key, verdict), whys in sorted(reasons.items()):
+        lines.append(f"| {key} | {verdict} | {cell(' / '.join(sorted(whys)))} |")
+    return lines
+
+
+def render(
+    rows: list[str],
+    reasons: dict[tuple[str, str], set[str]],
+    redated_reasons: dict[tuple[str, str], set[str]],
+    totals: Counter[str],
+) -> str:
+    """The markdown of the report."""
+    head = f"""# The scrubber on the public 837 samples
+
+Generated by `scripts/scrubber_corpus_report.py` (judgements are kept in the script and reviewed by hand); checked
+by `tests/edits/test_corpus.py`, which asserts that no sample crashes an edit and that unreadable samples are refused
+with an `InputFileError` naming them.
+
+Every 5010 837P/837I sample of `../shared/x12` ({totals["samples"]} files) is read as `revcycle claim scrub` reads
+it and scrubbed as of {AS_OF}, with the reference tables the edit tests load (ICD-10-CM April 2026, HCPCS January
+2026, the CPT code list, the 2026 fee schedule, April 2026 MUEs, 2026Q2 add-on codes, a practitioner NCCI excerpt,
+MCE FY2020, place of service codes). {totals["refused"]} files are refused by the 837 reader (a structure error,
+named by segment; the whole file is refused, see `revcycle.services.scrub_inputs`); the others hold
+{totals["claims"]} claims. As dated, {totals["clean"]} claims have no error, {totals["clean unchecked"]} of them only
+because some edits could not check them (a "not checked" warning); re-dated, {totals["clean re-dated"]} have no
+error (the samples code their diagnoses in ICD-9-CM, which COD06 refuses on services after 2015-09-30). No edit crashed ({totals["crashes"]} "the edit failed" findings).
+
+The samples date their services 1996-2020 (mostly 2004-2006), before any release loaded: most edits answer "not
+checked" (a warning, which does not make the claim an error: a clean-claim rate on such dates means little). To let the edits look at
+the codes, each file is scrubbed a second time **re-dated**: every date of its claims, patients and coverages moved
+by the same number of days so that its first date of service is {REDATED_FIRST_SERVICE}, and judged as of
+{REDATED_AS_OF} (the practitioner NCCI excerpt loaded takes effect on 2026-07-01).
+
+Judgements: **{TRUE_ERROR}** (a payer would reject or deny it, and the sample really has it), **{ARTEFACT}**
+(the finding is right about the file as given, but comes from how the test data was made: old dates, invented
+NPIs, ICD-9-CM coding re-dated), **{FALSE_POSITIVE}** (the edit is wrong: reported to its author).
+
+## Samples
+
+| sample | claims | findings as dated | judgement | findings re-dated | judgement |
+| --- | --- | --- | --- | --- | --- |
+"""
+    body = "\n".join(rows)
+    return (
+        head
+        + body
+        + "\n\n## Why, as dated\n\n"
+        + "\n".join(legend(reasons))
+        + "\n\n## Why, re-dated\n\n"
+        + "\n".join(legend(redated_reasons))
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
