@@ -1,0 +1,68 @@
+"""MUE01: more units on one line than the medically unlikely edit of a per-line (MAI 1) code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from revcycle.domain import ServiceLine
+from revcycle.domain.claim import UnitBasis
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+from revcycle.refdata.edit_tables import Mue
+
+
+def units_of(service: ServiceLine) -> Decimal:
+    """The units an MUE counts on a line: anesthesia minutes are one service, as the anesthesia MUEs count them."""
+    return Decimal(1) if service.unit_basis is UnitBasis.MINUTES else service.units
+
+
+def mue_of(review: Review, service: ServiceLine) -> Mue | None:
+    """The MUE of the line's code on its date of service, from the practitioner or outpatient hospital table."""
+    return review.reference.mue(service.procedure_code.strip().upper(), service.service_date, review.setting)
+
+
+def shown(units: Decimal) -> str:
+    """Units as a biller writes them (``3``, not ``3.000``)."""
+    return f"{units.normalize():f}"
+
+
+class MueLineUnits(Edit):
+    """More units on one line than the code's medically unlikely edit (MAI 1, a per-line edit).
+
+    A medically unlikely edit is the most units of a code one provider would report for one beneficiary on one date
+    of service. With MUE adjudication indicator 1 it is applied to each claim line: a line over it is denied. Units
+    above the MUE that were really given are reported on separate lines with a modifier (76, 77, 91, 59, XE/XS/
+    XP/XU or an anatomic modifier) as the payer's rules allow.
+
+    Failing: a line of an MAI-1 code with one unit more than its MUE. Passing: the same line with the MUE's units.
+    """
+
+    code = "MUE01"
+    name = "mue-line-units"
+    category = Category.MUE
+    severity = Severity.ERROR
+    source = (
+        "CMS NCCI Medically Unlikely Edits (practitioner and outpatient hospital MUE tables, MUE adjudication "
+        "indicator 1); NCCI Policy Manual for Medicare Services, ch. I (Medically Unlikely Edits)"
+    )
+    looks_at = ("lines.procedure_code", "lines.units", "lines.service_date")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Report each line of an MAI-1 code over its MUE."""
+        for service in review.lines:
+            mue = mue_of(review, service)
+            if mue is None or mue.adjudication_indicator != 1:
+                continue
+            units = units_of(service)
+            if units <= mue.value:
+                continue
+            yield Problem(
+                f"{service.procedure_code} (line {service.line_number}) bills {shown(units)} units on one line; "
+                f"its MUE is {mue.value} per line (MAI 1, {mue.adjudication}; rationale: {mue.rationale}), so the line "
+                "is denied",
+                line=service.line_number,
+                field=review.line_field(service, "units"),
+                fix=f"split per the payer's rules or reduce units to {mue.value}",
+            )

@@ -1,0 +1,132 @@
+"""PTP02: a column-2 code billed with its column-1 code without the NCCI-associated modifier the edit allows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from itertools import combinations
+
+from revcycle.domain import ServiceLine
+from revcycle.edits.edit import Edit
+from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.review import Review
+from revcycle.edits.rules.MOD01 import is_em, modifiers_of
+from revcycle.refdata.edit_tables import PtpEdit
+
+DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
+"""Modifier 59 and its X{EPSU} subsets (NCCI Policy Manual ch. I section E.1)."""
+
+ANATOMIC_MODIFIERS = frozenset(
+    {"E1", "E2", "E3", "E4", "FA", "LT", "RT", "LC", "LD", "RC", "LM", "RI", "TA"}
+    | {f"F{digit}" for digit in range(1, 10)}
+    | {f"T{digit}" for digit in range(1, 10)}
+)
+"""The anatomic modifiers NCCI associates with its PTP edits (eyelids, fingers, toes, sides, coronary arteries)."""
+
+
+def same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]]:
+    """The claim's lines by date of service and performing provider: the scope of a PTP edit."""
+    groups: dict[tuple[date, str], list[ServiceLine]] = defaultdict(list)
+    for service in review.lines:
+        groups[(service.service_date, review.rendering_of(service))].append(service)
+    return groups
+
+
+def pair_edits(
+    review: Review, first: ServiceLine, second: ServiceLine
+) -> Iterator[tuple[PtpEdit, ServiceLine, ServiceLine]]:
+    """The PTP edits in force between two lines, each with its column-1 line and its column-2 line.
+
+    The tables key a pair column1:column2, so both orders are asked; the setting's tables (practitioner for a
+    professional claim, hospital otherwise) judge the pair on the lines' date of service.
+    """
+    code_a = first.procedure_code.strip().upper()
+    code_b = second.procedure_code.strip().upper()
+    if code_a == code_b:
+        return
+    for (column1, code1), (column2, code2) in (
+        ((first, code_a), (second, code_b)),
+        ((second, code_b), (first, code_a)),
+    ):
+        edit = review.reference.ptp(code1, code2, first.service_date, review.setting)
+        if edit is not None:
+            yield edit, column1, column2
+
+
+def claim_edits(review: Review) -> Iterator[tuple[PtpEdit, ServiceLine, ServiceLine]]:
+    """Every PTP edit in force between two lines of the claim of the same date and provider."""
+    for services in same_day_groups(review).values():
+        for first, second in combinations(services, 2):
+            yield from pair_edits(review, first, second)
+
+
+_GLOBAL_SURGERY_MODIFIERS = frozenset({"58", "78", "79"})
+"""Staged, return-to-OR and unrelated procedures in a global period: they bypass an edit on any procedure."""
+_EM_MODIFIERS = frozenset({"24", "25", "27", "57"})
+"""Modifiers of an E/M visit: they bypass an edit only when the column-2 code is the E/M visit."""
+
+
+def is_lab(code: str) -> bool:
+    """Whether a code is a clinical laboratory test (CPT 80047-89398 or a proprietary laboratory analysis ####U)."""
+    code = code.strip().upper()
+    if len(code) == 5 and code[:4].isdigit() and code[4] == "U":
+        return True
+    return code.isdigit() and 80047 <= int(code) <= 89398
+
+
+def bypassed(column1: ServiceLine, column2: ServiceLine) -> bool:
+    """Whether the lines carry an NCCI-associated modifier that may bypass an edit of modifier indicator 1.
+
+    The modifier goes on the column-2 line, except the anatomic modifiers, which may be on either line as long as
+    the two lines do not name the same site (NCCI Policy Manual ch. I section E).
+    """
+    modifiers = modifiers_of(column2)
+    if modifiers & (DISTINCT_SERVICE_MODIFIERS | _GLOBAL_SURGERY_MODIFIERS):
+        return True
+    if modifiers & _EM_MODIFIERS and is_em(column2.procedure_code):
+        return True
+    if "91" in modifiers and is_lab(column2.procedure_code):
+        return True
+    sites1 = modifiers_of(column1) & ANATOMIC_MODIFIERS
+    sites2 = modifiers & ANATOMIC_MODIFIERS
+    return bool(sites1 | sites2) and sites1 != sites2
+
+
+class PtpModifierMissing(Edit):
+    """A column-2 code is billed with its column-1 code without an NCCI-associated modifier.
+
+    An NCCI PTP edit with modifier indicator 1 lets both codes be paid when the services were distinct (a different
+    session, anatomic site, encounter or practitioner) and a modifier says so: 59 or XE/XS/XP/XU on the column-2
+    line, anatomic modifiers naming different sites, 24/25/27/57 when the column-2 code is an E/M visit, 58/78/79
+    for procedures in a global period, 91 for a repeated laboratory test. Without one the column-2 line is denied.
+
+    Failing: 0001U and its column-2 code 0030U on the same date, no modifier. Passing: 0030U with modifier XU.
+    """
+
+    code = "PTP02"
+    name = "ncci-ptp-modifier-missing"
+    category = Category.NCCI_PTP
+    severity = Severity.ERROR
+    source = (
+        "NCCI Policy Manual for Medicare Services, ch. I section E (modifiers and modifier indicators); CMS NCCI PTP "
+        "edits (practitioner and hospital tables)"
+    )
+    looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id", "lines.modifiers")
+
+    def check(self, review: Review) -> Iterator[Problem]:
+        """Report each column-2 line of an indicator-1 edit that no modifier bypasses."""
+        for edit, column1, column2 in claim_edits(review):
+            if edit.modifier_indicator != "1" or bypassed(column1, column2):
+                continue
+            yield Problem(
+                f"{column2.procedure_code} (line {column2.line_number}) is a column-2 code of "
+                f"{column1.procedure_code} (line {column1.line_number}) on {column2.service_date} for the same "
+                f"provider (NCCI PTP edit {edit.column1}/{edit.column2}, modifier indicator 1) and carries no "
+                "NCCI-associated modifier, so it is denied",
+                line=column2.line_number,
+                field=review.line_field(column2, "modifiers"),
+                fix=f"if the services were distinct, append the modifier that says how (XE, XS, XP or XU, else 59; "
+                f"an anatomic modifier; 25 for a separate E/M) to line {column2.line_number}; otherwise remove "
+                f"line {column2.line_number}",
+            )
