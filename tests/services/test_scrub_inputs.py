@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from revcycle.domain import ClaimFrequency, ClaimKind
 from revcycle.domain.parties import ClaimFilingIndicator, Relationship
 from revcycle.errors import InputFileError
-from revcycle.services.scrub_inputs import read_claims_file
+from revcycle.services.scrub_inputs import FhirReader, read_claims_file
 from tests.edits.cases import BASE_CLAIM, BASE_COVERAGE, BASE_PATIENT, BASE_PAYER, BASE_PROVIDERS
 from tests.shared_files import shared_file
 
@@ -266,6 +268,51 @@ def test_a_bad_fhir_value_names_the_file_and_the_fhir_path(tmp_path: Path, chang
     bundle = fhir("professional-bundle.json")
     change(bundle)
     assert where in refusal(write_json(tmp_path / "bundle.json", bundle))
+
+
+def places(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every place in a JSON document: the key or index path of each value."""
+    found: list[tuple[object, ...]] = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += places(item, (*path, index))
+    return found
+
+
+BUNDLE = fhir("professional-bundle.json")
+PLACES = places(BUNDLE)
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["", "#", "Patient/pat-1", "#patient", "2026-13-01", "1E+999999", "[red]x[/]", "\x00"])
+    | st.text(max_size=6),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(place=st.sampled_from(PLACES), value=JSON_VALUES)
+def test_any_value_anywhere_in_a_fhir_bundle_reads_or_names_its_place(place: tuple[object, ...], value: object) -> None:
+    document = json.loads(json.dumps(BUNDLE))
+    target = document
+    for step in place[:-1]:
+        target = target[step]
+    target[place[-1]] = value
+    document = json.loads(json.dumps(document), parse_float=Decimal)
+    try:
+        records = FhirReader("bundle.json", document).read()
+    except InputFileError as error:
+        refused = error.path
+    else:
+        refused = ""
+        assert all(claim.patient_control_number for claim, _ in records.claims)
+    assert refused in ("", "bundle.json")
 
 
 # Neither

@@ -355,7 +355,8 @@ class FhirReader:
         """The codes of a CodeableConcept's codings, those of ``systems`` only when given."""
         found = []
         for coding, at in self._items(self._obj(concept, where), "coding", where):
-            if systems is not None and coding.get("system") not in systems:
+            system = coding.get("system")
+            if systems is not None and not (isinstance(system, str) and system in systems):
                 continue
             code = self._text(coding, "code", at)
             if code:
@@ -492,7 +493,8 @@ class FhirReader:
     def _identifier(self, resource: dict[str, Any], where: str, systems: frozenset[str]) -> str | None:
         """The value of the resource's first identifier of one of ``systems``."""
         for identifier, at in self._items(resource, "identifier", where):
-            if identifier.get("system") in systems:
+            system = identifier.get("system")
+            if isinstance(system, str) and system in systems:
                 return self._text(identifier, "value", at)
         return None
 
@@ -874,7 +876,12 @@ class FhirReader:
             charge = self._money(item["net"], f"{where}.net")
         elif "unitPrice" in item:
             factor = self._number(item.get("factor", 1), f"{where}.factor")
-            charge = (self._money(item["unitPrice"], f"{where}.unitPrice") * units * factor).quantize(Decimal("0.01"))
+            price = self._money(item["unitPrice"], f"{where}.unitPrice")
+            try:
+                # Not rounded: a product with fractions of a cent is refused by the line, as any charge would be.
+                charge = price * units * factor
+            except ArithmeticError:
+                raise self._fail(f"{where}.unitPrice", "times quantity and factor is not an amount") from None
         else:
             raise self._fail(f"{where}.net", "is required (or unitPrice): the line's charge")
         start, end = self._served(item, where, context.claim)
