@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, cast
 
 from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
@@ -63,15 +64,64 @@ Instruction = tuple[str, tuple[CodeSpan, ...], str]
 """An instruction of the tabular: its header text, the code spans it names, and where it is written."""
 
 
-@cache
+_HELD: dict[tuple[int, Hashable], tuple[object, Any]] = {}
+"""What was worked out from a code's notes, by the identity of the notes tuple: the reference hands out one tuple
+per code, so a warm question is a dictionary hit rather than a hash of every note (the tuple is held with the
+answer, so its id cannot be reused while the answer stands)."""
+
+
+def by_notes[T](notes: tuple[Icd10cmNote, ...], key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, worked out once per notes tuple and key."""
+    held = _HELD.get((id(notes), key))
+    if held is not None and held[0] is notes:
+        return cast(T, held[1])
+    value = make()
+    _HELD[(id(notes), key)] = (notes, value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SpanSet:
+    """The spans an instruction names, with the first letters they reach so most codes are ruled out at once.
+
+    Attributes:
+        spans: the spans.
+        letters: every first letter from a span's low end to its high end.
+    """
+
+    spans: tuple[CodeSpan, ...]
+    letters: frozenset[str]
+
+    @classmethod
+    def of(cls, spans: Iterable[CodeSpan]) -> SpanSet:
+        """The set of ``spans``."""
+        spans = tuple(spans)
+        letters = frozenset(chr(c) for span in spans for c in range(ord(span.low[0]), ord(span.high[0]) + 1))
+        return cls(spans, letters)
+
+    def covers(self, code: str) -> bool:
+        """Whether any span takes in ``code``."""
+        return code[0] in self.letters and any(span.covers(code) for span in self.spans)
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def __str__(self) -> str:
+        shown = ", ".join(span.text for span in self.spans[:6])
+        return shown + (", ..." if len(self.spans) > 6 else "")
+
+
 def instructions(notes: tuple[Icd10cmNote, ...], kind: str) -> tuple[Instruction, ...]:
     """The notes of one kind grouped into instructions: (header text, spans named, where written).
 
     The tabular writes a list as a header ending in ``:`` followed by its items, each a note of its own ("code to
     identify:", "insulin (Z79.4)", ...); the items belong to the header's instruction until the source changes or a
     note starts a new instruction ("code ..."). A note that is not part of a list is an instruction of its own.
-    Codes share their ancestors' notes, so each tuple of notes is grouped once.
     """
+    return by_notes(notes, ("instructions", kind), lambda: _grouped(notes, kind))
+
+
+def _grouped(notes: tuple[Icd10cmNote, ...], kind: str) -> tuple[Instruction, ...]:
     grouped: list[tuple[str, list[CodeSpan], str]] = []
     listing = False
     for note in notes:
@@ -84,6 +134,23 @@ def instructions(notes: tuple[Icd10cmNote, ...], kind: str) -> tuple[Instruction
         grouped.append((text, list(note_spans(text)), note.source))
         listing = text.endswith(":")
     return tuple((header, tuple(spans), source) for header, spans, source in grouped)
+
+
+def excluded(code: str, notes: tuple[Icd10cmNote, ...]) -> tuple[tuple[Icd10cmNote, SpanSet], ...]:
+    """The Excludes1 notes of a code with the spans each names, less any span that takes in the code itself."""
+    return by_notes(notes, ("excludes1", code), lambda: _excluded(code, notes))
+
+
+def _excluded(code: str, notes: tuple[Icd10cmNote, ...]) -> tuple[tuple[Icd10cmNote, SpanSet], ...]:
+    found = []
+    for note in notes:
+        if note.kind != "excludes1":
+            continue
+        # A span that takes in the code itself cannot exclude it: it describes the code's neighbours.
+        spans = SpanSet.of(span for span in note_spans(note.text) if not span.covers(code))
+        if spans:
+            found.append((note, spans))
+    return tuple(found)
 
 
 class Excludes1Pair(Edit):
@@ -106,20 +173,18 @@ class Excludes1Pair(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Compare each diagnosis's Excludes1 spans with every other diagnosis, reporting each pair once."""
         day = review.claim.first_service_date
-        codes = review.claim.diagnosis_codes if review.claim.diagnoses else ()
+        codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         reported: set[frozenset[str]] = set()
         for index, code in enumerate(codes):
             found = review.reference.icd10cm(code, day)
             if found is None:
                 continue
-            for note in found.notes:
-                if note.kind != "excludes1":
-                    continue
-                # A span that takes in the code itself cannot exclude it: it describes the code's neighbours.
-                spans = [span for span in note_spans(note.text) if not span.covers(code)]
+            for note, spans in excluded(code, found.notes):
                 for other_index, other in enumerate(codes):
+                    if other == code or not spans.covers(other):
+                        continue
                     pair = frozenset((code, other))
-                    if other == code or pair in reported or not any(span.covers(other) for span in spans):
+                    if pair in reported:
                         continue
                     reported.add(pair)
                     later = max(index, other_index)

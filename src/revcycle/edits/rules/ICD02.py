@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -12,7 +13,9 @@ from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
 from revcycle.edits.rules.ICD01 import instructions
 
-ELSEWHERE = "classified elsewhere"
+MANIFESTATION_TITLE = re.compile(r"\bin (?:\w+ ){0,2}(?:diseases|conditions) classified elsewhere", re.IGNORECASE)
+"""The tabular's title of a manifestation code: "... in (other) diseases classified elsewhere" (an infectious
+agent "as the cause of diseases classified elsewhere" is a supplementary code, not a manifestation)."""
 
 
 def manifestation_source(reference: EditReference, code: str, day: date) -> str | None:
@@ -23,7 +26,7 @@ def manifestation_source(reference: EditReference, code: str, day: date) -> str 
     found = reference.icd10cm(code, day)
     if found is None:
         return None
-    if ELSEWHERE in found.description.lower() and any(note.kind == "code_first" for note in found.notes):
+    if MANIFESTATION_TITLE.search(found.description) and any(note.kind == "code_first" for note in found.notes):
         return f"ICD-10-CM {found.version}: 'in diseases classified elsewhere' with a code-first note"
     return None
 

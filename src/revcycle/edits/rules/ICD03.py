@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.ICD01 import CodeSpan, Instruction, instructions
+from revcycle.edits.rules.ICD01 import CodeSpan, SpanSet, by_notes, instructions
 from revcycle.edits.rules.ICD02 import manifestation_source
+from revcycle.refdata.icd10cm import Icd10cmCode
 
 CONDITIONAL = ("if ", "for adverse effect")
 """Words that make a code-first instruction apply only in some cases (a poisoning is sequenced before its
@@ -50,18 +52,13 @@ class CodeFirstMissing(Edit):
             manifestation = manifestation_source(review.reference, code, day) is not None
             if manifestation and index == 0:
                 continue
-            spans = [
-                span
-                for span in self._spans(instructions(found.notes, "code_first"), mandatory=manifestation)
-                if not span.covers(code)
-            ]
+            key = ("code_first", code, manifestation)
+            spans = by_notes(found.notes, key, partial(_spans, code, found, manifestation))
             if not spans:
                 continue
-            before = [other for other in codes[:index] if any(span.covers(other) for span in spans)]
-            after = [other for other in codes[index + 1 :] if any(span.covers(other) for span in spans)]
-            if before:
+            if any(spans.covers(other) for other in codes[:index]):
                 continue
-            named = ", ".join(span.text for span in spans[:6]) + (", ..." if len(spans) > 6 else "")
+            after = [other for other in codes[index + 1 :] if spans.covers(other)]
             if after:
                 yield Problem(
                     f"{found.code}'s code-first note names {icd10cm_display(after[0])}, which is listed after it: "
@@ -72,16 +69,17 @@ class CodeFirstMissing(Edit):
             elif manifestation:
                 yield Problem(
                     f"{found.code} is a manifestation code and no underlying condition its code-first note names "
-                    f"({named}) is listed before it",
+                    f"({spans}) is listed before it",
                     field=f"diagnoses[{index}]",
                     fix=f"code the underlying condition first, then {found.code}",
                 )
 
-    @staticmethod
-    def _spans(grouped: tuple[Instruction, ...], *, mandatory: bool) -> list[CodeSpan]:
-        spans: list[CodeSpan] = []
-        for header, named, _ in grouped:
-            if not mandatory and any(word in header.lower() for word in CONDITIONAL):
-                continue
-            spans.extend(named)
-        return spans
+
+def _spans(code: str, found: Icd10cmCode, manifestation: bool) -> SpanSet:
+    """The spans of a code's code-first instructions that the check applies (all of them for a manifestation)."""
+    spans: list[CodeSpan] = []
+    for header, named, _ in instructions(found.notes, "code_first"):
+        if not manifestation and any(word in header.lower() for word in CONDITIONAL):
+            continue
+        spans.extend(span for span in named if not span.covers(code))
+    return SpanSet.of(spans)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.ICD01 import CodeSpan, instructions
+from revcycle.edits.rules.ICD01 import CodeSpan, SpanSet, by_notes, instructions
+from revcycle.refdata.icd10cm import Icd10cmCode
 
 OPTIONAL = ("if ", "any ", "such as", " all ")
 """Words that make a "use additional code" instruction depend on what is documented ("if applicable", "if
@@ -16,14 +18,23 @@ EXTERNAL_CAUSES = CodeSpan("V00", "Y99", "V00-Y99")
 """External cause codes, reported voluntarily unless a payer or state requires them (guideline I.C.20)."""
 
 
-def required_spans(header: str, spans: list[CodeSpan]) -> list[CodeSpan]:
-    """The spans of one instruction when it requires one of them, else an empty list (see `OPTIONAL`)."""
-    text = f" {header.lower()} "
-    if header.endswith(":") or any(word in text for word in OPTIONAL):
-        return []
-    if all(EXTERNAL_CAUSES.covers(span.low) and EXTERNAL_CAUSES.covers(span.high) for span in spans):
-        return []
-    return spans
+def required(code: str, found: Icd10cmCode) -> tuple[tuple[str, str, SpanSet], ...]:
+    """The instructions of a code that require one of the codes they name: (header, where written, spans).
+
+    An instruction is left out when it is a list ("to identify:"), is qualified (see `OPTIONAL`), or names only
+    external cause codes; a span that takes in the code itself is no second code.
+    """
+    kept = []
+    for header, named, where in instructions(found.notes, "use_additional_code"):
+        text = f" {header.lower()} "
+        if header.endswith(":") or any(word in text for word in OPTIONAL):
+            continue
+        spans = SpanSet.of(span for span in named if not span.covers(code))
+        if spans and not all(
+            EXTERNAL_CAUSES.covers(span.low) and EXTERNAL_CAUSES.covers(span.high) for span in spans.spans
+        ):
+            kept.append((header, where, spans))
+    return tuple(kept)
 
 
 class UseAdditionalMissing(Edit):
@@ -57,13 +68,12 @@ class UseAdditionalMissing(Edit):
             found = review.reference.icd10cm(code, day)
             if found is None:
                 continue
-            for header, named, where in instructions(found.notes, "use_additional_code"):
-                spans = required_spans(header, [span for span in named if not span.covers(code)])
-                if not spans or any(span.covers(other) for other in codes for span in spans):
+            for header, where, spans in by_notes(found.notes, ("required", code), partial(required, code, found)):
+                if any(spans.covers(other) for other in codes):
                     continue
                 written = "its note" if where == found.code else f"the note at {where}"
                 yield Problem(
                     f"{found.code}: {written} says 'use additional {header}', and none of those codes is on the claim",
                     field=f"diagnoses[{index}]",
-                    fix=f"add the code the record documents ({', '.join(span.text for span in spans)})",
+                    fix=f"add the code the record documents ({spans})",
                 )
