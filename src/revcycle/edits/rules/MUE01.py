@@ -24,8 +24,16 @@ def mue_of(review: Review, service: ServiceLine) -> Mue | None:
 
 
 def shown(units: Decimal) -> str:
-    """Units as a biller writes them (``3``, not ``3.000``)."""
-    return f"{units.normalize():f}"
+    """Units as a biller writes them (``3 units``, not ``3.000``)."""
+    return f"{units.normalize():f} unit{'' if units == 1 else 's'}"
+
+
+def not_payable_fix(code: str, mue: Mue) -> str:
+    """The fix of a code whose MUE is 0: it is not payable in the setting whose table answered."""
+    return (
+        f"{code} is not payable on a {mue.setting} claim (MUE 0): check the code, or bill it where it is covered "
+        "(a DME supplier's claim to the DME MAC follows the DME supplier MUE table)"
+    )
 
 
 class MueLineUnits(Edit):
@@ -58,11 +66,12 @@ class MueLineUnits(Edit):
             units = units_of(service)
             if units <= mue.value:
                 continue
+            fix = f"split per the payer's rules or reduce units to {mue.value}"
             yield Problem(
-                f"{service.procedure_code} (line {service.line_number}) bills {shown(units)} units on one line; "
-                f"its MUE is {mue.value} per line (MAI 1, {mue.adjudication}; rationale: {mue.rationale}), so the line "
-                "is denied",
+                f"{service.procedure_code} (line {service.line_number}) bills {shown(units)} on one line; "
+                f"its {mue.setting} MUE is {mue.value} per line (MAI 1, {mue.adjudication}; rationale: "
+                f"{mue.rationale}), so the line is denied",
                 line=service.line_number,
                 field=review.line_field(service, "units"),
-                fix=f"split per the payer's rules or reduce units to {mue.value}",
+                fix=fix if mue.value else not_payable_fix(service.procedure_code, mue),
             )

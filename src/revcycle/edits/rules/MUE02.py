@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -11,36 +12,67 @@ from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.MUE01 import mue_of, shown, units_of
+from revcycle.edits.rules.MUE01 import mue_of, not_payable_fix, shown, units_of
 from revcycle.refdata.edit_tables import Mue
 
 
-def over_date_mue(review: Review, indicator: int) -> Iterator[tuple[Mue, list[ServiceLine], Decimal]]:
+@dataclass(frozen=True, slots=True)
+class OverMue:
+    """The lines of a code and date (or span of dates) whose units exceed a date-of-service MUE.
+
+    Attributes:
+        mue: the medically unlikely edit.
+        services: the lines, in claim order.
+        total: their units.
+        days: the days the lines span: a line over several days (``service_date_end``) gets the MUE of each day.
+    """
+
+    mue: Mue
+    services: list[ServiceLine]
+    total: Decimal
+    days: int
+
+    @property
+    def limit(self) -> int:
+        """The most units the MUE allows for the lines' days."""
+        return self.mue.value * self.days
+
+
+def over_date_mue(review: Review, indicator: int) -> Iterator[OverMue]:
     """The codes of a date-of-service MUE (MAI 2 or 3) whose units, summed over the lines of a date, exceed it."""
-    days: dict[tuple[str, date], list[ServiceLine]] = defaultdict(list)
+    spans: dict[tuple[str, date, date], list[ServiceLine]] = defaultdict(list)
     for service in review.lines:
-        days[(service.procedure_code.strip().upper(), service.service_date)].append(service)
-    for services in days.values():
+        end = service.service_date_end or service.service_date
+        spans[(service.procedure_code.strip().upper(), service.service_date, end)].append(service)
+    for (_, start, end), services in spans.items():
         mue = mue_of(review, services[0])
         if mue is None or mue.adjudication_indicator != indicator:
             continue
         total = sum((units_of(service) for service in services), Decimal(0))
-        if total > mue.value:
-            yield mue, services, total
+        over = OverMue(mue, services, total, max(1, (end - start).days + 1))
+        if total > over.limit:
+            yield over
 
 
-def date_problem(review: Review, mue: Mue, services: list[ServiceLine], total: Decimal, why: str) -> Problem:
+def date_problem(review: Review, over: OverMue, why: str) -> Problem:
     """The problem of a date's units over a date-of-service MUE, on its last line."""
-    last = services[-1]
-    lines = ", ".join(str(service.line_number) for service in services)
-    where = f"line {lines}" if len(services) == 1 else f"lines {lines}"
+    mue, last = over.mue, over.services[-1]
+    lines = ", ".join(str(service.line_number) for service in over.services)
+    where = f"line {lines}" if len(over.services) == 1 else f"lines {lines}"
+    when = f"on {last.service_date}"
+    if over.days > 1:
+        when = f"over the {over.days} days {last.service_date} to {last.service_date_end}"
+    fix = f"reduce the units of {last.procedure_code} {when} to {over.limit} in all"
+    if mue.value == 0:
+        why = f"{last.procedure_code} is not payable in the {mue.setting} setting. " + why
+        fix = not_payable_fix(last.procedure_code, mue)
     return Problem(
-        f"{last.procedure_code} is billed {shown(total)} units on {last.service_date} ({where}); its MUE is "
+        f"{last.procedure_code} is billed {shown(over.total)} {when} ({where}); its {mue.setting} MUE is "
         f"{mue.value} per date of service (MAI {mue.adjudication_indicator}, {mue.adjudication}; rationale: "
         f"{mue.rationale}). " + why,
         line=last.line_number,
         field=review.line_field(last, "units"),
-        fix=f"reduce the units of {last.procedure_code} on {last.service_date} to {mue.value} in all",
+        fix=fix,
     )
 
 
@@ -48,8 +80,9 @@ class MueDateUnitsPolicy(Edit):
     """More units of a code on one date than its medically unlikely edit (MAI 2, an absolute policy limit).
 
     With MUE adjudication indicator 2 the MUE is a date-of-service edit: the units of every line of the code on
-    the date are summed. The limit comes from regulation, policy or the code's definition (anatomy, "per day"
-    descriptors), so it is absolute: the lines over it are denied and more units are not payable on appeal.
+    the date are summed (a line spanning several days is allowed the MUE of each day). The limit comes from
+    regulation, policy or the code's definition (anatomy, "per day" descriptors), so it is absolute: the lines
+    over it are denied and more units are not payable on appeal.
 
     Failing: two lines of an MAI-2 code whose units sum over its MUE. Passing: one line with the MUE's units.
     """
@@ -66,6 +99,6 @@ class MueDateUnitsPolicy(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each code and date whose units exceed an MAI-2 MUE."""
-        for mue, services, total in over_date_mue(review, 2):
+        for over in over_date_mue(review, 2):
             why = "The limit is absolute (policy), so the code's lines of the date are denied."
-            yield date_problem(review, mue, services, total, why)
+            yield date_problem(review, over, why)

@@ -14,8 +14,9 @@ class MueDateUnitsClinical(Edit):
     """More units of a code on one date than its medically unlikely edit (MAI 3, a clinical limit).
 
     With MUE adjudication indicator 3 the MUE is a date-of-service edit set from clinical data: the units of every
-    line of the code on the date are summed, and the lines over it are denied. Unlike MAI 2 the limit is not
-    absolute: when more units were really needed, the denial can be appealed with the medical record.
+    line of the code on the date are summed (a line spanning several days is allowed the MUE of each day), and
+    the lines over it are denied. Unlike MAI 2 the limit is not absolute: when more units were really needed, the
+    denial can be appealed with the medical record.
 
     Failing: two lines of an MAI-3 code whose units sum over its MUE. Passing: one line with the MUE's units.
     """
@@ -32,9 +33,9 @@ class MueDateUnitsClinical(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each code and date whose units exceed an MAI-3 MUE."""
-        for mue, services, total in over_date_mue(review, 3):
+        for over in over_date_mue(review, 3):
             why = (
                 "The claim lines are denied; if the units were medically necessary, the denial can be appealed with "
                 "the documentation."
             )
-            yield date_problem(review, mue, services, total, why)
+            yield date_problem(review, over, why)
