@@ -169,6 +169,32 @@ def test_a_single_fhir_claim_with_contained_resources_is_read() -> None:
     assert submitted.broken == ()
 
 
+def test_an_institutional_fhir_claim_keeps_admitting_external_cause_and_procedures(tmp_path: Path) -> None:
+    claim = fhir("institutional-claim.json")
+    icd = "http://hl7.org/fhir/sid/icd-10-cm"
+    kinds = "http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBClaimDiagnosisType"
+    claim["diagnosis"] += [
+        {
+            "sequence": sequence,
+            "type": [{"coding": [{"system": kinds, "code": kind}]}],
+            "diagnosisCodeableConcept": {"coding": [{"system": icd, "code": code}]},
+        }
+        for sequence, kind, code in ((2, "admitting", "R07.9"), (3, "externalcauseofinjury", "W19.XXXA"))
+    ]
+    pcs = {"system": "http://www.cms.gov/Medicare/Coding/ICD10", "code": "0DTJ4ZZ"}
+    claim["procedure"] = [{"sequence": 1, "date": "2026-04-15", "procedureCodeableConcept": {"coding": [pcs]}}]
+    (submitted,) = read_claims_file(write_json(tmp_path / "claim.json", claim)).submitted()
+    read = submitted.claim
+    assert read.diagnosis_codes == ("I10",)
+    assert read.admitting_diagnosis == "R079"
+    assert [cause.code for cause in read.external_causes] == ["W19XXXA"]
+    assert read.principal_procedure is not None
+    assert (read.principal_procedure.code, read.other_procedures) == ("0DTJ4ZZ", ())
+    claim["item"][0]["diagnosisSequence"] = [2]
+    message = refusal(write_json(tmp_path / "claim.json", claim))
+    assert "Claim.item[0].diagnosisSequence[0]: 2 is the admitting diagnosis, which no line points to" in message
+
+
 def test_a_fhir_replacement_claim_without_the_prior_number_breaks_a_rule(tmp_path: Path) -> None:
     bundle = fhir("professional-bundle.json")
     claim = bundle["entry"][0]["resource"]

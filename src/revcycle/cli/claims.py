@@ -53,7 +53,10 @@ def _read_all(paths: list[Path], config: Path | None) -> tuple[list[ClaimsFile],
 @claims_app.command("scrub")
 def scrub_command(
     paths: Annotated[
-        list[Path], typer.Argument(help="837P/837I files, claims JSON datasets or FHIR R4 Claim JSON.", dir_okay=False)
+        list[Path],
+        typer.Argument(
+            help="837P/837I files, claims JSON datasets or FHIR R4 Claim JSON.", dir_okay=False, metavar="FILE..."
+        ),
     ],
     config: Annotated[
         Path | None, typer.Option("--config", help="Scrubber configuration (YAML).", dir_okay=False)
@@ -63,6 +66,7 @@ def scrub_command(
         typer.Option(
             "--as-of",
             formats=["%Y-%m-%d"],
+            metavar="DATE",
             help="The day the claims are judged on (timely filing, dates in the future); default today.",
             show_default=False,
         ),

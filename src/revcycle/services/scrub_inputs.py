@@ -11,22 +11,33 @@ segment: the claims before it are not scrubbed alone, because a batch report tha
 after the fault would call the file cleaner than it is. Fix the file (`revcycle x12 validate` says where) and scrub
 it again.
 
-FHIR R4 is read as the Claim resource defines it (https://hl7.org/fhir/R4/claim.html): the claim number is the
-first ``identifier`` (else the resource id); ``type`` ``professional`` or ``institutional`` (claim-type code system);
-``patient`` the Patient (``birthDate``, ``gender``); ``provider`` the billing provider and ``careTeam`` the others
-by role (``primary`` or ``rendering``, ``attending``, ``operating``, ``otheroperating``, ``supervisor``,
-``referring``), each a Practitioner, Organization or PractitionerRole whose NPI is the identifier of system
-``http://hl7.org/fhir/sid/us-npi``; the ``focal`` insurance (else the first) names the Coverage, whose first
-``payor`` Organization is the payer (payer id: its first identifier that is not an NPI) and whose ``type`` gives the
-claim filing indicator (an X12 code, or a Source of Payment Typology code; mutually defined otherwise);
-``diagnosis`` in ``sequence`` order (ICD-10-CM codings); each ``item`` a line (CPT/HCPCS ``productOrService``,
-``modifier``, ``quantity``, ``net`` or ``unitPrice`` x ``quantity`` x ``factor`` as the charge, ``servicedDate`` or
-``servicedPeriod``, the CMS place-of-service coding of ``locationCodeableConcept``, ``revenue``,
-``diagnosisSequence`` as pointers); ``total`` the claim's total; ``billablePeriod`` an institutional claim's
-statement period; a ``supportingInfo`` of category ``typeofbill`` its type of bill and ``discharge-status`` its
-patient status; a ``related`` claim of relationship ``prior`` makes the claim a replacement (frequency 7) of that
-claim's number. References resolve within the file: ``#id`` to contained resources, ``Type/id`` or ``fullUrl`` to
-Bundle entries.
+FHIR R4 is read as the Claim resource defines it (https://hl7.org/fhir/R4/claim.html):
+
+- the claim number is the first ``identifier`` (else the resource id); ``type`` is ``professional`` or
+  ``institutional`` (claim-type code system); only ``use`` ``claim`` is scrubbed;
+- ``patient``: the Patient (``name``, ``birthDate``, ``gender``, ``address``);
+- ``provider`` is the billing provider and ``careTeam`` names the others by role (``primary`` or ``rendering``,
+  ``attending``, ``operating``, ``otheroperating``, ``supervisor``, ``referring``): Practitioner, Organization or
+  PractitionerRole, whose NPI is the identifier of system ``http://hl7.org/fhir/sid/us-npi``, tax id the EIN
+  (``urn:oid:2.16.840.1.113883.4.4``) or SSN identifier, address the first US ``address``; a provider without a
+  10-digit NPI is not recorded, and the claim's notes say so;
+- the ``focal`` insurance (else the first) names the Coverage (``subscriberId``, ``relationship``, ``subscriber``,
+  ``order``, the ``group`` class), whose first ``payor`` Organization is the payer (payer id: its first identifier
+  that is neither an NPI nor a tax id) and whose ``type`` gives the claim filing indicator (an X12 code, or a Source
+  of Payment Typology code; mutually defined otherwise, as the 837 reader does without SBR09);
+- ``diagnosis`` in ``sequence`` order (ICD-10-CM codings, ``onAdmission`` as POA); on an institutional claim those
+  of type ``admitting``, ``patientreasonforvisit`` and ``externalcauseofinjury`` go where the 837I puts them, and
+  ``procedure`` gives the ICD-10-PCS procedures;
+- each ``item`` is a line: CPT/HCPCS ``productOrService``, ``modifier``, ``quantity``, ``net`` (else ``unitPrice``
+  x ``quantity`` x ``factor``) as the charge, ``servicedDate`` or ``servicedPeriod`` (else the ``billablePeriod``),
+  the CMS place-of-service coding of ``locationCodeableConcept`` (the first item's is the claim's), ``revenue``,
+  ``diagnosisSequence`` as pointers, ``careTeamSequence`` for a line's own rendering provider;
+- ``total`` is the claim's total (absent: the sum of the items, noted); ``billablePeriod`` an institutional claim's
+  statement period; a ``supportingInfo`` of category ``typeofbill`` gives its facility type and frequency, one of
+  ``discharge-status`` its patient status; a ``related`` claim of relationship ``prior`` makes the claim a
+  replacement (frequency 7) of the claim whose number ``related.reference`` gives.
+
+References resolve within the file: ``#id`` to contained resources, ``Type/id`` or ``fullUrl`` to Bundle entries.
 """
 
 from __future__ import annotations
@@ -40,7 +51,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from revcycle.domain import Claim, ClaimFrequency, ClaimKind, Coverage, Patient, Payer, Provider, ServiceLine
+from revcycle.domain import (
+    Claim,
+    ClaimFrequency,
+    ClaimKind,
+    Coverage,
+    IcdProcedure,
+    Patient,
+    Payer,
+    Provider,
+    ServiceLine,
+)
 from revcycle.domain.encounter import Diagnosis
 from revcycle.domain.fields import RECORD_ID, as_submitted
 from revcycle.domain.parties import (
@@ -64,6 +85,7 @@ NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
 # The IRS employer identification number and the SSA social security number: a provider's tax id.
 TAX_ID_SYSTEMS = frozenset({"urn:oid:2.16.840.1.113883.4.4", "http://hl7.org/fhir/sid/us-ssn"})
 ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
+ICD10PCS_SYSTEM = "http://www.cms.gov/Medicare/Coding/ICD10"
 POS_SYSTEM = "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set"
 # Code systems a CPT or HCPCS code (or modifier) is given in: the AMA's CPT URI, the HCPCS release page and OID.
 CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
@@ -120,6 +142,12 @@ _PAYMENT_TYPOLOGY = (
     ("81", ClaimFilingIndicator.SELF_PAY),
     ("95", ClaimFilingIndicator.WORKERS_COMPENSATION),
 )
+# Diagnosis types (CARIN Blue Button) whose diagnoses an 837I carries apart, and the Claim field of each.
+_INSTITUTIONAL_DIAGNOSES = {
+    "admitting": "admitting_diagnosis",
+    "patientreasonforvisit": "reasons_for_visit",
+    "externalcauseofinjury": "external_causes",
+}
 # The ServiceLine fields a FHIR item element fills, to name the FHIR element when a value is refused.
 _ITEM_ELEMENTS = {
     "line_number": "sequence",
@@ -251,13 +279,41 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@dataclass(slots=True)
+class _Diagnoses:
+    """A claim's diagnoses as read: those lines point to, their positions by sequence, and the others.
+
+    Attributes:
+        diagnoses: the diagnoses lines point to, in sequence order.
+        positions: the 1-based position of each of those, by its FHIR sequence.
+        placed: every sequence read, with the type of a diagnosis kept apart ("" for the others).
+        values: the claim fields of the diagnoses kept apart (admitting, reasons for visit, external causes).
+    """
+
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    positions: dict[int, int] = field(default_factory=dict)
+    placed: dict[int, str] = field(default_factory=dict)
+    values: dict[str, list[Diagnosis]] = field(default_factory=dict)
+
+    def claim_values(self) -> dict[str, Any]:
+        """The Claim fields of the diagnoses kept apart."""
+        values: dict[str, Any] = {}
+        for name, made in self.values.items():
+            if name == "admitting_diagnosis":
+                values[name] = made[0].code
+            elif name == "reasons_for_visit":
+                values[name] = tuple(diagnosis.code for diagnosis in made)
+            else:
+                values[name] = tuple(made)
+        return values
+
+
 @dataclass(frozen=True, slots=True)
 class _Lines:
     """What reading a claim's items needs from the claim."""
 
     claim: dict[str, Any]
-    sequences: dict[int, int]
-    diagnoses: int
+    diagnoses: _Diagnoses
     team: dict[int, tuple[str, str]]
     rendering: str | None
     place: str | None
@@ -718,9 +774,13 @@ class FhirReader:
         coverage_id = self._coverage(coverage_found, patient_id, kind, self._integer(sequence, f"{at}.sequence"))
         values: dict[str, Any] = {}
         team = self._care_team(claim, where, found, kind, values, notes)
-        diagnoses, sequences = self._diagnoses(claim, where)
+        diagnoses = self._diagnoses(claim, where, kind)
+        values.update(diagnoses.claim_values())
         if kind is ClaimKind.INSTITUTIONAL:
             values.update(self._institutional(claim, where))
+            values.update(self._procedures(claim, where))
+        elif "procedure" in claim:
+            notes.append(f"{where}.procedure: not read (ICD-10-PCS procedures belong to institutional claims)")
         prior = self._prior(claim, where)
         if prior is not None:
             values["original_claim_reference"] = prior or None
@@ -732,7 +792,7 @@ class FhirReader:
         if place is not None:
             # The claim's place of service is its first item's; a line keeps its own only where it differs.
             values["place_of_service"] = place
-        context = _Lines(claim, sequences, len(diagnoses), team, values.get("rendering_provider_id"), place)
+        context = _Lines(claim, diagnoses, team, values.get("rendering_provider_id"), place)
         lines, broken = [], []
         for item, at in items:
             line, line_broken = self._line(item, at, context)
@@ -764,7 +824,7 @@ class FhirReader:
             patient_id=patient_id,
             coverage_id=coverage_id,
             billing_provider_id=billing_id,
-            diagnoses=tuple(diagnoses),
+            diagnoses=tuple(diagnoses.diagnoses),
             lines=tuple(lines),
             total_charge=total,
             **values,
@@ -798,11 +858,18 @@ class FhirReader:
                 values[role] = provider_id
         return members
 
-    def _diagnoses(self, claim: dict[str, Any], where: str) -> tuple[list[Diagnosis], dict[int, int]]:
-        """The ICD-10-CM diagnoses in sequence order, and each sequence number's 1-based position."""
+    def _diagnoses(self, claim: dict[str, Any], where: str, kind: ClaimKind) -> _Diagnoses:
+        """The claim's ICD-10-CM diagnoses in sequence order.
+
+        On an institutional claim, those whose ``type`` the 837I carries apart go to their own fields: admitting
+        (HI*ABJ), reason for visit (HI*APR) and external cause of injury (HI*ABN).
+        """
         ordered = []
+        found = _Diagnoses()
         for diagnosis, at in self._items(claim, "diagnosis", where):
             sequence = self._integer(diagnosis.get("sequence"), f"{at}.sequence")
+            if sequence in found.placed:
+                raise self._fail(f"{at}.sequence", f"{sequence} is the sequence of another diagnosis")
             if "diagnosisCodeableConcept" not in diagnosis:
                 raise self._fail(f"{at}.diagnosisCodeableConcept", "is required (a Condition reference is not read)")
             concept_at = f"{at}.diagnosisCodeableConcept"
@@ -823,29 +890,43 @@ class FhirReader:
                 code=code,
                 present_on_admission=on_admission,
             )
-            ordered.append((sequence, at, made))
+            types = {
+                code
+                for concept, type_at in self._items(diagnosis, "type", at)
+                for code in self._codes(concept, type_at)
+            }
+            role = next((role for role in _INSTITUTIONAL_DIAGNOSES if role in types), None)
+            if kind is ClaimKind.INSTITUTIONAL and role is not None:
+                found.placed[sequence] = role
+                found.values.setdefault(_INSTITUTIONAL_DIAGNOSES[role], []).append(made)
+            else:
+                found.placed[sequence] = ""
+                ordered.append((sequence, made))
         ordered.sort(key=lambda item: item[0])
-        positions: dict[int, int] = {}
-        for position, (sequence, at, _) in enumerate(ordered, start=1):
-            if sequence in positions:
-                raise self._fail(f"{at}.sequence", f"{sequence} is the sequence of another diagnosis")
-            positions[sequence] = position
-        return [made for _, _, made in ordered], positions
+        for position, (sequence, made) in enumerate(ordered, start=1):
+            found.positions[sequence] = position
+            found.diagnoses.append(made)
+        return found
 
-    def _pointers(self, item: dict[str, Any], where: str, sequences: dict[int, int], count: int) -> tuple[int, ...]:
+    def _pointers(self, item: dict[str, Any], where: str, diagnoses: _Diagnoses) -> tuple[int, ...]:
         pointers = []
         numbers = item.get("diagnosisSequence", [])
         if not isinstance(numbers, list):
             raise self._fail(f"{where}.diagnosisSequence", "must be a JSON array")
         for index, number in enumerate(numbers):
-            sequence = self._integer(number, f"{where}.diagnosisSequence[{index}]")
-            if sequence in sequences:
-                pointers.append(sequences[sequence])
-            elif sequence > count:
+            at = f"{where}.diagnosisSequence[{index}]"
+            sequence = self._integer(number, at)
+            if sequence in diagnoses.positions:
+                pointers.append(diagnoses.positions[sequence])
+            elif diagnoses.placed.get(sequence):
+                raise self._fail(
+                    at, f"{sequence} is the {diagnoses.placed[sequence]} diagnosis, which no line points to"
+                )
+            elif sequence > len(diagnoses.diagnoses):
                 # Past the diagnoses: kept, so that the scrubber reports the pointer as submitted.
                 pointers.append(sequence)
             else:
-                raise self._fail(f"{where}.diagnosisSequence[{index}]", f"{sequence} is the sequence of no diagnosis")
+                raise self._fail(at, f"{sequence} is the sequence of no diagnosis")
         return tuple(pointers)
 
     def _place(self, item: dict[str, Any], where: str) -> str | None:
@@ -914,7 +995,7 @@ class FhirReader:
             charge=charge,
             service_date=start,
             service_date_end=end if end != start else None,
-            diagnosis_pointers=self._pointers(item, where, context.sequences, context.diagnoses),
+            diagnosis_pointers=self._pointers(item, where, context.diagnoses),
             **values,
         )
 
@@ -955,6 +1036,44 @@ class FhirReader:
             elif "discharge-status" in category and code:
                 values["patient_status"] = code
         return values
+
+    def _procedures(self, claim: dict[str, Any], where: str) -> dict[str, Any]:
+        """The ICD-10-PCS procedures of an institutional claim.
+
+        The principal is the one of type ``principal`` or ``primary``, else the first by sequence.
+        """
+        ordered = []
+        for procedure, at in self._items(claim, "procedure", where):
+            sequence = self._integer(procedure.get("sequence"), f"{at}.sequence")
+            if "procedureCodeableConcept" not in procedure:
+                raise self._fail(f"{at}.procedureCodeableConcept", "is required (a Procedure reference is not read)")
+            concept_at = f"{at}.procedureCodeableConcept"
+            code = self._code(
+                procedure["procedureCodeableConcept"],
+                concept_at,
+                frozenset({ICD10PCS_SYSTEM}),
+                "ICD-10-PCS",
+                ICD10PCS_SYSTEM,
+            )
+            if "date" not in procedure:
+                raise self._fail(f"{at}.date", "is required: the day the procedure was done")
+            made, _ = self._made(
+                IcdProcedure,
+                at,
+                {"code": "procedureCodeableConcept", "performed_on": "date"},
+                code=code,
+                performed_on=self._day(procedure["date"], f"{at}.date"),
+            )
+            types = {
+                code
+                for concept, type_at in self._items(procedure, "type", at)
+                for code in self._codes(concept, type_at)
+            }
+            ordered.append((not types & {"principal", "primary"}, sequence, made))
+        if not ordered:
+            return {}
+        ordered.sort(key=lambda item: (item[0], item[1]))
+        return {"principal_procedure": ordered[0][2], "other_procedures": tuple(made for _, _, made in ordered[1:])}
 
     def _prior(self, claim: dict[str, Any], where: str) -> str | None:
         """The number of the prior claim this one replaces (``related`` of relationship ``prior``); "" without one."""
