@@ -14,7 +14,7 @@ from revcycle.cli.refdata import StoreOption
 from revcycle.cli.state import DbOption, database_url
 from revcycle.cli.summary import show_summary
 from revcycle.refdata.reference import reference
-from revcycle.services.demo import DemoResult, DemoX12, demo_dataset, run_demo
+from revcycle.services.demo import DemoResult, DemoScrub, DemoX12, demo_dataset, run_demo
 from revcycle.services.demo_reference import DEMO_LOCALITY, DemoReference
 from revcycle.store import display_url
 
@@ -30,7 +30,7 @@ def demo_command(
     x12_dir: X12DirectoryOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Load the synthetic practice and reference data; look up, search, price; write, validate and read X12."""
+    """Load the synthetic practice and reference data; look up, search, price; scrub; write, validate, read X12."""
     url = database_url(context, db)
     with progress_bar("Loading demo data", demo_dataset().size, hidden=as_json) as progress:
         task = progress.task_ids[0]
@@ -50,8 +50,40 @@ def show_result(result: DemoResult, url: str) -> None:
     show_summary(result.summary, "What the database now holds")
     if result.reference is not None:
         show_reference(result.reference)
+    if result.scrub is not None:
+        show_scrub(result.scrub)
     if result.x12 is not None:
         show_x12(result.x12)
+
+
+def show_scrub(scrub: DemoScrub) -> None:
+    """Print the scrubber's findings on the demo claims and the wrong ones, and the clean-claim rate."""
+    stored, wrong = len(scrub.stored_claims), len(scrub.wrong_claims)
+    rows_table(
+        f"Claim scrubber, as of {scrub.as_of}: the {stored} demo claims (scrubbed as they were saved) and {wrong} "
+        f"made wrong on purpose ({', '.join(scrub.wrong_claims)})",
+        ["claim", "line", "edit", "severity", "finding", "fix"],
+        [
+            (
+                finding["claim"],
+                finding["line"],
+                finding["code"],
+                finding["severity"],
+                finding["message"],
+                finding["fix"],
+            )
+            for finding in scrub.findings
+        ],
+    )
+    by_reason: dict[str, list[str]] = {}
+    for code, reason in scrub.not_checked.items():
+        by_reason.setdefault(reason, []).append(code)
+    for reason, codes in by_reason.items():
+        console.print(f"  not checked by {escape(', '.join(codes))}: {escape(reason)}", highlight=False)
+    console.print(
+        f"{scrub.claims} claims, {scrub.clean_claims} clean: clean-claim rate {scrub.clean_claim_rate}%",
+        highlight=False,
+    )
 
 
 def show_x12(x12: DemoX12) -> None:

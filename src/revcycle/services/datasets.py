@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 
 from revcycle.domain.interchange import record_from_json
 from revcycle.errors import Conflict, InputFileError, InvalidRecord, RevcycleError
+from revcycle.services.claim_findings import save_run, scrub_saved_claims
 from revcycle.services.records import RECORD_KINDS
+from revcycle.services.scrub import ScrubRun
 from revcycle.store import UnitOfWork
 from revcycle.store.database import refresh_statistics
 
@@ -106,10 +108,17 @@ class ImportResult:
         return sum(self.added.values())
 
 
-def import_dataset(engine: Engine, dataset: Dataset, on_records: Callable[[int], None] | None = None) -> ImportResult:
+def import_dataset(
+    engine: Engine,
+    dataset: Dataset,
+    on_records: Callable[[int], None] | None = None,
+    scrub: ScrubRun | None = None,
+) -> ImportResult:
     """Store every record of ``dataset`` in one transaction: all of them, or on any error none.
 
-    ``on_records`` is told how many records each step stored, for a progress bar.
+    ``on_records`` is told how many records each step stored, for a progress bar. The new claims are scrubbed in
+    the same transaction and stored with their findings (`revcycle.services.claim_findings`), by ``scrub`` or by
+    default `save_run`'s.
 
     Raises:
         InputFileError: a record conflicts with a stored one or refers to a missing one, naming the record.
@@ -138,6 +147,9 @@ def import_dataset(engine: Engine, dataset: Dataset, on_records: Callable[[int],
                 raise InputFileError(dataset.source, name, str(error)) from None
             added[name] = outcome.count(True)
             unchanged[name] = outcome.count(False)
+            if name == "claims" and added[name]:
+                new = [claim for claim, stored in zip(records, outcome, strict=True) if stored]
+                scrub_saved_claims(unit, new, scrub or save_run(), dataset.records)
         unit.commit()
     if sum(added.values()) >= BULK_LOAD:
         refresh_statistics(engine)

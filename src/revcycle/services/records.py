@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 
 from revcycle.domain import Claim, Coverage, Encounter, LedgerEntry, Patient, Payer, Provider, Remittance
 from revcycle.errors import RevcycleError
+from revcycle.services.claim_findings import save_run, scrub_saved_claims
+from revcycle.services.scrub import ScrubRun
 from revcycle.store import UnitOfWork
 from revcycle.store.repository import Repository
 
@@ -82,8 +84,11 @@ class AddResult:
     unchanged: int
 
 
-def add_records(engine: Engine, kind: RecordKind, records: Sequence[Any]) -> AddResult:
+def add_records(engine: Engine, kind: RecordKind, records: Sequence[Any], scrub: ScrubRun | None = None) -> AddResult:
     """Store records of one kind in one transaction: all are stored, or none.
+
+    New claims are scrubbed in the same transaction and stored with their findings
+    (`revcycle.services.claim_findings`), by ``scrub`` or by default `save_run`'s.
 
     Raises:
         Conflict: a record's id is taken by a different record.
@@ -92,6 +97,9 @@ def add_records(engine: Engine, kind: RecordKind, records: Sequence[Any]) -> Add
     """
     with UnitOfWork(engine) as unit:
         outcome = kind.of(unit).add_many(records)
+        new = [record for record, added in zip(records, outcome, strict=True) if added]
+        if kind.record is Claim and new:
+            scrub_saved_claims(unit, new, scrub or save_run())
         unit.commit()
     return AddResult(added=outcome.count(True), unchanged=outcome.count(False))
 

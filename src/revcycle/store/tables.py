@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -387,4 +388,25 @@ x12_control_numbers = Table(
     Column("interchange_number", Integer, nullable=False),
     Column("group_number", Integer, nullable=False),
     Column("transaction_number", Integer, nullable=False),
+)
+
+# What the scrubber found on each stored claim when it was saved (revision 0004): one row per finding, in the
+# scrubber's order (errors first), replaced as a whole when the claim is scrubbed again. Findings are values of the
+# claim, read and written with it by `revcycle.services.claim_findings`, so they go when the claim goes.
+claim_findings = Table(
+    "claim_findings",
+    metadata,
+    Column("claim_id", String(ID), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("code", String(20), nullable=False, index=True),
+    Column("name", String(80), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("line", Integer),
+    Column("field", Text),
+    Column("source", Text, nullable=False),
+    Column("fix", Text),
+    Column("as_of", Date, nullable=False),
+    Column("scrubbed_at", DateTime(timezone=True), nullable=False),
 )
