@@ -236,6 +236,14 @@ def test_a_fhir_dependent_needs_the_subscriber(tmp_path: Path) -> None:
     assert first.coverage.relationship is Relationship.CHILD
 
 
+def test_a_provider_npi_failing_its_check_digit_is_read_as_submitted(tmp_path: Path) -> None:
+    bundle = fhir("professional-bundle.json")
+    bundle["entry"][4]["resource"]["identifier"][0]["value"] = "1245319590"
+    first, _ = read_claims_file(write_json(tmp_path / "bundle.json", bundle)).submitted()
+    assert first.claim.rendering_provider_id in first.providers
+    assert [error.field for error in first.broken] == ["npi"]
+
+
 def test_a_provider_without_an_npi_is_noted(tmp_path: Path) -> None:
     bundle = fhir("professional-bundle.json")
     bundle["entry"][4]["resource"]["identifier"] = []
