@@ -11,28 +11,36 @@ from revcycle.edits.review import Review
 from revcycle.edits.rules.ICD01 import CodeSpan, SpanSet, by_notes, instructions
 from revcycle.refdata.icd10cm import Icd10cmCode
 
-OPTIONAL = ("if ", "any ", "such as", " all ")
+OPTIONAL = ("if ", "any ", "such as", " all ", " associated ", "chapter")
 """Words that make a "use additional code" instruction depend on what is documented ("if applicable", "if
-known", "any associated ...", "such as" examples): the claim alone cannot tell that a code is missing."""
+known", "any ...", "such as" examples, an "associated" condition, "(Chapter 20)" alternatives): the claim alone
+cannot tell that a code is missing."""
 EXTERNAL_CAUSES = CodeSpan("V00", "Y99", "V00-Y99")
 """External cause codes, reported voluntarily unless a payer or state requires them (guideline I.C.20)."""
+INFECTIOUS_AGENTS = CodeSpan("B95", "B97", "B95-B97")
+"""Supplementary codes of the infectious agent, reported when the organism is identified (guideline I.C.1)."""
+SUPPLEMENTARY = (EXTERNAL_CAUSES, INFECTIOUS_AGENTS)
 
 
 def required(code: str, found: Icd10cmCode) -> tuple[tuple[str, str, SpanSet], ...]:
     """The instructions of a code that require one of the codes they name: (header, where written, spans).
 
-    An instruction is left out when it is a list ("to identify:"), is qualified (see `OPTIONAL`), or names only
-    external cause codes; a span that takes in the code itself is no second code.
+    An instruction is left out when it is written for a whole chapter or block (antimicrobial resistance, retained
+    foreign bodies, weeks of gestation: general reminders), is a list ("to identify:"), is qualified (see
+    `OPTIONAL`), or names only external causes or infectious agents (see `SUPPLEMENTARY`); a span that takes in
+    the code itself is no second code.
     """
     kept = []
     for header, named, where in instructions(found.notes, "use_additional_code"):
         text = f" {header.lower()} "
-        if header.endswith(":") or any(word in text for word in OPTIONAL):
+        general = where.startswith("Chapter") or "-" in where
+        if general or header.endswith(":") or any(word in text for word in OPTIONAL):
             continue
         spans = SpanSet.of(span for span in named if not span.covers(code))
-        if spans and not all(
-            EXTERNAL_CAUSES.covers(span.low) and EXTERNAL_CAUSES.covers(span.high) for span in spans.spans
-        ):
+        supplementary = all(
+            any(kind.covers(span.low) and kind.covers(span.high) for kind in SUPPLEMENTARY) for span in spans.spans
+        )
+        if spans and not supplementary:
             kept.append((header, where, spans))
     return tuple(kept)
 

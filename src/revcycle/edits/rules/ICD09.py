@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from revcycle.domain import ClaimKind
@@ -13,19 +14,29 @@ from revcycle.edits.rules.ICD08 import first_listed_only
 
 INPATIENT = "1"
 """The second digit of an inpatient (Part A) type of bill: 11 hospital, 21 skilled nursing, ..."""
+ENCOUNTER_REASON = re.compile(
+    r"^encounter (?:for|of)|encountering health services|^supervision of|counsel|consult|"
+    r"contact with and \(suspected\) exposure|screening",
+    re.IGNORECASE,
+)
+"""ICD-10-CM titles of codes that state the reason for an outpatient encounter, which the guidelines list first
+even though the (inpatient) MCE finds them unacceptable as principal diagnosis: examinations, screening
+(I.C.21.c.5), contact and exposure for testing (c.1), aftercare, follow-up, counseling (c.10), supervision of a
+high-risk pregnancy (I.C.15.b.2)."""
 
 
 class UnacceptableFirstListed(Edit):
     """The first-listed diagnosis is unacceptable as principal diagnosis (MCE list): a circumstance, not a condition.
 
     The Medicare Code Editor lists codes that describe a circumstance influencing health status (personal and
-    family history, status, many Z codes) or a non-specific cause organism, which are unacceptable as the
-    principal diagnosis of an inpatient claim. The MCE is an inpatient editor: elsewhere it is a risk to review,
-    and a Z code the guidelines require first-listed (I.C.21.c.16, e.g. a general examination) is not flagged
-    outside inpatient claims.
+    family history, status, social problems), a supplementary cause organism or an underdosing, which are
+    unacceptable as the principal diagnosis of an inpatient claim. The MCE is an inpatient editor: on other claims
+    the codes that state the reason for an outpatient encounter (examination, screening, immunization, aftercare,
+    counseling, supervision of pregnancy, and the Z codes guideline I.C.21.c.16 requires first) are first-listed
+    by the guidelines and not flagged; the history and status codes are.
 
-    Failing: first-listed ``Z85.3`` (personal history of breast cancer). Passing: first-listed ``C50.911`` followed
-    by ``Z85.3``, or ``Z00.01`` on a professional claim.
+    Failing: first-listed ``Z85.3`` (personal history of breast cancer). Passing: ``I10`` followed by ``Z85.3``, or
+    ``Z23`` (immunization) first on a professional claim.
     """
 
     code = "ICD09"
@@ -45,8 +56,12 @@ class UnacceptableFirstListed(Edit):
         if flags is None or not flags.unacceptable_principal:
             return
         inpatient = claim.kind is ClaimKind.INSTITUTIONAL and (claim.facility_type_code or "")[1:] == INPATIENT
-        if first_listed_only(code) and not inpatient:
-            return
+        if not inpatient:
+            # The tabular's full title, not the MCE's abbreviation ("Encntr screen mammogram ...").
+            found = review.reference.icd10cm(code, claim.first_service_date)
+            title = found.description if found is not None else flags.description
+            if first_listed_only(code) or ENCOUNTER_REASON.search(title):
+                return
         yield Problem(
             f"{icd10cm_display(code)} ({flags.description}) is on the MCE {flags.release} list of unacceptable "
             "principal diagnoses: it describes a circumstance, not the condition chiefly responsible for the "
