@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from revcycle.domain import Claim, ClaimKind, Coverage, Patient, Payer, Provider, ServiceLine
 from revcycle.edits.reference import EditReference
@@ -76,6 +76,16 @@ class Review:
     as_of: date
     history: History
     filing_limit_days: int | None = None
+    _derived: dict[str, Any] = field(default_factory=dict)
+
+    def derived[T](self, name: str, make: Callable[[], T]) -> T:
+        """``make()`` worked out once per claim: what several edits read (the PTP edits between its lines, say)."""
+        try:
+            found: T = self._derived[name]
+            return found
+        except KeyError:
+            value = self._derived[name] = make()
+            return value
 
     @property
     def claim(self) -> Claim:
