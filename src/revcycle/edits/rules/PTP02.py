@@ -28,8 +28,15 @@ ANATOMIC_MODIFIERS = frozenset(
 def same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]]:
     """The claim's lines by date of service and performing provider: the scope of a PTP edit."""
     groups: dict[tuple[date, str], list[ServiceLine]] = defaultdict(list)
+    claim_performer: str | None = None
     for service in review.lines:
-        groups[(service.service_date, review.rendering_of(service))].append(service)
+        if service.rendering_provider_id is None:
+            # Most lines are the claim's rendering provider's: ask once.
+            claim_performer = claim_performer or review.rendering_of(service)
+            performer = claim_performer
+        else:
+            performer = review.rendering_of(service)
+        groups[(service.service_date, performer)].append(service)
     return groups
 
 
