@@ -12,6 +12,7 @@ from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
+from revcycle.refdata.icd10cm import Icd10cmCode
 from revcycle.refdata.reference import in_force
 from revcycle.refdata.sets import ICD10CM
 
@@ -63,7 +64,8 @@ class Icd10cmCodeUnknown(Edit):
 
     Every diagnosis (principal, other, admitting, reason for visit, external cause) must be a code of the ICD-10-CM
     release that governs the claim's first date of service: a code deleted before it, not yet effective, or never
-    a code is rejected. A code that only lacks its placeholder X is reported by ICD06 instead.
+    a code is rejected; a 7th character the listed code does not take is named. A code that only lacks its
+    placeholder X is reported by ICD06 instead.
 
     Failing: diagnosis ``T40.4X5A`` (deleted when T40.4 was expanded) or ``E11.99`` (never a code).
     Passing: diagnosis ``E11.9``.
@@ -85,8 +87,27 @@ class Icd10cmCodeUnknown(Edit):
         for field, code in icd10cm_fields(review.claim):
             if review.reference.icd10cm(code, day) is not None or with_placeholders(review.reference, code, day):
                 continue
+            release = icd10cm_release(review.reference, day)
+            listed = self._listed_code(review.reference, code, day)
+            if listed is not None:
+                options = ", ".join(option.character for option in listed.seventh_character_options)
+                yield Problem(
+                    f"{icd10cm_display(code)} is not a code of ICD-10-CM {release}: {listed.code} takes the 7th "
+                    f"characters {options}, not {code[-1]}",
+                    field=field,
+                )
+                continue
             yield Problem(
-                f"{icd10cm_display(code)} is not a code of ICD-10-CM {icd10cm_release(review.reference, day)}, the "
-                f"release in force on {day} (deleted, not yet effective or never a code)",
+                f"{icd10cm_display(code)} is not a code of ICD-10-CM {release}, the release in force on {day} "
+                "(deleted, not yet effective or never a code)",
                 field=field,
             )
+
+    @staticmethod
+    def _listed_code(reference: EditReference, code: str, day: date) -> Icd10cmCode | None:
+        """The listed code a 7-character code extends with a 7th character it does not take, if it is one."""
+        if len(code) != SEVENTH:
+            return None
+        base = code[: SEVENTH - 1].rstrip(PLACEHOLDER)
+        listed = reference.icd10cm(base, day) if len(base) >= 3 else None
+        return listed if listed is not None and listed.seventh_character_options else None
