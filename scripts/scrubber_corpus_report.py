@@ -7,8 +7,9 @@ scrubbed twice against the reference tables the edit tests load (tests/edits/con
 store unless --store names one): as dated, judged as of 2026-06-01; and re-dated (every date of the claims, patients
 and coverages moved by the same number of days so that the file's first date of service is 2026-07-15), judged as
 of 2026-09-01, so that the edits whose 2026 tables do not govern the samples' old dates look at the codes. The
-judgement of each finding comes from JUDGEMENTS below (by code, with per-sample exceptions in EXCEPTIONS), reviewed
-by hand: a finding no entry covers is printed as "to review", so a new edit's findings are never judged unseen.
+judgement of each finding comes from RULES below (checks of the claim, e.g. whether a "duplicate" drug line has
+its own NDC), else EXCEPTIONS (by sample), else JUDGEMENTS (by code), all reviewed by hand: a finding no entry
+covers is printed as "to review", so a new edit's findings are never judged unseen.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,9 +31,11 @@ from tests.edits.conftest import SCRUB_REFERENCE_FILES  # noqa: E402
 from tests.edits.test_corpus import AS_OF, is_5010  # noqa: E402
 from tests.x12.corpus import X12_SAMPLES, is_deliberately_broken, samples  # noqa: E402
 
+from revcycle.domain import ClaimKind  # noqa: E402
 from revcycle.domain.fields import as_submitted  # noqa: E402
-from revcycle.edits import ScrubConfig, ScrubReport, Severity  # noqa: E402
+from revcycle.edits import EditReference, Finding, ScrubConfig, ScrubReport, Severity, Submitted  # noqa: E402
 from revcycle.errors import InputFileError  # noqa: E402
+from revcycle.refdata.edit_tables import MueSetting  # noqa: E402
 from revcycle.refdata.store import ReferenceStore  # noqa: E402
 from revcycle.services.scrub import ScrubRun, scrub_records  # noqa: E402
 from revcycle.services.scrub_inputs import ClaimsFile, read_claims_file  # noqa: E402
@@ -50,10 +54,10 @@ FALSE_POSITIVE = "false positive of the edit"
 JUDGEMENTS: dict[str, dict[str, tuple[str, str]]] = {
     "INT01": {
         "dated": (
-            TRUE_ERROR,
-            "a provider NPI fails its check digit (1234567890, 9876543210, 9999999999 ...: invented NPIs); the 837 "
-            "reader makes no provider record for it, so the edit says the provider is not given (the claim's notes "
-            "name the NPI)",
+            ARTEFACT,
+            "a provider's NPI is a placeholder failing its check digit (1234567890, 9876543210, 9999999999 ...); a "
+            "payer would reject it; the 837 reader makes no provider record for an invalid NPI, so the edit says the "
+            "provider is not given (the claim's notes name the NPI)",
         ),
     },
     "INT02": {"dated": (TRUE_ERROR, "SV107 points past the claim's diagnoses")},
@@ -83,14 +87,7 @@ JUDGEMENTS: dict[str, dict[str, tuple[str, str]]] = {
             "Manual ch. 15 section 30), which the HCPCS modifier list does not carry; COD04 should accept the pairs",
         ),
     },
-    "MUE03": {
-        "redated": (
-            FALSE_POSITIVE,
-            "DME, oxygen and ambulance supply codes (E1390, E0431, K0001, E0570, A7003, A0382, A0422) have a "
-            "practitioner MUE of 0 because suppliers bill them to the DME MAC under the DME supplier MUE table; the "
-            "samples are supplier claims, judged by the practitioner table (the DME table is not loaded or used)",
-        ),
-    },
+    "MUE03": {"redated": (TRUE_ERROR, "the line's units on one day exceed the code's MUE")},
     "INT06": {
         "redated": (
             ARTEFACT,
@@ -110,55 +107,6 @@ NOT_CHECKED_JUDGEMENT = {
 }
 # Per sample and code, where the code's judgement does not hold: (sample path under ../shared/x12, code) -> judgement.
 EXCEPTIONS: dict[tuple[str, str, str], tuple[str, str]] = {
-    **{
-        (f"837P/linuxforhealth/837_005010X222A2__demo.drug.example10.{n}.837", "DUP01", run): (
-            FALSE_POSITIVE,
-            "the lines bill one HCPCS code with different NDCs (LIN03), as the guide's drug example does; DUP01 "
-            "does not compare the NDC",
-        )
-        for n in (2, 3)
-        for run in ("dated", "redated")
-    },
-    **{
-        (
-            f"837P/stupidedi/head_X222A1-HC837_pass_home-infusion-therapy-pharmacy-adjudicated-with-{name}.edi",
-            "DUP01",
-            run,
-        ): (
-            FALSE_POSITIVE,
-            "lines of one HCPCS code with different NDCs (LIN03); DUP01 does not compare the NDC",
-        )
-        for name in ("HCPCS-in-loop-2400-or-NDC-in-loop-2410", "NDC-in-loop-2410")
-        for run in ("dated", "redated")
-    },
-    **{
-        (name, "MUE03", "redated"): (TRUE_ERROR, "99211 billed 5 units on one day; its MUE is 1")
-        for name in ("837P/imsweb/837_5010__x12_ambiguous_loop.txt", "837P/imsweb/837_5010__x12_writer_test.txt")
-    },
-    **{
-        (name, "MUE03", "redated"): (
-            FALSE_POSITIVE,
-            "J0696 billed 56 units on a line spanning 7 days (RD8), 8 a day against an MUE of 16 per day; MUE03 "
-            "compares the whole span's units with one day's MUE (or, for the DME lines, see MUE03 in general)",
-        )
-        for name in (
-            "837P/linuxforhealth/837_005010X222A2__demo.drug.example10.3.837",
-            "837P/stupidedi/c2019_X222-HC837_fail_10c.edi",
-            "837P/stupidedi/c2019_X222-HC837_pass_10c.edi",
-            "837P/stupidedi/c2019_X222-HC837_pass_professional-example-10c.edi",
-            "837P/stupidedi/head_X222A1-HC837_pass_home-infusion-therapy-pharmacy-adjudicated-with-"
-            "HCPCS-in-loop-2400-or-NDC-in-loop-2410.edi",
-        )
-    },
-    **{
-        (name, "MUE03", "redated"): (TRUE_ERROR, "86225 billed 2 units on one day; its MUE is 1")
-        for name in (
-            "837I/stupidedi/c2019_X223-HC837_pass_property-and-casualty-business-scenario-1.edi",
-            "837I/stupidedi/c2019_X223A1-HC837_fail_5.edi",
-            "837I/stupidedi/c2019_X223A1-HC837_pass_5.edi",
-            "837I/stupidedi/head_X223A2-HC837_pass_automobile-accident.edi",
-        )
-    },
     ("837I/stupidedi/c2019_X223A1-HC837_fail_5.edi", "COD03", "redated"): (
         TRUE_ERROR,
         "98765 is in no code set loaded (a number made up for the test)",
@@ -167,10 +115,59 @@ EXCEPTIONS: dict[tuple[str, str, str], tuple[str, str]] = {
         TRUE_ERROR,
         "BB and DD are no modifiers (the test file's line 1 carries 99213:AA:BB:CC:DD)",
     ),
-    ("837P/oopfactory/TestData__ProfessionalClaim1.txt", "DUP01", "dated"): (
-        TRUE_ERROR,
-        "lines 6 and 7 repeat lines 2 and 3 (87070, 99214) on the same dates: the test file's lines were copied",
-    ),
+}
+
+
+def _repeated_drug(finding: Finding, submitted: Submitted, reference: EditReference) -> tuple[str, str] | None:
+    """DUP01 on a drug line whose NDC differs from every earlier line of the same code: a false positive."""
+    lines = list(submitted.claim.lines)
+    flagged = next((service for service in lines if service.line_number == finding.line), None)
+    if flagged is None or flagged.ndc is None:
+        return None
+    earlier = [
+        service
+        for service in lines[: lines.index(flagged)]
+        if (service.procedure_code, service.service_date) == (flagged.procedure_code, flagged.service_date)
+    ]
+    if not earlier or any(service.ndc == flagged.ndc for service in earlier):
+        return None
+    return (
+        FALSE_POSITIVE,
+        "the lines bill one HCPCS code for different drugs (LIN03 NDCs differ), as the guide's drug examples do; "
+        "DUP01 does not compare the NDC",
+    )
+
+
+def _mue_exception(finding: Finding, submitted: Submitted, reference: EditReference) -> tuple[str, str] | None:
+    """MUE03 where the practitioner table cannot judge the line: a supplier's item, or a span of days."""
+    service = next((line for line in submitted.claim.lines if line.line_number == finding.line), None)
+    if service is None:
+        return None
+    setting: MueSetting = "practitioner" if submitted.claim.kind is ClaimKind.PROFESSIONAL else "hospital"
+    mue = reference.mue(service.procedure_code, service.service_date, setting)
+    if mue is None:
+        return None
+    if mue.value == 0:
+        return (
+            FALSE_POSITIVE,
+            "DME, oxygen and ambulance supply codes have a practitioner MUE of 0: suppliers bill them to the DME MAC "
+            "under the DME supplier MUE table, which MUE03 does not use for a supplier's claim",
+        )
+    days = (service.last_service_date - service.service_date).days + 1
+    if days > 1 and service.units / days <= mue.value:
+        return (
+            FALSE_POSITIVE,
+            f"the line spans {days} days (RD8) at {service.units / days:g} units a day, within the per-day MUE of "
+            f"{service.procedure_code}; MUE03 compares the whole span's units with one day's MUE",
+        )
+    return None
+
+
+# Judgements that depend on the claim, tried first: a function of the finding, the claim and the reference tables,
+# None to fall through.
+RULES: dict[str, Callable[[Finding, Submitted, EditReference], tuple[str, str] | None]] = {
+    "DUP01": _repeated_drug,
+    "MUE03": _mue_exception,
 }
 
 
@@ -214,34 +211,58 @@ def redated(records: ClaimsFile) -> ClaimsFile:
         )
 
 
-def judged(name: str, code: str, run: str, not_checked: bool) -> tuple[str, str]:
+def judged(
+    name: str, finding: Finding, submitted: Submitted, run: str, not_checked: bool, reference: EditReference
+) -> tuple[str, str]:
     """The judgement of a finding (see the module notes)."""
+    code = finding.code
     if (name, code, run) in EXCEPTIONS:
         return EXCEPTIONS[name, code, run]
+    rule = RULES.get(code)
+    by_rule = rule(finding, submitted, reference) if rule is not None and not not_checked else None
+    if by_rule is not None:
+        return by_rule
     if not_checked:
         return NOT_CHECKED_JUDGEMENT[run]
     by_run = JUDGEMENTS.get(code, {})
     return by_run.get(run) or by_run.get("dated") or ("to review", "no judgement recorded yet")
 
 
-def describe(name: str, report: ScrubReport, run: str, reasons: dict[tuple[str, str], set[str]]) -> tuple[str, str]:
+def tally(
+    name: str,
+    finding: Finding,
+    submitted: Submitted,
+    run: str,
+    counts: tuple[Counter[str], Counter[str], set[str], dict[str, set[str]]],
+    reasons: dict[tuple[str, str], set[str]],
+    reference: EditReference,
+) -> None:
+    """Count one finding and record its judgement."""
+    errors, warnings, unchecked, verdicts = counts
+    not_checked = finding.message.startswith(NOT_CHECKED)
+    if not_checked:
+        unchecked.add(finding.code)
+    elif finding.severity is Severity.ERROR:
+        errors[finding.code] += 1
+    else:
+        warnings[finding.code] += 1
+    verdict, why = judged(name, finding, submitted, run, not_checked, reference)
+    key = "not checked" if not_checked else finding.code
+    verdicts.setdefault(verdict, set()).add(key)
+    reasons.setdefault((key, verdict), set()).add(why)
+
+
+def describe(
+    name: str, report: ScrubReport, run: str, reasons: dict[tuple[str, str], set[str]], reference: EditReference
+) -> tuple[str, str]:
     """The findings of a report by code, and the verdicts; each reason is collected for the legend."""
     errors: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
     unchecked: set[str] = set()
     verdicts: dict[str, set[str]] = {}
-    for finding in report.findings:
-        not_checked = finding.message.startswith(NOT_CHECKED)
-        if not_checked:
-            unchecked.add(finding.code)
-        elif finding.severity is Severity.ERROR:
-            errors[finding.code] += 1
-        else:
-            warnings[finding.code] += 1
-        verdict, why = judged(name, finding.code, run, not_checked)
-        key = "not checked" if not_checked else finding.code
-        verdicts.setdefault(verdict, set()).add(key)
-        reasons.setdefault((key, verdict), set()).add(why)
+    for result in report.results:
+        for finding in result.findings:
+            tally(name, finding, result.submitted, run, (errors, warnings, unchecked, verdicts), reasons, reference)
     parts = []
     if errors:
         parts.append("errors: " + ", ".join(f"{code} x{n}" for code, n in sorted(errors.items())))
@@ -267,6 +288,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = ReferenceStore(arguments.store or build_store(Path(folder)))
         run = ScrubRun(store, ScrubConfig(), AS_OF)
+        reference = EditReference(store)
         rows: list[str] = []
         reasons: dict[tuple[str, str], set[str]] = {}
         redated_reasons: dict[tuple[str, str], set[str]] = {}
@@ -298,8 +320,8 @@ def main() -> None:
                 finding for finding in (*report.findings, *again.findings) if "the edit failed" in finding.message
             ]
             totals["crashes"] += len(crashes)
-            found, verdicts = describe(name, report, "dated", reasons)
-            found_again, verdicts_again = describe(name, again, "redated", redated_reasons)
+            found, verdicts = describe(name, report, "dated", reasons, reference)
+            found_again, verdicts_again = describe(name, again, "redated", redated_reasons, reference)
             rows.append(
                 f"| `{cell(name)}` | {report.claims} | {cell(found)} | {cell(verdicts)} | {cell(found_again)} | "
                 f"{cell(verdicts_again)} |"
