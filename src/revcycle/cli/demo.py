@@ -79,7 +79,7 @@ def show_scrub(scrub: DemoScrub) -> None:
     for code, reason in scrub.not_checked.items():
         by_reason.setdefault(reason, []).append(code)
     for reason, codes in by_reason.items():
-        console.print(f"  not checked by {escape(', '.join(codes))}: {escape(reason)}", highlight=False)
+        console.print(f"{escape(', '.join(codes))} could not check: {escape(reason)}", highlight=False)
     console.print(
         f"{scrub.claims} claims, {scrub.clean_claims} clean: clean-claim rate {scrub.clean_claim_rate}%",
         highlight=False,
