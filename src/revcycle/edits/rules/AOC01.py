@@ -8,7 +8,7 @@ from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.PTP02 import same_day_groups
+from revcycle.edits.rules.PTP02 import ncci_applies, same_day_groups
 from revcycle.refdata.edit_tables import AddOnCode
 
 SHOWN_PRIMARIES = 6
@@ -22,6 +22,8 @@ def add_on_lines(review: Review, edit_type: str) -> Iterator[tuple[ServiceLine, 
     type 3 (the listed primaries and others the contractor allows), then type 2 (contractor-defined primaries).
     The other lines are those of the same date of service and provider, where the primary must be.
     """
+    if not ncci_applies(review):
+        return
     for services in same_day_groups(review).values():
         for service in services:
             add_on = review.reference.add_on(service.procedure_code.strip().upper(), service.service_date)

@@ -10,6 +10,7 @@ from revcycle.domain.claim import UnitBasis
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
+from revcycle.edits.rules.PTP02 import ncci_applies
 from revcycle.refdata.edit_tables import Mue
 
 
@@ -19,7 +20,12 @@ def units_of(service: ServiceLine) -> Decimal:
 
 
 def mue_of(review: Review, service: ServiceLine) -> Mue | None:
-    """The MUE of the line's code on its date of service, from the practitioner or outpatient hospital table."""
+    """The MUE of the line's code on its date of service, from the practitioner or outpatient hospital table.
+
+    None when the code has no MUE, or when MUEs do not govern the claim (an inpatient Part A stay, hospice).
+    """
+    if not ncci_applies(review):
+        return None
     return review.reference.mue(service.procedure_code.strip().upper(), service.service_date, review.setting)
 
 

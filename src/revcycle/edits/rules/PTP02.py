@@ -25,6 +25,20 @@ ANATOMIC_MODIFIERS = frozenset(
 """The anatomic modifiers NCCI associates with its PTP edits (eyelids, fingers, toes, sides, coronary arteries)."""
 
 
+_PART_A_STAYS = frozenset({"11", "18", "21", "28", "41", "81", "82"})
+"""Types of bill (facility and classification) of inpatient Part A stays and hospice: paid per stay or per day."""
+
+
+def ncci_applies(review: Review) -> bool:
+    """Whether the NCCI PTP, MUE and add-on code edits govern the claim.
+
+    They apply to practitioners' claims and to outpatient institutional claims (OPPS and the other bill types the
+    I/OCE edits); an inpatient Part A stay (hospital, swing bed, SNF, religious non-medical) or a hospice claim is
+    not paid per HCPCS line, and the edits do not apply to it.
+    """
+    return review.professional or (review.claim.facility_type_code or "") not in _PART_A_STAYS
+
+
 def same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]]:
     """The claim's lines by date of service and performing provider: the scope of a PTP edit."""
     groups: dict[tuple[date, str], list[ServiceLine]] = defaultdict(list)
@@ -63,6 +77,8 @@ def pair_edits(
 
 def claim_edits(review: Review) -> Iterator[tuple[PtpEdit, ServiceLine, ServiceLine]]:
     """Every PTP edit in force between two lines of the claim of the same date and provider."""
+    if not ncci_applies(review):
+        return
     for services in same_day_groups(review).values():
         for first, second in combinations(services, 2):
             yield from pair_edits(review, first, second)

@@ -9,7 +9,7 @@ from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
 from revcycle.edits.rules.MOD01 import modifiers_of
-from revcycle.edits.rules.PTP02 import DISTINCT_SERVICE_MODIFIERS, pair_edits, same_day_groups
+from revcycle.edits.rules.PTP02 import DISTINCT_SERVICE_MODIFIERS, ncci_applies, pair_edits, same_day_groups
 
 
 class DistinctModifierWithoutEdit(Edit):
@@ -34,6 +34,8 @@ class DistinctModifierWithoutEdit(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each 59/X{EPSU} line without an edit (or a same-code line) to bypass."""
+        if not ncci_applies(review):
+            return
         for services in same_day_groups(review).values():
             for service in services:
                 used = sorted(modifiers_of(service) & DISTINCT_SERVICE_MODIFIERS)
