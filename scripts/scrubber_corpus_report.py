@@ -19,31 +19,25 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the tests package holds the sample list and the reference files the tests load
 
 from tests.edits.conftest import SCRUB_REFERENCE_FILES  # noqa: E402
-from tests.edits.test_corpus import AS_OF, is_5010  # noqa: E402
+from tests.edits.test_corpus import AS_OF, REDATED_AS_OF, REDATED_FIRST_SERVICE, is_5010, redated  # noqa: E402
 from tests.x12.corpus import X12_SAMPLES, is_deliberately_broken, samples  # noqa: E402
 
 from revcycle.domain import ClaimKind  # noqa: E402
-from revcycle.domain.fields import as_submitted  # noqa: E402
 from revcycle.edits import EditReference, Finding, ScrubConfig, ScrubReport, Severity, Submitted  # noqa: E402
 from revcycle.errors import InputFileError  # noqa: E402
 from revcycle.refdata.edit_tables import MueSetting  # noqa: E402
 from revcycle.refdata.store import ReferenceStore  # noqa: E402
 from revcycle.services.scrub import ScrubRun, scrub_records  # noqa: E402
-from revcycle.services.scrub_inputs import ClaimsFile, read_claims_file  # noqa: E402
+from revcycle.services.scrub_inputs import read_claims_file  # noqa: E402
 
 TARGET = ROOT / "docs" / "scrubber-corpus.md"
-REDATED_FIRST_SERVICE = date(2026, 7, 15)
-# Re-dated claims are judged later: the practitioner NCCI excerpt loaded takes effect on 2026-07-01.
-REDATED_AS_OF = date(2026, 9, 1)
 NOT_CHECKED = "not checked:"
 
 ARTEFACT = "test-data artefact"
@@ -184,31 +178,6 @@ def build_store(folder: Path) -> Path:
     import_bundled(store, only=("BUNDLED_CPT",))
     store.close()
     return path
-
-
-def shifted(value: Any, days: timedelta) -> Any:
-    """``value`` with every date in it (records, tuples of records) moved by ``days``."""
-    if isinstance(value, date):
-        return value + days
-    if is_dataclass(value) and not isinstance(value, type):
-        changes = {item.name: shifted(getattr(value, item.name), days) for item in fields(value) if item.init}
-        return replace(value, **changes)
-    if isinstance(value, tuple):
-        return tuple(shifted(item, days) for item in value)
-    return value
-
-
-def redated(records: ClaimsFile) -> ClaimsFile:
-    """The file's claims, patients and coverages with the first date of service on REDATED_FIRST_SERVICE."""
-    first = min(claim.first_service_date for claim, _ in records.claims)
-    days = REDATED_FIRST_SERVICE - first
-    with as_submitted():
-        return replace(
-            records,
-            claims=[(shifted(claim, days), broken) for claim, broken in records.claims],
-            patients={key: shifted(patient, days) for key, patient in records.patients.items()},
-            coverages={key: shifted(coverage, days) for key, coverage in records.coverages.items()},
-        )
 
 
 def judged(
