@@ -238,7 +238,7 @@ def describe(
     if warnings:
         parts.append("warnings: " + ", ".join(f"{code} x{n}" for code, n in sorted(warnings.items())))
     if unchecked:
-        parts.append(f"not checked: {len(unchecked)} edits")
+        parts.append(f"not checked: {len(unchecked)} edit{'s' if len(unchecked) > 1 else ''}")
     found = "; ".join(parts) or "clean"
     verdict_text = "; ".join(f"{verdict}: {', '.join(sorted(keys))}" for verdict, keys in sorted(verdicts.items()))
     return found, verdict_text or "-"
