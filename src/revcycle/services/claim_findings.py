@@ -70,11 +70,12 @@ def scrub_saved_claims(
     """
     history = _stored_history(unit, claims)
     scrubbed_at = datetime.now(UTC)
+    by_id = {kind: {record.id: record for record in records} for kind, records in (given or {}).items()}
     results: list[ClaimResult] = []
     # In steps: the rows of one step at a time are held in memory, whatever the size of the import.
     for start in range(0, len(claims), BATCH):
         step = claims[start : start + BATCH]
-        report = scrub_records([_records(unit, step, given or {})], run, history)
+        report = scrub_records([_records(unit, step, by_id)], run, history)
         _replace(unit, step, report, run.as_of, scrubbed_at)
         results.extend(report.results)
     return ScrubReport(tuple(results))
@@ -93,7 +94,7 @@ def _stored_history(unit: UnitOfWork, claims: Sequence[Claim]) -> History:
     return History(sorted(stored.values(), key=lambda claim: (claim.first_service_date, claim.id)))
 
 
-def _records(unit: UnitOfWork, claims: Sequence[Claim], given: Mapping[str, Sequence[Any]]) -> Records:
+def _records(unit: UnitOfWork, claims: Sequence[Claim], given: Mapping[str, Mapping[str, Any]]) -> Records:
     """The claims with the parties they name: from ``given`` when saved with them, else from the store."""
     records = Records(claims=[(claim, ()) for claim in claims], source="store")
     records.patients = _parties(unit.patients, given, "patients", (claim.patient_id for claim in claims))
@@ -105,9 +106,11 @@ def _records(unit: UnitOfWork, claims: Sequence[Claim], given: Mapping[str, Sequ
     return records
 
 
-def _parties(repository: Any, given: Mapping[str, Sequence[Any]], kind: str, wanted: Iterable[str]) -> dict[str, Any]:
-    ids = set(wanted)
-    found = {record.id: record for record in given.get(kind, ()) if record.id in ids}
+def _parties(
+    repository: Any, given: Mapping[str, Mapping[str, Any]], kind: str, wanted: Iterable[str]
+) -> dict[str, Any]:
+    ids, known = set(wanted), given.get(kind, {})
+    found = {record_id: known[record_id] for record_id in ids if record_id in known}
     missing = sorted(ids - set(found))
     if missing:
         found.update(repository.load(missing))
