@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
+from revcycle.domain.codes import is_cpt_code
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
+from revcycle.refdata.reference import in_force
+from revcycle.refdata.sets import CPT, HCPCS
+
+DENTAL = "D"
+"""The first letter of CDT codes: HCPCS Level II in law, but the ADA's text, which the CMS HCPCS file leaves out."""
 
 
 class ProcedureCodeInvalid(Edit):
     """A procedure code is not a CPT or HCPCS code valid on the line's date of service.
 
     Each line's code must be in the CPT (HCPCS Level I) or HCPCS Level II release in force on its date of
-    service, added on or before that day and not terminated before it. A modifier written as a procedure code, a
-    deleted code or an invented one is rejected.
+    service, added on or before that day and not terminated before it: a deleted, not yet effective or invented
+    code is rejected. CDT (dental) codes are not in the CMS HCPCS file and are not judged here. When the date is
+    past the newest release loaded, the message says that a code added since may be missing from it.
 
-    Failing: a line with ``99999`` (not a code), or HCPCS ``G0108`` after its termination. Passing: a line with the
-    E/M visit ``99213``.
+    Failing: a line with ``99999`` (not a code), or HCPCS ``A9155`` after its termination on 2025-03-31.
+    Passing: a line with the E/M visit ``99213``.
     """
 
     code = "COD03"
@@ -38,15 +47,8 @@ class ProcedureCodeInvalid(Edit):
             found = review.reference.procedure(code, day)
             field = review.line_field(service, "procedure_code")
             if found is None:
-                yield Problem(
-                    f"{code} is not a CPT or HCPCS code in the release in force on {day}",
-                    line=service.line_number,
-                    field=field,
-                )
-            elif found.kind != "procedure":
-                yield Problem(
-                    f"{code} is a HCPCS {found.kind}, not a procedure code", line=service.line_number, field=field
-                )
+                if not code.startswith(DENTAL):
+                    yield Problem(_unknown(review.reference, code, day), line=service.line_number, field=field)
             elif not found.valid:
                 if found.terminated is not None and found.terminated < day:
                     when = f"terminated on {found.terminated}"
@@ -57,3 +59,14 @@ class ProcedureCodeInvalid(Edit):
                     line=service.line_number,
                     field=field,
                 )
+
+
+def _unknown(reference: EditReference, code: str, day: date) -> str:
+    """Why ``code`` is not known: the release asked, and whether a code added since it may be missing."""
+    system = "CPT" if is_cpt_code(code) else "HCPCS"
+    governing = in_force(reference.store, CPT if system == "CPT" else HCPCS, day)
+    message = f"{code} is not a {system} code of release {governing.release.version}"
+    if governing.warning is None:
+        return f"{message}, the release in force on {day}"
+    end = governing.release.effective_to
+    return f"{message} (the newest loaded; it ends {end}, so a code added since would be missing from it)"
