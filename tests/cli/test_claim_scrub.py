@@ -118,3 +118,10 @@ def test_hostile_text_is_printed_as_it_is(scrub: Scrub, tmp_path: Path) -> None:
     refused = scrub(str(hostile))
     assert refused.status == 2
     assert "[bold]notes[red].txt" in refused.stderr
+
+
+def test_an_empty_reference_store_is_said_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    outcome = revcycle(capsys, "claim", "scrub", str(CLEAN), "--store", str(empty), "--as-of", "2026-06-01", "--json")
+    assert "holds no release" in outcome.stderr
+    assert any(finding["message"].startswith("not checked") for finding in outcome.json())

@@ -85,7 +85,17 @@ def scrub_command(
         report_error("\n".join(problems), as_json=as_json)
         raise typer.Exit(UNREADABLE)
     day = as_of.date() if as_of is not None else date.today()
-    report = scrub_records(inputs, ScrubRun(reference(store), settings, day))
+    opened = reference(store)
+    if not opened.releases():
+        # Every edit that reads a table would say "not checked": say once why, and how to load the tables.
+        errors.print(
+            f"warning: the reference store {opened.path} holds no release; load one with "
+            "`revcycle refdata import --bundled` or `revcycle refdata update`",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    report = scrub_records(inputs, ScrubRun(opened, settings, day))
     if as_json:
         emit_json(report_json(report)["findings"])
         errors.print(summary_line(report), markup=False, highlight=False, soft_wrap=True)
