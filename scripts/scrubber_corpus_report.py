@@ -165,6 +165,26 @@ RULES: dict[str, Callable[[Finding, Submitted, EditReference], tuple[str, str] |
 }
 
 
+# Why the 837 reader refuses a sample not named broken: a part of the reason, and the judgement.
+REFUSALS = (
+    ("a BK code is required", TRUE_ERROR, "the HI composites are split into elements (HI*BK*8901, not HI*BK:8901)"),
+    ("qualifier 'XX'", ARTEFACT, "placeholder values copied from a template (SV101-1 XX)"),
+    ("has no terminator", ARTEFACT, "a no-break space after the last segment terminator (an editor's leftover)"),
+    ("needs its subscriber (2330A) and payer (2330B)", TRUE_ERROR, "a 2320 loop without its required 2330B payer"),
+    ("is not a whole number", TRUE_ERROR, "SV107 diagnosis pointer written as 1.00"),
+    ("share one place in the order of payers", TRUE_ERROR, "two 2320 loops with the same SBR01"),
+    ("has no date of service (DTP*472)", TRUE_ERROR, "DPT*472 typed for DTP*472: the line has no date of service"),
+)
+
+
+def refusal(reason: str) -> str:
+    """The judgement of the reader's refusal of a sample not named broken."""
+    for part, verdict, why in REFUSALS:
+        if part in reason:
+            return f"{verdict}: {why}"
+    return "to review"
+
+
 def build_store(folder: Path) -> Path:
     """The reference store the edit tests load, built into ``folder``."""
     from tests.shared_files import SHARED
@@ -272,7 +292,7 @@ def main() -> None:
             except InputFileError as error:
                 totals["refused"] += 1
                 why = error.reason if error.location == "" else f"{error.location}: {error.reason}"
-                verdict = "deliberately broken sample" if is_deliberately_broken(path) else TRUE_ERROR
+                verdict = "deliberately broken sample" if is_deliberately_broken(path) else refusal(error.reason)
                 rows.append(f"| `{cell(name)}` | refused | {cell(why)} | {verdict} | - | - |")
                 continue
             report = scrub_records([records], run)
