@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
+from revcycle.refdata.reference import in_force
+from revcycle.refdata.sets import HCPCS
 
 CPT_MODIFIERS = frozenset(
     (
@@ -51,7 +54,8 @@ class ModifierInvalid(Edit):
                 found = review.reference.procedure(modifier, day)
                 field = review.line_field(service, "modifiers")
                 if found is None or found.kind != "modifier":
-                    message = f"{modifier} is neither a CPT modifier nor a HCPCS Level II modifier"
+                    release = _release(review, day)
+                    message = f"{modifier} is neither a CPT modifier nor a HCPCS Level II modifier of release {release}"
                 elif not found.valid:
                     if found.terminated is not None and found.terminated < day:
                         when = f"was terminated on {found.terminated}"
@@ -61,3 +65,12 @@ class ModifierInvalid(Edit):
                 else:
                     continue
                 yield Problem(message, line=service.line_number, field=field)
+
+
+def _release(review: Review, day: date) -> str:
+    """The HCPCS release asked, for the message, and whether a modifier added since may be missing from it."""
+    governing = in_force(review.reference.store, HCPCS, day)
+    if governing.warning is None:
+        return governing.release.version
+    end = governing.release.effective_to
+    return f"{governing.release.version} (the newest loaded; it ends {end}, so one added since would be missing)"
