@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from revcycle.domain import ClaimFrequency, ClaimKind
 from revcycle.domain.parties import ClaimFilingIndicator, Relationship
 from revcycle.errors import InputFileError
-from revcycle.services.scrub_inputs import FhirReader, read_claims_file
+from revcycle.services.scrub_inputs import FhirReader, read_claims_data, read_claims_file
 from tests.edits.cases import BASE_CLAIM, BASE_COVERAGE, BASE_PATIENT, BASE_PAYER, BASE_PROVIDERS
 from tests.shared_files import shared_file
 
@@ -366,6 +366,20 @@ def test_json_that_is_not_json_names_line_and_column(tmp_path: Path) -> None:
 
 def test_a_json_list_is_not_a_claims_file(tmp_path: Path) -> None:
     assert "is JSON but not" in refusal(write_json(tmp_path / "list.json", [1, 2]))
+
+
+def test_input_held_in_memory_is_read_as_a_file_is() -> None:
+    x12 = shared_file("x12/837I/imsweb/837_5010__x223-test.txt")
+    (from_bytes,) = read_claims_data(x12.read_bytes(), "body").submitted()
+    (from_file,) = read_claims_file(x12).submitted()
+    assert from_bytes.claim.lines == from_file.claim.lines
+    assert [str(error) for error in from_bytes.broken] == [str(error) for error in from_file.broken]
+    bundle = (FHIR / "professional-bundle.json").read_bytes()
+    assert len(list(read_claims_data(bundle, "body").submitted())) == 2
+    with pytest.raises(InputFileError, match=r"^body: is not UTF-8 text"):
+        read_claims_data(b'{"claims": "\xff"}', "body")
+    with pytest.raises(InputFileError, match=r"^body: is not an 837P/837I"):
+        read_claims_data(b"hello", "body")
 
 
 def test_a_missing_file_cannot_be_read(tmp_path: Path) -> None:

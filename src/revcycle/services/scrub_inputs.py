@@ -79,7 +79,7 @@ from revcycle.edits.review import Submitted
 from revcycle.errors import InputFileError, InvalidRecord
 from revcycle.services.scrub import records_from_json
 from revcycle.x12.read837 import read_837
-from revcycle.x12.tokens import read_file
+from revcycle.x12.tokens import Segment, read_file, tokenize
 
 NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
 # The IRS employer identification number and the SSA social security number: a provider's tax id.
@@ -197,11 +197,29 @@ def read_claims_file(path: Path) -> ClaimsFile:
             head = handle.read(_SNIFF_BYTES)
     except OSError as error:
         raise InputFileError(source, "", f"cannot be read: {error.strerror}") from None
+    if _recognise(head, source) == "x12":
+        return read_837_file(path)
+    return read_json_file(path)
+
+
+def read_claims_data(data: bytes, name: str) -> ClaimsFile:
+    """The claims of input held in memory (a request body), as `read_claims_file` reads a file named ``name``."""
+    if _recognise(data[:_SNIFF_BYTES], name) == "x12":
+        return _837_records(tokenize([data], name), name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputFileError(name, "", f"is not UTF-8 text: {error}") from None
+    return _json_records(text, name)
+
+
+def _recognise(head: bytes, source: str) -> str:
+    """``json`` or ``x12``, from the first bytes of the input."""
     if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"[")):
-        return read_json_file(path)
+        return "json"
     # X12 may follow a text preamble (samples copied from guides start with a title) or be UTF-16.
     if b"ISA" in head or b"I\0S\0A\0" in head or b"\0I\0S\0A" in head:
-        return read_837_file(path)
+        return "x12"
     raise InputFileError(source, "", f"is not {EXPECTED}")
 
 
@@ -211,10 +229,13 @@ def read_837_file(path: Path) -> ClaimsFile:
     Raises:
         InputFileError: the reader refuses the file (an `X12Error` naming the segment); see the module notes.
     """
-    source = str(path)
+    return _837_records(read_file(path), str(path))
+
+
+def _837_records(segments: Iterator[Segment], source: str) -> ClaimsFile:
     records = ClaimsFile(source=source)
     with as_submitted() as broken:
-        for read in read_837(read_file(path), source):
+        for read in read_837(segments, source):
             # The generator makes each claim's records just before it yields it: the rules broken since the last
             # claim are this claim's.
             claim_broken = tuple(broken)
@@ -243,6 +264,10 @@ def read_json_file(path: Path) -> ClaimsFile:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise InputFileError(source, "", f"cannot be read: {error}") from None
+    return _json_records(text, source)
+
+
+def _json_records(text: str, source: str) -> ClaimsFile:
     try:
         # FHIR decimals are JSON numbers: read exactly, never through a float.
         document = json.loads(text, parse_float=Decimal)
