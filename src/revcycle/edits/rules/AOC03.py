@@ -17,7 +17,7 @@ class AddOnUnlistedPrimary(Edit):
     With none of the listed primaries on the same date of service by the same provider the add-on is paid only if
     the contractor allows the primary billed: a risk to check against the contractor's policy.
 
-    Failing: the add-on 99292 without its primary 99291. Passing: 99292 with 99291.
+    Failing: the add-on 88311 alone on its date. Passing: 88311 with its listed primary 88305.
     """
 
     code = "AOC03"

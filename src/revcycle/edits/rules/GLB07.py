@@ -22,7 +22,7 @@ class TeamSurgeryNotAllowed(Edit):
     The physician fee schedule's team surgery indicator 0 says the procedure is not paid as team surgery; a claim
     with modifier 66 is denied (indicator 1 needs documentation, 2 is permitted, both paid by report).
 
-    Failing: 27447 (team indicator 0) with modifier 66. Passing: a code with team indicator 1 or 2 with 66.
+    Failing: 27447 (team indicator 0) with modifier 66. Passing: 22836 (team indicator 1) with modifier 66.
     """
 
     code = "GLB07"

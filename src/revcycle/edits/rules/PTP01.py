@@ -18,8 +18,8 @@ class PtpNoBypass(Edit):
     service is part of the column-1 service (or cannot be done with it), so the column-2 line is denied whatever
     modifier it carries.
 
-    Failing: a line of column-1 code A and a line of its column-2 code B, indicator 0, same date and provider.
-    Passing: the claim with the column-2 line removed (or the two services on different dates).
+    Failing: an outpatient hospital claim with 96372 and its column-2 code 96523 (indicator 0) on one date.
+    Passing: the claim without the 96523 line (or the two services on different dates).
     """
 
     code = "PTP01"
