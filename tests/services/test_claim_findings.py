@@ -109,9 +109,10 @@ def test_scrubbing_again_replaces_a_claims_findings(engine: Engine, run: ScrubRu
     before = stored_findings(engine, "CLM-2")
     claims = parse_dataset(document).records["claims"]
     with UnitOfWork(engine) as unit:
-        scrub_saved_claims(unit, claims[1:], ScrubRun(run.store, run.config, date(2026, 9, 1)))
+        count = scrub_saved_claims(unit, claims[1:], ScrubRun(run.store, run.config, date(2026, 9, 1)))
         unit.commit()
     after = stored_findings(engine, "CLM-2")
+    assert count == len(after.findings)
     assert after.as_of == date(2026, 9, 1)
     assert [finding.code for finding in after.findings] == [finding.code for finding in before.findings]
     assert "DUP02" in [finding.code for finding in after.findings]  # the stored CLM-1 is still its history

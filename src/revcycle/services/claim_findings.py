@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from revcycle.domain import Claim
-from revcycle.edits import Category, ClaimResult, Finding, History, ScrubConfig, ScrubReport, Severity
+from revcycle.edits import Category, Finding, History, ScrubConfig, ScrubReport, Severity
 from revcycle.edits.inputs import Records, provider_ids
 from revcycle.errors import NotFound
 from revcycle.refdata.reference import default_store_path, reference
@@ -59,8 +59,11 @@ def scrub_saved_claims(
     claims: Sequence[Claim],
     run: ScrubRun,
     given: Mapping[str, Sequence[Any]] | None = None,
-) -> ScrubReport:
+) -> int:
     """Scrub ``claims``, just stored in ``unit``, and replace their findings there (the caller commits).
+
+    Returns how many findings were stored. The report itself is not kept: an import of many claims holds the
+    findings of one step at a time.
 
     Args:
         unit: the open unit of work the claims were stored in.
@@ -71,14 +74,13 @@ def scrub_saved_claims(
     history = _stored_history(unit, claims)
     scrubbed_at = datetime.now(UTC)
     by_id = {kind: {record.id: record for record in records} for kind, records in (given or {}).items()}
-    results: list[ClaimResult] = []
-    # In steps: the rows of one step at a time are held in memory, whatever the size of the import.
+    stored = 0
     for start in range(0, len(claims), BATCH):
         step = claims[start : start + BATCH]
         report = scrub_records([_records(unit, step, by_id)], run, history)
         _replace(unit, step, report, run.as_of, scrubbed_at)
-        results.extend(report.results)
-    return ScrubReport(tuple(results))
+        stored += len(report.findings)
+    return stored
 
 
 def _stored_history(unit: UnitOfWork, claims: Sequence[Claim]) -> History:
