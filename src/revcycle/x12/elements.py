@@ -7,7 +7,7 @@ messages and write as an acknowledgment.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 from revcycle.x12.fastpath import fast_pattern
@@ -295,41 +295,48 @@ def _rule(code: str) -> str:
 
 
 Problem = tuple[str, str, int, int | None, int | None, str, str]
-# Syntax-rule problems depend only on which elements are present: cached per segment spec and presence pattern.
-_SYNTAX_CACHE: dict[tuple[int, tuple[bool, ...]], tuple[SegmentSpec, list[Problem]]] = {}
-
-
-def _syntax_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
-    key = (id(spec), tuple(map(bool, segment.elements)))
-    cached = _SYNTAX_CACHE.get(key)
-    if cached is None or cached[0] is not spec:
-        cached = _SYNTAX_CACHE[key] = (spec, list(_check_syntax(segment, spec)))
-    return cached[1]
+# How many segment texts (or presence patterns) a memo holds before it starts again: enough for the dates, reason
+# codes and common amounts a file repeats, few enough that memory stays flat on a file of any size.
+MEMO_LIMIT = 4096
+# Syntax-rule problems depend only on which elements are present: remembered per guide segment and presence pattern.
+_SYNTAX_MEMOS: dict[SegmentSpec, dict[tuple[bool, ...], tuple[Problem, ...]]] = {}
 
 
 def element_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
     """The element problems of one segment; empty for a segment that is right, which is the fast, common case."""
-    return _problems(segment, spec, fast_pattern(spec, segment.delimiters))
+    fast = fast_pattern(spec, segment.delimiters)
+    return list(_problems(segment, spec, fast.fullmatch if fast else None, _syntax_memo(spec)))
 
 
-def _problems(segment: Segment, spec: SegmentSpec, fast: re.Pattern[str] | None) -> list[Problem]:
-    if fast is not None and fast.fullmatch(segment.raw or segment.text()):
+def _syntax_memo(spec: SegmentSpec) -> dict[tuple[bool, ...], tuple[Problem, ...]]:
+    memo = _SYNTAX_MEMOS.get(spec)
+    if memo is None:
+        memo = _SYNTAX_MEMOS[spec] = {}
+    return memo
+
+
+def _problems(
+    segment: Segment,
+    spec: SegmentSpec,
+    fullmatch: Callable[[str], re.Match[str] | None] | None,
+    syntax_memo: dict[tuple[bool, ...], tuple[Problem, ...]],
+) -> tuple[Problem, ...]:
+    if fullmatch is not None and fullmatch(segment.raw or segment.text()):
+        # the elements are right (see fastpath); only the syntax rules, which relate elements, are left to check
         if spec.syntax_rules:
-            problems = _syntax_problems(segment, spec)
-            if problems:
-                problems = list(problems)
+            presence = tuple(map(bool, segment.elements))
+            problems = syntax_memo.get(presence)
+            if problems is None:
+                if len(syntax_memo) >= MEMO_LIMIT:
+                    syntax_memo.clear()
+                problems = syntax_memo[presence] = tuple(_check_syntax(segment, spec))
         else:
-            problems = []
+            problems = ()
     else:
-        problems = list(check_elements(segment, spec))
+        problems = tuple(check_elements(segment, spec))
     if segment.id == "DTP":
-        problems = [*problems, *_check_period(segment)]
+        problems = (*problems, *_check_period(segment))
     return problems
-
-
-# How many segment texts a `SegmentChecker` remembers before it starts again: enough for the dates, reason codes and
-# common amounts a file repeats, few enough that memory stays flat on a file of any size.
-MEMO_LIMIT = 4096
 
 
 class SegmentChecker:
@@ -346,13 +353,15 @@ class SegmentChecker:
             skip a call on the common path, and must not change it.
     """
 
-    __slots__ = ("_fast", "delimiters", "memo", "spec")
+    __slots__ = ("_fullmatch", "_syntax_memo", "delimiters", "memo", "spec")
 
     def __init__(self, spec: SegmentSpec, delimiters: Delimiters) -> None:
         self.spec = spec
         self.delimiters = delimiters
         self.memo: dict[str, tuple[Problem, ...]] = {}
-        self._fast = fast_pattern(spec, delimiters)
+        fast = fast_pattern(spec, delimiters)
+        self._fullmatch = fast.fullmatch if fast else None
+        self._syntax_memo = _syntax_memo(spec)
 
     def problems(self, segment: Segment) -> tuple[Problem, ...]:
         """The element problems of a segment placed as `spec` (the same as `element_problems`)."""
@@ -360,11 +369,12 @@ class SegmentChecker:
         if not text or segment.delimiters is not self.delimiters:
             # a segment made in code, or cut with other delimiters: checked as it is, not remembered
             return tuple(element_problems(segment, self.spec))
-        found = self.memo.get(text)
+        memo = self.memo
+        found = memo.get(text)
         if found is None:
-            if len(self.memo) >= MEMO_LIMIT:
-                self.memo.clear()
-            found = self.memo[text] = tuple(_problems(segment, self.spec, self._fast))
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            found = memo[text] = _problems(segment, self.spec, self._fullmatch, self._syntax_memo)
         return found
 
 

@@ -243,6 +243,23 @@ def _find_isa(reader: _Reader) -> bool:
             return False
 
 
+def _not_a_segment(path: str, segment_id: str, index: int, offset: int) -> X12Error:
+    what = f"{segment_id[:20]!r} is not a segment id" if segment_id else "a segment with no id"
+    return X12Error(path, what, segment_index=index, offset=offset)
+
+
+def _wrapped(text: str, terminator: str) -> bool:
+    """Whether `text` may hold a segment with a line break in it: one that does not directly follow a terminator.
+
+    Writers put segments one a line (terminator, then LF or CR LF); line breaks anywhere else are wrapped segments.
+    """
+    line_feeds, returns = text.count("\n"), text.count("\r")
+    if not line_feeds and not returns:
+        return False
+    crlf = text.count(terminator + "\r\n") if returns else 0
+    return returns != crlf or line_feeds != text.count(terminator + "\n") + crlf
+
+
 def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
     """Cut the bytes of an X12 file into segments, interchange by interchange.
 
@@ -273,32 +290,55 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
             tail = pieces.pop()  # the unfinished segment waits for the next chunk
             ascii_only = reader.fixed_width or reader.buffer.isascii()
             offset = reader.offset
-            used = 0
-            for piece in pieces:
-                used += len(piece) + 1
-                stripped = piece.lstrip(_LAYOUT)
-                lead = len(piece) - len(stripped)
-                if ascii_only:
-                    start = offset + lead
+            if ascii_only and not newline_terminated and not (unwrap and _wrapped(reader.buffer, terminator)):
+                # The common case, in a loop of its own: one byte a character, and no line break in any segment
+                # once its leading layout is stripped (so only the bookkeeping the general loop below needs for
+                # other files is left out).
+                for piece in pieces:
+                    stripped = piece.lstrip(_LAYOUT)
+                    start = offset + len(piece) - len(stripped)
                     offset += len(piece) + 1
-                else:
-                    start = offset + reader.byte_length(piece[:lead])
-                    offset += reader.byte_length(piece) + reader.byte_length(terminator)
-                if newline_terminated:  # a CR before a line-feed terminator is layout too
-                    stripped = stripped.rstrip("\r")
-                if not stripped:
-                    continue
-                if unwrap and ("\n" in stripped or "\r" in stripped):
-                    stripped = stripped.replace("\r", "").replace("\n", "")
-                segment_id, found, rest = stripped.partition(separator)
-                if segment_id not in _SEEN_SEGMENT_IDS and not _is_segment_id(segment_id):
-                    what = f"{segment_id[:20]!r} is not a segment id" if segment_id else "a segment with no id"
-                    raise X12Error(path, what, segment_index=index, offset=start)
-                yield Segment(segment_id, rest.split(separator) if found else [], index, start, delimiters, stripped)
-                index += 1
-                if segment_id == "IEA":
-                    in_interchange = False
-                    break
+                    if not stripped:
+                        continue
+                    segment_id, found, rest = stripped.partition(separator)
+                    if segment_id not in _SEEN_SEGMENT_IDS and not _is_segment_id(segment_id):
+                        raise _not_a_segment(path, segment_id, index, start)
+                    yield Segment(
+                        segment_id, rest.split(separator) if found else [], index, start, delimiters, stripped
+                    )
+                    index += 1
+                    if segment_id == "IEA":
+                        in_interchange = False
+                        break
+                used = offset - reader.offset
+            else:
+                used = 0
+                for piece in pieces:
+                    used += len(piece) + 1
+                    stripped = piece.lstrip(_LAYOUT)
+                    lead = len(piece) - len(stripped)
+                    if ascii_only:
+                        start = offset + lead
+                        offset += len(piece) + 1
+                    else:
+                        start = offset + reader.byte_length(piece[:lead])
+                        offset += reader.byte_length(piece) + reader.byte_length(terminator)
+                    if newline_terminated:  # a CR before a line-feed terminator is layout too
+                        stripped = stripped.rstrip("\r")
+                    if not stripped:
+                        continue
+                    if unwrap and ("\n" in stripped or "\r" in stripped):
+                        stripped = stripped.replace("\r", "").replace("\n", "")
+                    segment_id, found, rest = stripped.partition(separator)
+                    if segment_id not in _SEEN_SEGMENT_IDS and not _is_segment_id(segment_id):
+                        raise _not_a_segment(path, segment_id, index, start)
+                    yield Segment(
+                        segment_id, rest.split(separator) if found else [], index, start, delimiters, stripped
+                    )
+                    index += 1
+                    if segment_id == "IEA":
+                        in_interchange = False
+                        break
             reader.buffer = reader.buffer[used:]
             reader.offset = offset
             if in_interchange and not reader.read_more():

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from revcycle.x12.elements import Problem, SegmentChecker, element_findings, element_problems, findings_of
+from revcycle.x12.elements import MEMO_LIMIT, Problem, SegmentChecker, element_findings, element_problems, findings_of
 from revcycle.x12.findings import Severity, X12Finding
 from revcycle.x12.guides.model import Guide, SegmentSpec
 from revcycle.x12.guides.registry import envelope_segments, guide_for
@@ -90,6 +90,16 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
+class _Amounts(dict[str, Decimal]):
+    """Amount texts read as ``_amount(text) or ZERO``, remembered: a remittance repeats its amounts (fees, co-pays)."""
+
+    def __missing__(self, text: str) -> Decimal:
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        value = self[text] = _amount(text) or ZERO
+        return value
+
+
 class _Balancer:
     """The 835 balancing rules, fed the segments of one transaction set.
 
@@ -116,32 +126,43 @@ class _Balancer:
             "PLB": self._plb,
             "BPR": self._bpr,
         }
+        self._amounts = validator.amounts
+        self._adjustments = validator.adjustments
 
     def _cas(self, segment: Segment) -> None:
-        amounts = segment.elements[2:18:3]  # CAS03, 06, 09, 12, 15, 18
-        try:
-            values: list[Decimal] | None = list(map(Decimal, amounts))
-        except InvalidOperation:
-            values = None
-        if values is None or not all(values):
-            # an empty, unreadable or zero amount counts as ZERO, whose exponent shows in the sums' messages
-            values = [_amount(text) or ZERO for text in amounts]
-        adjusted = sum(values, ZERO)
+        text = segment.raw
+        adjusted = self._adjustments.get(text) if text else None
+        if adjusted is None:
+            amounts = self._amounts
+            # CAS03, 06, 09, 12, 15, 18, each as _amount reads it (ZERO when empty, zero or unreadable)
+            adjusted = sum([amounts[amount] for amount in segment.elements[2:18:3]], ZERO)
+            if text:
+                if len(self._adjustments) >= MEMO_LIMIT:
+                    self._adjustments.clear()
+                self._adjustments[text] = adjusted
         if self.line is not None:
             self.line_adjusted += adjusted
         elif self.claim is not None:
             self.claim_adjusted += adjusted
 
     def _svc(self, segment: Segment) -> None:
-        self._close_line()
+        if self.line is not None:
+            self._close_line()
         self.line = segment
-        self.line_values = (_amount(segment[2]) or ZERO, _amount(segment[3]) or ZERO)
+        self.line_values = self._charge_and_paid(segment, 2)
 
     def _clp(self, segment: Segment) -> None:
         self._close_claim()
         self.claim = segment
-        self.claim_values = (_amount(segment[3]) or ZERO, _amount(segment[4]) or ZERO)
+        self.claim_values = self._charge_and_paid(segment, 3)
         self.paid_total += self.claim_values[1]
+
+    def _charge_and_paid(self, segment: Segment, position: int) -> tuple[Decimal, Decimal]:
+        """Elements `position` and `position + 1` as amounts."""
+        elements, amounts = segment.elements, self._amounts
+        if len(elements) > position:
+            return amounts[elements[position - 1]], amounts[elements[position]]
+        return amounts[segment[position]], amounts[segment[position + 1]]
 
     def _lx(self, segment: Segment) -> None:
         self._close_claim()
@@ -221,6 +242,9 @@ class _Validator:
         self.hl_expected = 1
         # per guide segment, its element checks (with their memo), kept across the transaction sets of the file
         self._checkers: dict[SegmentSpec, SegmentChecker] = {}
+        # the 835 balancer's memos, kept across transaction sets: amounts by text, CAS adjustment totals by segment
+        self.amounts = _Amounts()
+        self.adjustments: dict[str, Decimal] = {}
 
     # -- findings --------------------------------------------------------------------------------------------------
     def report(self, finding: X12Finding) -> None:

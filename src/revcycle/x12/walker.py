@@ -140,11 +140,9 @@ class Walker:
                     break  # the loop's first segment again starts a new instance: the general search decides
                 if index < top.position:
                     continue
-                spec = candidate.segment
-                if candidate.loop is not None or (
-                    index == top.position and spec.max_use is not None and top.counts[index] >= spec.max_use
-                ):
+                if candidate.loop is not None:
                     break
+                spec = candidate.segment
                 qualifier = spec.qualifier
                 if qualifier is not None:
                     position, component, codes = qualifier
@@ -153,7 +151,9 @@ class Walker:
                     if component and value:
                         value = value.split(segment.delimiters.component, component)[component - 1]
                     if value not in codes:
-                        continue
+                        continue  # another use of the id (NM1*QC, then NM1*IL): a later candidate may take it
+                if index == top.position and spec.max_use is not None and top.counts[index] >= spec.max_use:
+                    break  # the same segment past its maximum: a later use of the id may take it, or it is reported
                 self.position_in_transaction += 1
                 top.position = index
                 top.counts[index] += 1
