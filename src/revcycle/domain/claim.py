@@ -43,6 +43,7 @@ from revcycle.domain.fields import (
 )
 from revcycle.domain.money import ZERO_MONEY, format_money, money, quantity
 from revcycle.domain.parties import Address
+from revcycle.domain.place_of_service import PLACES_OF_SERVICE
 from revcycle.domain.source import Source
 
 MAX_MODIFIERS = 4
@@ -154,7 +155,9 @@ class ServiceLine:
         pointers = check.each("diagnosis_pointers", _pointer)
         check("unit_basis", one_of(UnitBasis))
         check("service_date_end", optional_date)
-        check("place_of_service", optional(codes.place_of_service))
+        place = check("place_of_service", optional(codes.place_of_service_shape))
+        if place is not None and place not in PLACES_OF_SERVICE:
+            check.rule("place_of_service", codes.place_of_service_problem(place))
         check("revenue_code", optional(codes.revenue_code))
         check("ndc", optional(codes.ndc))
         check("ndc_quantity", optional(_positive_quantity))
@@ -409,7 +412,9 @@ class Claim:
         check("patient_control_number", line, max_length=38)
         check("frequency", one_of(ClaimFrequency))
         check("original_claim_reference", optional_line, max_length=50)
-        check("place_of_service", optional(codes.place_of_service))
+        place = check("place_of_service", optional(codes.place_of_service_shape))
+        if place is not None and place not in PLACES_OF_SERVICE:
+            check.rule("place_of_service", codes.place_of_service_problem(place))
         check("facility_type_code", optional(_facility_type))
         for field in ("statement_from", "statement_to", "admission_date"):
             check(field, optional_date)

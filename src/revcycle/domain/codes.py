@@ -82,10 +82,23 @@ def modifier(value: object) -> str:
 
 def place_of_service(value: object) -> str:
     """A CMS place-of-service code (CLM05-1 of an 837P), e.g. ``"11"`` for office."""
-    code = _text(value, "a place-of-service code")
+    code = place_of_service_shape(value)
     if code not in PLACES_OF_SERVICE:
+        raise FieldError(place_of_service_problem(code))
+    return code
+
+
+def place_of_service_shape(value: object) -> str:
+    """Two digits, as a place-of-service code is written; whether CMS assigned it is a record's rule to judge."""
+    code = _text(value, "a place-of-service code")
+    if len(code) != 2 or not code.isascii() or not code.isdigit():
         raise FieldError(f"{value!r} is not a place-of-service code")
     return code
+
+
+def place_of_service_problem(code: str) -> str:
+    """Why a well-shaped code is not a place of service, for a record's rule."""
+    return f"{code!r} is not a place-of-service code"
 
 
 def taxonomy(value: object) -> str:

@@ -156,7 +156,7 @@ class Scrubber:
     @staticmethod
     def _run(edit: Edit, review: Review) -> list[tuple[Edit, Problem, Severity]]:
         try:
-            return [(edit, problem, edit.severity) for problem in edit.check(review)]
+            return [(edit, problem, problem.severity or edit.severity) for problem in edit.check(review)]
         except NoRelease as missing:
             return [(edit, Problem(f"not checked: {missing}"), Severity.WARNING)]
         except Exception as crash:

@@ -40,12 +40,15 @@ class Problem:
         line: the service line's number (LX), None for the claim as a whole.
         field: the field at fault, as a path into the claim (``lines[1].modifiers``, ``diagnoses[0]``).
         fix: a safe correction to suggest, if there is one.
+        severity: the severity of this problem when it differs from the edit's (an MCE list that is an error on an
+            inpatient bill and a warning elsewhere).
     """
 
     message: str | None = None
     line: int | None = None
     field: str | None = None
     fix: str | None = None
+    severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,8 @@ class UnacceptableFirstListed(Edit):
     by the guidelines and not flagged; the history and status codes are.
 
     Failing: first-listed ``Z85.3`` (personal history of breast cancer). Passing: ``I10`` followed by ``Z85.3``, or
-    ``Z23`` (immunization) first on a professional claim.
+    ``Z23`` (immunization) first on a professional claim. An error on an inpatient bill (type of bill 11x, 21x, ...),
+    where the MCE returns the claim; a warning elsewhere.
     """
 
     code = "ICD09"
@@ -68,4 +69,6 @@ class UnacceptableFirstListed(Edit):
             "encounter",
             field="diagnoses[0]",
             fix="list first the condition, injury or reason for the encounter; report the code after it",
+            # The MCE is the inpatient editor: there the claim is returned; elsewhere the code is only a risk.
+            severity=Severity.ERROR if inpatient else None,
         )
