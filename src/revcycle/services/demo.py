@@ -10,7 +10,8 @@ bundled synthetic 835 that pays them. Later capabilities extend it along the cyc
 The scrubber's tables in the demo's reference store are small extracts of the official CMS files, cut to the demo
 claims' codes (``demo_data/refdata/SOURCES.txt``): medically unlikely edits, HCPCS Level II, the Medicare Code Editor
 and the add-on code edits, beside the bundled ICD-10-CM and CPT code list and the fee-schedule extract. No 2026
-practitioner NCCI pair file is bundled, so the PTP edits report that they could not check.
+practitioner NCCI pair file is at hand, and the place of service list is read only from OpenEMR's PHP file (not a CMS
+file), so neither is bundled: the edits that need them report that they could not check.
 """
 
 from __future__ import annotations
