@@ -18,6 +18,7 @@ from revcycle.services.claim_findings import ALL_EDITS
 from revcycle.services.scrub import ScrubRun, records_from_json, report_json, scrub_records
 from revcycle.services.scrub_inputs import read_claims_file
 from tests.edits.cases import document_of
+from tests.shared_files import shared_file
 
 AS_OF = "2026-08-01"
 FHIR = Path(__file__).parent.parent / "fixtures" / "fhir"
@@ -142,12 +143,31 @@ def test_a_fhir_value_that_makes_no_record_is_422_with_its_fhir_path(client: Tes
     assert "CPT or HCPCS" in problem["msg"]
 
 
+def test_an_837_is_scrubbed_as_the_cli_reads_it(client: TestClient, reference_store_path: Path) -> None:
+    path = shared_file("x12/837P/linuxforhealth/837_005010X222A2__demo.autoaccident.837")
+    response = client.post(
+        "/claims/scrub",
+        content=path.read_bytes(),
+        headers={"content-type": "application/edi-x12"},
+        params={"as_of": AS_OF},
+    )
+    assert response.status_code == 200
+    run = ScrubRun(reference(reference_store_path), ALL_EDITS, date.fromisoformat(AS_OF))
+    assert response.json() == report_json(scrub_records([read_claims_file(path)], run))
+
+
 def test_a_body_that_is_not_json_is_422(client: TestClient) -> None:
     response = client.post("/claims/scrub", content=b'{"claims": [', headers={"content-type": "application/json"})
     assert response.status_code == 422
     problem = response.json()["detail"][0]
-    assert problem["loc"] == ["body"]
-    assert problem["msg"].startswith("is not JSON (line 1, column 13)")
+    assert problem["loc"][0] == "body"
+    assert "line 1, column 13" in " ".join(str(part) for part in problem["loc"])
+
+
+def test_a_body_that_is_neither_json_nor_x12_is_422(client: TestClient) -> None:
+    response = client.post("/claims/scrub", content=b"hello", headers={"content-type": "text/plain"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body"]
 
 
 def test_bad_query_parameters_are_422(client: TestClient) -> None:

@@ -1,17 +1,15 @@
 """``/claims/scrub`` and ``/claims/{claim_id}/findings``: the claim scrubber over HTTP.
 
-``POST /claims/scrub`` scrubs the claims of a JSON body, read as submitted as ``revcycle claim scrub`` reads a JSON
-file: a claims JSON document (the dataset format of docs/x12-claims-json.md) or FHIR R4 (a ``Claim`` resource or a
-``Bundle`` of Claims and the resources they reference), told apart by ``resourceType``. It answers the findings and
-the batch summary; nothing is stored. ``GET /claims/{claim_id}/findings`` shows what a stored claim was found with
-when it was saved.
+``POST /claims/scrub`` scrubs the claims of the request body, read as submitted and recognised by content as
+``revcycle claim scrub`` reads a file: a claims JSON document (the dataset format of docs/x12-claims-json.md), FHIR R4
+(a ``Claim`` resource or a ``Bundle`` of Claims and the resources they reference) or an 837P/837I. It answers the
+findings and the batch summary; nothing is stored. ``GET /claims/{claim_id}/findings`` shows what a stored claim
+was found with when it was saved.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,12 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from revcycle.api.deps import EngineDep, StoreDep
 from revcycle.api.schemas import Message
 from revcycle.edits import EditPolicy, EditReference, Scrubber, ScrubConfig
-from revcycle.edits.inputs import Records
-from revcycle.errors import InputFileError
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.claim_findings import ALL_EDITS, stored_findings
-from revcycle.services.scrub import ScrubRun, records_from_json, report_json, scrub_records, scrubber_for
-from revcycle.services.scrub_inputs import FhirReader
+from revcycle.services.scrub import ScrubRun, report_json, scrub_records, scrubber_for
+from revcycle.services.scrub_inputs import read_claims_data
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 
@@ -35,10 +31,13 @@ CLAIMS_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": (
-            "A claims JSON document (claims with the patients, coverages, payers and providers they name), or a FHIR "
-            "R4 Claim or Bundle."
+            "A claims JSON document (claims with the patients, coverages, payers and providers they name), a FHIR R4 "
+            "Claim or Bundle, or an 837P/837I."
         ),
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "application/edi-x12": {"schema": {"type": "string"}},
+        },
     }
 }
 AsOf = Annotated[
@@ -62,30 +61,9 @@ def _scrubber(store: ReferenceStore, selected: list[str], excluded: list[str]) -
     return Scrubber(warm, ScrubConfig(EditPolicy(select=tuple(selected), exclude=tuple(excluded))))
 
 
-def read_body(data: bytes) -> Records:
-    """The claims of a request body: FHIR R4 when it has a ``resourceType``, a claims JSON document otherwise.
-
-    Raises:
-        InputFileError: not JSON, not an object, or a value that makes no record (naming its path).
-    """
-    try:
-        text = data.decode("utf-8-sig")
-        # FHIR decimals are JSON numbers: read exactly, never through a float.
-        document = json.loads(text, parse_float=Decimal)
-    except UnicodeDecodeError as error:
-        raise InputFileError(BODY_NAME, "", f"is not UTF-8 text: {error}") from None
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise InputFileError(BODY_NAME, "", f"is not JSON ({where}): {error.msg}") from None
-    if isinstance(document, dict) and "resourceType" in document:
-        return FhirReader(BODY_NAME, document).read()
-    # The claims JSON format writes money as strings and refuses numbers: parsed as its own reader parses it.
-    return records_from_json(json.loads(text), BODY_NAME)
-
-
 def scrub_body(data: bytes, store: ReferenceStore, day: date, select: list[str], exclude: list[str]) -> dict[str, Any]:
     """The report JSON of the claims of a request body."""
-    records = read_body(data)
+    records = read_claims_data(data, BODY_NAME)
     custom = _scrubber(store, select, exclude)
     if custom is None:
         return report_json(scrub_records([records], ScrubRun(store, ALL_EDITS, day)))
@@ -96,7 +74,9 @@ def scrub_body(data: bytes, store: ReferenceStore, day: date, select: list[str],
     "/scrub",
     openapi_extra=CLAIMS_BODY,
     responses={
-        422: {"description": "The body is not claims JSON or FHIR, or a value in it makes no record (``loc``)."},
+        422: {
+            "description": "The body is not claims JSON, FHIR or an 837, or a value in it makes no record (``loc``)."
+        },
     },
 )
 async def scrub_claims(
@@ -111,8 +91,8 @@ async def scrub_claims(
     Each finding names the claim, line, edit, severity, message, official source and a fix when one is safe. A
     claim that breaks a rule of a well-formed claim (a total that is not the sum of its lines) is scrubbed and the
     rule reported; a value that makes no record at all (a date that is not a date) is refused with 422, ``loc``
-    naming it (``["body", "claims", 0, "lines", 0, "service_date"]``; for FHIR, the FHIR path). Edits whose
-    reference table is not loaded report that they could not check, as warnings.
+    naming it (``["body", "claims", 0, "lines", 0, "service_date"]``; for FHIR the FHIR path, for an 837 the
+    segment). Edits whose reference table is not loaded report that they could not check, as warnings.
     """
     data = await request.body()
     day = as_of or date.today()
