@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from revcycle.edits.config import EditPolicy, ScrubConfig, matches
+from revcycle.domain import ClaimKind
+from revcycle.edits.config import ScrubConfig, matches
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Finding, Problem, Severity
 from revcycle.edits.reference import EditReference
@@ -104,7 +105,7 @@ class Scrubber:
         self.reference = reference
         self.config = config or ScrubConfig()
         self.edits = tuple(edits) if edits is not None else tuple(kind() for kind in builtin_edits())
-        self._chosen: dict[str | None, tuple[tuple[Edit, ...], EditPolicy]] = {}
+        self._chosen: dict[tuple[str | None, ClaimKind], _Chosen] = {}
 
     def scrub(self, claims: Iterable[Submitted], as_of: date, history: History | None = None) -> ScrubReport:
         """Review every claim; each is compared with ``history`` and the claims reviewed before it."""
@@ -118,50 +119,64 @@ class Scrubber:
     def review(self, submitted: Submitted, as_of: date, history: History | None = None) -> ClaimResult:
         """The findings of one claim."""
         payer_identifier = submitted.payer.payer_identifier if submitted.payer is not None else None
-        edits, policy = self._for_payer(payer_identifier)
+        chosen = self._for(payer_identifier, submitted.claim.kind)
         review = Review(
             submitted,
             self.reference,
             as_of,
             history if history is not None else History(),
-            policy.timely_filing_days,
+            chosen.timely_filing_days,
         )
-        kind = submitted.claim.kind
         raw: list[tuple[Edit, Problem, Severity]] = []
-        for edit in edits:
-            if kind in edit.kinds:
-                raw.extend(self._run(edit, review))
+        append = raw.append
+        # The loop every claim takes through every edit: kept free of calls it can do without.
+        for edit in chosen.edits:
+            try:
+                for problem in edit.check(review):
+                    append((edit, problem, problem.severity or edit.severity))
+            except NoRelease as missing:
+                append((edit, Problem(f"not checked: {missing}"), Severity.WARNING))
+            except Exception as crash:
+                reason = f"the edit failed on this claim ({type(crash).__name__}: {crash}); the claim is not checked"
+                append((edit, Problem(reason), Severity.ERROR))
+        if not raw:
+            return ClaimResult(submitted, ())
         raw = _without_covered_record_rules(raw)
         findings: list[Finding] = []
         suppressed = 0
         for edit, problem, severity in raw:
-            if matches(edit, policy.suppress):
+            if edit in chosen.suppressed:
                 suppressed += 1
                 continue
-            if severity is Severity.ERROR and matches(edit, policy.downgrade):
+            if severity is Severity.ERROR and edit in chosen.downgraded:
                 severity = Severity.WARNING
             findings.append(_finding(submitted, edit, problem, severity))
         findings.sort(key=lambda finding: (finding.severity is not Severity.ERROR, finding.line or 0))
         return ClaimResult(submitted, tuple(findings), suppressed)
 
-    def _for_payer(self, payer_identifier: str | None) -> tuple[tuple[Edit, ...], EditPolicy]:
-        chosen = self._chosen.get(payer_identifier)
+    def _for(self, payer_identifier: str | None, kind: ClaimKind) -> _Chosen:
+        chosen = self._chosen.get((payer_identifier, kind))
         if chosen is None:
             policy = self.config.policy_for(payer_identifier)
             pack_rules = [rule for pack in self.config.packs if payer_identifier in pack.payers for rule in pack.rules]
-            edits = tuple(edit for edit in (*self.edits, *pack_rules) if policy.runs(edit))
-            chosen = self._chosen[payer_identifier] = (edits, policy)
+            edits = tuple(edit for edit in (*self.edits, *pack_rules) if policy.runs(edit) and kind in edit.kinds)
+            chosen = self._chosen[(payer_identifier, kind)] = _Chosen(
+                edits,
+                frozenset(edit for edit in edits if matches(edit, policy.suppress)),
+                frozenset(edit for edit in edits if matches(edit, policy.downgrade)),
+                policy.timely_filing_days,
+            )
         return chosen
 
-    @staticmethod
-    def _run(edit: Edit, review: Review) -> list[tuple[Edit, Problem, Severity]]:
-        try:
-            return [(edit, problem, problem.severity or edit.severity) for problem in edit.check(review)]
-        except NoRelease as missing:
-            return [(edit, Problem(f"not checked: {missing}"), Severity.WARNING)]
-        except Exception as crash:
-            reason = f"the edit failed on this claim ({type(crash).__name__}: {crash}); the claim is not checked by it"
-            return [(edit, Problem(reason), Severity.ERROR)]
+
+@dataclass(frozen=True, slots=True)
+class _Chosen:
+    """The edits a payer's policy runs on one kind of claim, and how their findings are reported."""
+
+    edits: tuple[Edit, ...]
+    suppressed: frozenset[Edit]
+    downgraded: frozenset[Edit]
+    timely_filing_days: int | None
 
 
 def _without_covered_record_rules(

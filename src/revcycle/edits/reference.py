@@ -41,16 +41,12 @@ class EditReference:
             raise found
         return found
 
-    def _known(self, key: tuple[Any, ...]) -> Any:
-        found = self._answers.get(key, _MISSING)
-        if found.__class__ is NoRelease:
-            raise found
-        return found
-
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
         """The ICD-10-CM code as in force on ``day`` (with its notes), None when that release has no such code."""
         key = ("icd", code, day)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: lookup_icd10cm(self.store, code, day))
         result: Icd10cmCode | None = found
@@ -59,7 +55,9 @@ class EditReference:
     def procedure(self, code: str, day: date) -> ProcedureCode | None:
         """The CPT or HCPCS code (or HCPCS modifier) as the release in force on ``day`` has it."""
         key = ("procedure", code, day)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: lookup_procedure(self.store, code, day))
         result: ProcedureCode | None = found
@@ -68,7 +66,9 @@ class EditReference:
     def place_of_service(self, code: str, day: date) -> CodeListEntry | None:
         """The place of service code as of ``day``."""
         key = ("pos", code, day)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: lookup_code_list(self.store, PLACE_OF_SERVICE, code, day))
         result: CodeListEntry | None = found
@@ -77,7 +77,9 @@ class EditReference:
     def ptp(self, column1: str, column2: str, day: date, setting: PtpSetting) -> PtpEdit | None:
         """The NCCI PTP edit of the ordered pair in force on ``day``."""
         key = ("ptp", column1, column2, day, setting)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.ptp_edit(self.store, column1, column2, day, setting=setting))
         result: PtpEdit | None = found
@@ -86,7 +88,9 @@ class EditReference:
     def mue(self, code: str, day: date, setting: MueSetting) -> Mue | None:
         """The medically unlikely edit of ``code`` on ``day``."""
         key = ("mue", code, day, setting)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.mue(self.store, code, day, setting=setting))
         result: Mue | None = found
@@ -95,7 +99,9 @@ class EditReference:
     def add_on(self, code: str, day: date) -> AddOnCode | None:
         """The add-on code edits of ``code`` in force on ``day``, None when it is not an add-on code."""
         key = ("aoc", code, day)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.add_on(self.store, code, day))
         result: AddOnCode | None = found
@@ -104,7 +110,9 @@ class EditReference:
     def mce(self, code: str, day: date) -> MceFlags | None:
         """The Medicare Code Editor lists the diagnosis is on."""
         key = ("mce", code, day)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.mce_flags(self.store, code, day))
         result: MceFlags | None = found
@@ -113,7 +121,9 @@ class EditReference:
     def fee_schedule(self, code: str, day: date) -> dict[str, Any] | None:
         """The physician fee schedule row of ``code``: status, global days and the surgery indicators."""
         key = ("pfs", code, day)
-        found = self._known(key)
+        found = self._answers.get(key, _MISSING)
+        if found.__class__ is NoRelease:
+            raise found
         if found is _MISSING:
             found = self._ask(key, lambda: self._fee_schedule(code, day))
         result: dict[str, Any] | None = found

@@ -22,14 +22,23 @@ def add_on_lines(review: Review, edit_type: str) -> Iterator[tuple[ServiceLine, 
     type 3 (the listed primaries and others the contractor allows), then type 2 (contractor-defined primaries).
     The other lines are those of the same date of service and provider, where the primary must be.
     """
+    for strictest, service, add_on, others in review.derived("add_on_lines", lambda: _add_on_lines(review)):
+        if strictest == edit_type:
+            yield service, add_on, others
+
+
+def _add_on_lines(review: Review) -> list[tuple[str, ServiceLine, AddOnCode, list[ServiceLine]]]:
     if not ncci_applies(review):
-        return
+        return []
+    found = []
     for services in same_day_groups(review).values():
         for service in services:
             add_on = review.reference.add_on(service.procedure_code.strip().upper(), service.service_date)
-            if add_on is None or _strictest(add_on) != edit_type:
-                continue
-            yield service, add_on, [other for other in services if other is not service]
+            if add_on is not None:
+                found.append(
+                    (_strictest(add_on), service, add_on, [other for other in services if other is not service])
+                )
+    return found
 
 
 def _strictest(add_on: AddOnCode) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from revcycle.domain.codes import icd10cm_display
+from revcycle.domain.encounter import Diagnosis
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
+from revcycle.refdata.edit_tables import MceFlags
 
 MCE_AGE_SOURCE = "Definitions of Medicare Code Edits v43.1 edit 4 (age conflict)"
 ARTICLES = {"adult": "an"}
@@ -18,14 +21,8 @@ def age_conflicts(review: Review, age_category: str) -> Iterator[Problem]:
 
     The age is in whole years on the claim's first date of service, as the MCE computes it.
     """
-    patient = review.submitted.patient
-    if patient is None:
-        return
-    day = review.claim.first_service_date
-    age = patient.age_on(day)
-    for index, diagnosis in enumerate(review.claim.diagnoses):
-        flags = review.reference.mce(diagnosis.code, day)
-        if flags is None or flags.age_category != age_category or flags.fits_age(age):
+    for index, diagnosis, flags, age, day in review.derived("mce_age_misfits", lambda: _age_misfits(review)):
+        if flags.age_category != age_category:
             continue
         ages = f"age {flags.age_low}" if flags.age_low == flags.age_high else f"ages {flags.age_low}-{flags.age_high}"
         yield Problem(
@@ -34,6 +31,21 @@ def age_conflicts(review: Review, age_category: str) -> Iterator[Problem]:
             field=f"diagnoses[{index}]",
             fix="check the patient's birth date and the diagnosis code",
         )
+
+
+def _age_misfits(review: Review) -> list[tuple[int, Diagnosis, MceFlags, int, date]]:
+    """Every diagnosis of an MCE age category the patient's age does not fit, for MCE01-MCE04 to share."""
+    patient = review.submitted.patient
+    if patient is None:
+        return []
+    day = review.claim.first_service_date
+    age = patient.age_on(day)
+    found = []
+    for index, diagnosis in enumerate(review.claim.diagnoses):
+        flags = review.reference.mce(diagnosis.code, day)
+        if flags is not None and flags.age_category is not None and not flags.fits_age(age):
+            found.append((index, diagnosis, flags, age, day))
+    return found
 
 
 class NewbornAgeConflict(Edit):

@@ -40,13 +40,19 @@ class OverMue:
 
 def over_date_mue(review: Review, indicator: int) -> Iterator[OverMue]:
     """The codes of a date-of-service MUE (MAI 2 or 3) whose units, summed over the lines of a date, exceed it."""
+    for over in review.derived("mue_over_date", lambda: list(_over_date_mues(review))):
+        if over.mue.adjudication_indicator == indicator:
+            yield over
+
+
+def _over_date_mues(review: Review) -> Iterator[OverMue]:
     spans: dict[tuple[str, date, date], list[ServiceLine]] = defaultdict(list)
     for service in review.lines:
         end = service.service_date_end or service.service_date
         spans[(service.procedure_code.strip().upper(), service.service_date, end)].append(service)
     for (_, start, end), services in spans.items():
         mue = mue_of(review, services[0])
-        if mue is None or mue.adjudication_indicator != indicator:
+        if mue is None or mue.adjudication_indicator == 1:
             continue
         total = sum((units_of(service) for service in services), Decimal(0))
         over = OverMue(mue, services, total, max(1, (end - start).days + 1))

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from revcycle.domain.npi import npi_problem
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
+
+
+@lru_cache(maxsize=65536)
+def _npi_problem(npi: str) -> str | None:
+    # A batch names the same few providers on every claim: each NPI is checked once.
+    return npi_problem(npi)
 
 
 class NpiCheckDigit(Edit):
@@ -29,6 +36,6 @@ class NpiCheckDigit(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Every provider the claim names."""
         for provider_id, provider in review.submitted.providers.items():
-            problem = npi_problem(provider.npi)
+            problem = _npi_problem(provider.npi)
             if problem is not None:
                 yield Problem(f"provider {provider_id}: {problem}", field=f"providers.{provider_id}.npi")

@@ -40,7 +40,11 @@ def ncci_applies(review: Review) -> bool:
 
 
 def same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]]:
-    """The claim's lines by date of service and performing provider: the scope of a PTP edit."""
+    """The claim's lines by date of service and performing provider: the scope of a PTP edit (once per claim)."""
+    return review.derived("same_day_groups", lambda: _same_day_groups(review))
+
+
+def _same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]]:
     groups: dict[tuple[date, str], list[ServiceLine]] = defaultdict(list)
     claim_performer: str | None = None
     for service in review.lines:
@@ -75,8 +79,12 @@ def pair_edits(
             yield edit, column1, column2
 
 
-def claim_edits(review: Review) -> Iterator[tuple[PtpEdit, ServiceLine, ServiceLine]]:
-    """Every PTP edit in force between two lines of the claim of the same date and provider."""
+def claim_edits(review: Review) -> list[tuple[PtpEdit, ServiceLine, ServiceLine]]:
+    """Every PTP edit in force between two lines of the claim of the same date and provider (once per claim)."""
+    return review.derived("ptp_edits", lambda: list(_claim_edits(review)))
+
+
+def _claim_edits(review: Review) -> Iterator[tuple[PtpEdit, ServiceLine, ServiceLine]]:
     if not ncci_applies(review):
         return
     for services in same_day_groups(review).values():
