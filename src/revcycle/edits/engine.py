@@ -2,13 +2,14 @@
 
 For each claim the engine picks the edits its payer's policy runs (built-in edits plus the rules of the payer's
 packs), gives each a `Review`, and collects problems. An edit that crashes becomes an error finding naming the
-edit, and an edit whose reference table is not loaded becomes a warning that it could not check: the run never
-stops, and a claim is never called clean because an edit could not look at it. Rules of the domain that the claim
-breaks as submitted are reported by `INT00` unless another edit already names the same field.
+edit, and the edits whose reference table is not loaded become one warning per missing table that names them: the
+run never stops, and no finding pretends an edit looked at a claim it could not check. Rules of the domain that the
+claim breaks as submitted are reported by `INT00` unless another edit already names the same field.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,16 @@ from revcycle.refdata.reference import NoRelease
 
 RECORD_RULES = "INT00"
 """The edit that reports the domain rules a claim breaks as submitted."""
+_NOT_CHECKED = re.compile(r"not checked(?: \(nor (?P<others>[A-Z0-9, ]+)\))?: (?P<reason>.*)", re.DOTALL)
+
+
+def not_checked(finding: Finding) -> tuple[tuple[str, ...], str] | None:
+    """The edits a "not checked" warning names and why they could not check (the missing table), else None."""
+    match = _NOT_CHECKED.fullmatch(finding.message) if finding.severity is Severity.WARNING else None
+    if match is None:
+        return None
+    others = tuple(code.strip() for code in (match["others"] or "").split(",") if code.strip())
+    return (finding.code, *others), match["reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +140,21 @@ class Scrubber:
         )
         raw: list[tuple[Edit, Problem, Severity]] = []
         append = raw.append
+        unchecked: dict[str, list[Edit]] = {}
         # The loop every claim takes through every edit: kept free of calls it can do without.
         for edit in chosen.edits:
             try:
                 for problem in edit.check(review):
                     append((edit, problem, problem.severity or edit.severity))
             except NoRelease as missing:
-                append((edit, Problem(f"not checked: {missing}"), Severity.WARNING))
+                unchecked.setdefault(str(missing), []).append(edit)
             except Exception as crash:
                 reason = f"the edit failed on this claim ({type(crash).__name__}: {crash}); the claim is not checked"
                 append((edit, Problem(reason), Severity.ERROR))
+        for reason, edits in unchecked.items():
+            # One warning per missing table, not one per edit that needed it.
+            others = f" (nor {', '.join(edit.code for edit in edits[1:])})" if len(edits) > 1 else ""
+            append((edits[0], Problem(f"not checked{others}: {reason}"), Severity.WARNING))
         if not raw:
             return ClaimResult(submitted, ())
         raw = _without_covered_record_rules(raw)

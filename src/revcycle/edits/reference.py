@@ -38,7 +38,9 @@ class EditReference:
             found = error
         self._answers[key] = found
         if isinstance(found, NoRelease):
-            raise found
+            # A new error each time: raising the remembered one again would grow its traceback, and with it keep
+            # every claim it passed through alive.
+            raise NoRelease(*found.args)
         return found
 
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
@@ -46,7 +48,7 @@ class EditReference:
         key = ("icd", code, day)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: lookup_icd10cm(self.store, code, day))
         result: Icd10cmCode | None = found
@@ -57,7 +59,7 @@ class EditReference:
         key = ("procedure", code, day)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: lookup_procedure(self.store, code, day))
         result: ProcedureCode | None = found
@@ -68,7 +70,7 @@ class EditReference:
         key = ("pos", code, day)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: lookup_code_list(self.store, PLACE_OF_SERVICE, code, day))
         result: CodeListEntry | None = found
@@ -79,7 +81,7 @@ class EditReference:
         key = ("ptp", column1, column2, day, setting)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.ptp_edit(self.store, column1, column2, day, setting=setting))
         result: PtpEdit | None = found
@@ -90,7 +92,7 @@ class EditReference:
         key = ("mue", code, day, setting)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.mue(self.store, code, day, setting=setting))
         result: Mue | None = found
@@ -101,7 +103,7 @@ class EditReference:
         key = ("aoc", code, day)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.add_on(self.store, code, day))
         result: AddOnCode | None = found
@@ -112,7 +114,7 @@ class EditReference:
         key = ("mce", code, day)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: edit_tables.mce_flags(self.store, code, day))
         result: MceFlags | None = found
@@ -123,7 +125,7 @@ class EditReference:
         key = ("pfs", code, day)
         found = self._answers.get(key, _MISSING)
         if found.__class__ is NoRelease:
-            raise found
+            raise NoRelease(*found.args)
         if found is _MISSING:
             found = self._ask(key, lambda: self._fee_schedule(code, day))
         result: dict[str, Any] | None = found

@@ -27,7 +27,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from revcycle.edits import Finding, History, Severity
+from revcycle.edits import Finding, History
+from revcycle.edits.engine import not_checked as engine_not_checked
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.claim_findings import ALL_EDITS, findings_of, saving_reference
 from revcycle.services.database import DatabaseStatus, engine_for, upgrade_database
@@ -55,8 +56,6 @@ DEMO_SCRUB_FILES = (
     "MCE_Simple_Code_Edits_v37_FY2020.demo-extract.tsv",
     "AOC_V2026Q2-MCR.demo-extract.xlsx",
 )
-NOT_CHECKED = "not checked: "
-"""How the engine's message begins when an edit's reference table is not loaded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +112,12 @@ def run_demo_scrub(engine: Engine, store: ReferenceStore, dataset: Dataset) -> D
     every += wrong.findings
     clean = sum(1 for claim in stored if claim.clean) + wrong.clean_claims
     claims = len(stored) + wrong.claims
-    not_checked = {
-        finding.code: finding.message.removeprefix(NOT_CHECKED).split(":")[0]
-        for finding in every
-        if finding.severity is Severity.WARNING and finding.message.startswith(NOT_CHECKED)
-    }
+    not_checked: dict[str, str] = {}
+    for finding in every:
+        unchecked = engine_not_checked(finding)
+        if unchecked is not None:
+            codes, reason = unchecked
+            not_checked |= dict.fromkeys(codes, reason.split(":")[0])
     return DemoScrub(
         as_of=DEMO_AS_OF,
         stored_claims=tuple(claim.patient_control_number for claim in stored),
