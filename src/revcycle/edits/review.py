@@ -93,6 +93,11 @@ class Review:
         return self.submitted.claim
 
     @property
+    def first_service_date(self) -> date:
+        """The claim's earliest date of service (the day code sets and age are judged on), worked out once."""
+        return self.derived("first_service_date", lambda: self.submitted.claim.first_service_date)
+
+    @property
     def lines(self) -> tuple[ServiceLine, ...]:
         """The claim's service lines."""
         return self.submitted.claim.lines

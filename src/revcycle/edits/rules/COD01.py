@@ -21,8 +21,12 @@ SEVENTH = 7
 PLACEHOLDER = "X"
 
 
-def icd10cm_fields(claim: Claim) -> Iterator[tuple[str, str]]:
-    """Every ICD-10-CM code the claim carries, with the path of its field (``diagnoses[0]``, ...)."""
+def icd10cm_fields(review: Review) -> list[tuple[str, str]]:
+    """Every ICD-10-CM code the claim carries, with the path of its field (``diagnoses[0]``, ...), once per claim."""
+    return review.derived("icd10cm_fields", lambda: list(_icd10cm_fields(review.claim)))
+
+
+def _icd10cm_fields(claim: Claim) -> Iterator[tuple[str, str]]:
     for index, diagnosis in enumerate(claim.diagnoses):
         yield f"diagnoses[{index}]", diagnosis.code
     if claim.admitting_diagnosis:
@@ -83,8 +87,8 @@ class Icd10cmCodeUnknown(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Look each code up in the release in force on the claim's first date of service."""
-        day = review.claim.first_service_date
-        for field, code in icd10cm_fields(review.claim):
+        day = review.first_service_date
+        for field, code in icd10cm_fields(review):
             if review.reference.icd10cm(code, day) is not None or with_placeholders(review.reference, code, day):
                 continue
             release = icd10cm_release(review.reference, day)

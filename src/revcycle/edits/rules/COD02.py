@@ -37,8 +37,8 @@ class Icd10cmCodeNotBillable(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each code the release in force lists as a header rather than a billable code."""
-        day = review.claim.first_service_date
-        for field, code in icd10cm_fields(review.claim):
+        day = review.first_service_date
+        for field, code in icd10cm_fields(review):
             found = review.reference.icd10cm(code, day)
             if found is None or found.billable or seventh_character_forms(review.reference, found, day):
                 continue
@@ -55,7 +55,7 @@ class Icd10cmCodeNotBillable(Edit):
     @staticmethod
     def _codes_below(review: Review, found: Icd10cmCode, code: str) -> list[str]:
         """The listed leaf codes under a header (read only when reporting one, so the store is asked directly)."""
-        release = in_force(review.reference.store, ICD10CM, review.claim.first_service_date).release
+        release = in_force(review.reference.store, ICD10CM, review.first_service_date).release
         return [
             icd10cm_display(key)
             for key, data in review.reference.store.entries(release, code)

@@ -34,7 +34,7 @@ class PlaceOfServiceInvalid(Edit):
         """Look the claim's and each line's place of service up in the code set as of the date of service."""
         claim = review.claim
         if claim.place_of_service is not None:
-            problem = self._problem(review, claim.place_of_service, claim.first_service_date)
+            problem = self._problem(review, claim.place_of_service, review.first_service_date)
             if problem is not None:
                 yield Problem(problem, field="place_of_service")
         for service in review.lines:

@@ -172,7 +172,7 @@ class Excludes1Pair(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Compare each diagnosis's Excludes1 spans with every other diagnosis, reporting each pair once."""
-        day = review.claim.first_service_date
+        day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         reported: set[frozenset[str]] = set()
         for index, code in enumerate(codes):

@@ -55,7 +55,7 @@ class ManifestationFirst(Edit):
         """Report the first-listed diagnosis when it is a manifestation code."""
         if not review.claim.diagnoses:
             return
-        day = review.claim.first_service_date
+        day = review.first_service_date
         code = review.claim.diagnoses[0].code
         why = manifestation_source(review.reference, code, day)
         if why is None:

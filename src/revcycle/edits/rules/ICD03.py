@@ -43,7 +43,7 @@ class CodeFirstMissing(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Compare each code's code-first spans with the diagnoses listed before and after it."""
-        day = review.claim.first_service_date
+        day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         for index, code in enumerate(codes):
             found = review.reference.icd10cm(code, day)

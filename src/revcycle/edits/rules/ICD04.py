@@ -70,7 +70,7 @@ class UseAdditionalMissing(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Check each required instruction of each diagnosis against the claim's other diagnoses."""
-        day = review.claim.first_service_date
+        day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         for index, code in enumerate(codes):
             found = review.reference.icd10cm(code, day)

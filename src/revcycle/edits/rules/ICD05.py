@@ -53,8 +53,8 @@ class SeventhCharacterMissing(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each listed code the tabular completes with a 7th character but that was given without one."""
-        day = review.claim.first_service_date
-        for field, code in icd10cm_fields(review.claim):
+        day = review.first_service_date
+        for field, code in icd10cm_fields(review):
             found = review.reference.icd10cm(code, day)
             if found is None or found.billable:
                 continue

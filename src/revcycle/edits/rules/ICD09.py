@@ -53,13 +53,13 @@ class UnacceptableFirstListed(Edit):
         if not claim.diagnoses:
             return
         code = claim.diagnoses[0].code
-        flags = review.reference.mce(code, claim.first_service_date)
+        flags = review.reference.mce(code, review.first_service_date)
         if flags is None or not flags.unacceptable_principal:
             return
         inpatient = claim.kind is ClaimKind.INSTITUTIONAL and (claim.facility_type_code or "")[1:] == INPATIENT
         if not inpatient:
             # The tabular's full title, not the MCE's abbreviation ("Encntr screen mammogram ...").
-            found = review.reference.icd10cm(code, claim.first_service_date)
+            found = review.reference.icd10cm(code, review.first_service_date)
             title = found.description if found is not None else flags.description
             if first_listed_only(code) or ENCOUNTER_REASON.search(title):
                 return

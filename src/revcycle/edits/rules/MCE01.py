@@ -38,7 +38,7 @@ def _age_misfits(review: Review) -> list[tuple[int, Diagnosis, MceFlags, int, da
     patient = review.submitted.patient
     if patient is None:
         return []
-    day = review.claim.first_service_date
+    day = review.first_service_date
     age = patient.age_on(day)
     found = []
     for index, diagnosis in enumerate(review.claim.diagnoses):

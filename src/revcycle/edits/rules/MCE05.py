@@ -37,7 +37,7 @@ class SexConflict(Edit):
         patient = review.submitted.patient
         if patient is None or patient.sex is Sex.UNKNOWN:
             return
-        day = review.claim.first_service_date
+        day = review.first_service_date
         for index, diagnosis in enumerate(review.claim.diagnoses):
             flags = review.reference.mce(diagnosis.code, day)
             if flags is None or flags.sex is None or SEXES.get(flags.sex) in (None, patient.sex):

@@ -26,6 +26,7 @@ _HOSPITAL_VISITS = frozenset({"G0463", "G0380", "G0381", "G0382", "G0383", "G038
 """The HCPCS visit codes hospitals bill for clinic and type B emergency visits in place of E/M codes (OPPS)."""
 
 
+@lru_cache(maxsize=8192)
 def is_em(code: str) -> bool:
     """Whether a code is an evaluation and management visit, as the E/M modifiers and global surgery rules mean it.
 
