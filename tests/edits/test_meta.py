@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +44,22 @@ def test_edit_has_failing_and_passing_fixtures(edit: type[Edit]) -> None:
 def test_codes_and_names_are_unique() -> None:
     assert len({edit.code for edit in EDITS}) == len(EDITS)
     assert len({edit.name for edit in EDITS}) == len(EDITS)
+
+
+def test_there_are_at_least_forty_edits() -> None:
+    assert len(EDITS) >= 40
+
+
+def test_every_category_has_an_edit() -> None:
+    assert {edit.category for edit in EDITS} >= set(Category) - {Category.PAYER_RULE}
+
+
+def test_the_catalogue_in_docs_is_current() -> None:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "edits_doc.py"
+    spec = importlib.util.spec_from_file_location("edits_doc", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = module.DOC.read_text(encoding="utf-8") if module.DOC.exists() else ""
+    assert current == module.render(), "docs/edits.md is stale: run .venv/bin/python scripts/edits_doc.py"
