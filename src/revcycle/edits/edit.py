@@ -30,6 +30,8 @@ class Edit:
     looks_at: ClassVar[tuple[str, ...]]
     kinds: ClassVar[frozenset[ClaimKind]] = BOTH_KINDS
     """The kinds of claim the edit applies to (professional, institutional)."""
+    when_modifiers: ClassVar[frozenset[str] | None] = None
+    """For an edit about some modifiers only: the engine runs it on claims with a line carrying one of them."""
 
     @classmethod
     def message(cls) -> str:

@@ -141,8 +141,12 @@ class Scrubber:
         raw: list[tuple[Edit, Problem, Severity]] = []
         append = raw.append
         unchecked: dict[str, list[Edit]] = {}
+        modifiers = {modifier for service in submitted.claim.lines for modifier in service.modifiers}
         # The loop every claim takes through every edit: kept free of calls it can do without.
         for edit in chosen.edits:
+            needs = edit.when_modifiers
+            if needs is not None and needs.isdisjoint(modifiers):
+                continue
             try:
                 for problem in edit.check(review):
                     append((edit, problem, problem.severity or edit.severity))

@@ -63,6 +63,7 @@ class BilateralNotAllowed(Edit):
         "Manual ch. 12 section 40.7 (bilateral surgery)"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"50"})
     kinds = frozenset({ClaimKind.PROFESSIONAL})
 
     def check(self, review: Review) -> Iterator[Problem]:

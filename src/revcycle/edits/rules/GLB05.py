@@ -38,6 +38,7 @@ class AssistantNotAllowed(Edit):
         "section 20.4.3 (assistant at surgery services)"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = ASSISTANT_MODIFIERS
     kinds = frozenset({ClaimKind.PROFESSIONAL})
 
     def check(self, review: Review) -> Iterator[Problem]:

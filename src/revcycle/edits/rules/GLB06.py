@@ -34,6 +34,7 @@ class CoSurgeonNotAllowed(Edit):
         "ch. 12 section 40.8 (co-surgeons and team surgeons)"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"62"})
     kinds = frozenset({ClaimKind.PROFESSIONAL})
 
     def check(self, review: Review) -> Iterator[Problem]:

@@ -74,6 +74,7 @@ class Modifier25NotEm(Edit):
         "for Medicare Services, ch. I section E"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"25"})
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report 25 on each non-E/M line."""

@@ -34,6 +34,7 @@ class RightAndLeftOnOneLine(Edit):
         "physician fee schedule RVU file layout, bilateral surgery indicator"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"RT", "LT"})
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each line with both RT and LT."""

@@ -29,6 +29,7 @@ class ProfessionalAndTechnicalTogether(Edit):
         "Manual ch. 13 section 20 (professional and technical components)"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"26", "TC"})
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each line with both 26 and TC."""

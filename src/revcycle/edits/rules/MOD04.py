@@ -46,6 +46,7 @@ class ComponentModifierNotAllowed(Edit):
         "Physician fee schedule RVU file layout, PC/TC indicator (Attachment A); CMS Claims Processing Manual ch. 13"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"26", "TC"})
     kinds = frozenset({ClaimKind.PROFESSIONAL})
 
     def check(self, review: Review) -> Iterator[Problem]:

@@ -30,6 +30,7 @@ class DistinctAndXTogether(Edit):
         'CMS MLN Matters MM8863 (modifiers XE, XS, XP, XU); CMS MLN fact sheet "Proper Use of Modifiers 59 & -X{EPSU}"'
     )
     looks_at = ("lines.modifiers",)
+    when_modifiers = frozenset({"59"})
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each line with 59 and an X modifier."""

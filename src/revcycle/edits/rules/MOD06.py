@@ -27,6 +27,7 @@ class Modifier57NotEm(Edit):
         "CMS Claims Processing Manual ch. 12 sections 30.6.6.C and 40.2 (modifier 57 on the E/M visit of the decision)"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"57"})
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report 57 on each non-E/M line."""

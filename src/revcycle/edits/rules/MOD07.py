@@ -25,6 +25,7 @@ class Modifier24NotEm(Edit):
     severity = Severity.ERROR
     source = "CMS Claims Processing Manual ch. 12 sections 40.1.B and 40.2 (modifier 24, unrelated E/M after surgery)"
     looks_at = ("lines.procedure_code", "lines.modifiers")
+    when_modifiers = frozenset({"24"})
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report 24 on each non-E/M line."""

@@ -31,6 +31,7 @@ class DistinctModifierWithoutEdit(Edit):
         "section E.1"
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id", "lines.modifiers")
+    when_modifiers = DISTINCT_SERVICE_MODIFIERS
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each 59/X{EPSU} line without an edit (or a same-code line) to bypass."""
