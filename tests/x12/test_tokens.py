@@ -89,6 +89,32 @@ def test_chunk_size_changes_nothing(size: int) -> None:
     assert [(segment.id, segment.elements, segment.offset) for segment in tokenize(chunks, "x")] == expected
 
 
+def _segments_by_hand(text: str) -> list[tuple[str, int, str]]:
+    """(id, offset, text) of each segment of ASCII `text` with ``~`` terminators, cut the plainest way."""
+    found, offset = [], 0
+    for piece in text.split("~")[:-1]:
+        stripped = piece.lstrip(" \t\r\n")
+        if stripped:
+            found.append((stripped.split("*")[0], offset + len(piece) - len(stripped), stripped))
+        offset += len(piece) + 1
+    return found
+
+
+@pytest.mark.parametrize("layout", ["~", "~\n", "~\r\n", "~\n  ", "~\r"])
+@pytest.mark.parametrize("size", [1, 2, 5, 64, 1 << 20])
+def test_segments_one_a_line_are_cut_as_plain_ones(layout: str, size: int) -> None:
+    text = (ISA + BODY).replace("~", layout)
+    data = text.encode()
+    chunks = [data[i : i + size] for i in range(0, len(data), size)]
+    cut = [(segment.id, segment.offset, segment.raw) for segment in tokenize(chunks, "x")]
+    assert cut == _segments_by_hand(text)
+    # where a file without its IEA ends is reported as after its last terminator, whatever the layout
+    truncated = text[: text.index("IEA")].encode()
+    with pytest.raises(X12Error) as raised:
+        list(tokenize([truncated[i : i + size] for i in range(0, len(truncated), size)], "x"))
+    assert raised.value.offset == text.index("GE*") + len("GE*1*1~")
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -7,7 +7,8 @@ messages and write as an acknowledgment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from revcycle.x12.fastpath import fast_pattern
@@ -304,8 +305,7 @@ _SYNTAX_MEMOS: dict[SegmentSpec, dict[tuple[bool, ...], tuple[Problem, ...]]] = 
 
 def element_problems(segment: Segment, spec: SegmentSpec) -> list[Problem]:
     """The element problems of one segment; empty for a segment that is right, which is the fast, common case."""
-    fast = fast_pattern(spec, segment.delimiters)
-    return list(_problems(segment, spec, fast.fullmatch if fast else None, _syntax_memo(spec)))
+    return list(SegmentChecker(spec, segment.delimiters).check(segment))
 
 
 def _syntax_memo(spec: SegmentSpec) -> dict[tuple[bool, ...], tuple[Problem, ...]]:
@@ -315,28 +315,18 @@ def _syntax_memo(spec: SegmentSpec) -> dict[tuple[bool, ...], tuple[Problem, ...
     return memo
 
 
-def _problems(
-    segment: Segment,
-    spec: SegmentSpec,
-    fullmatch: Callable[[str], re.Match[str] | None] | None,
-    syntax_memo: dict[tuple[bool, ...], tuple[Problem, ...]],
-) -> tuple[Problem, ...]:
-    if fullmatch is not None and fullmatch(segment.raw or segment.text()):
-        # the elements are right (see fastpath); only the syntax rules, which relate elements, are left to check
-        if spec.syntax_rules:
-            presence = tuple(map(bool, segment.elements))
-            problems = syntax_memo.get(presence)
-            if problems is None:
-                if len(syntax_memo) >= MEMO_LIMIT:
-                    syntax_memo.clear()
-                problems = syntax_memo[presence] = tuple(_check_syntax(segment, spec))
-        else:
-            problems = ()
-    else:
-        problems = tuple(check_elements(segment, spec))
-    if segment.id == "DTP":
-        problems = (*problems, *_check_period(segment))
-    return problems
+def _syntax_from(spec: SegmentSpec) -> int:
+    """The fewest elements a segment needs before one of the guide segment's syntax rules can be broken.
+
+    With fewer, every element a rule names is absent, which breaks only an R rule (at least one required); a P, C, L
+    or E rule needs its smallest, first or second smallest position present.
+    """
+    needed = []
+    for _, kind, positions in spec.syntax_rules:
+        if kind == "R":
+            return 0
+        needed.append(sorted(positions)[1] if kind == "E" else min(positions) if kind == "P" else positions[0])
+    return min(needed, default=sys.maxsize)
 
 
 class SegmentChecker:
@@ -353,7 +343,7 @@ class SegmentChecker:
             skip a call on the common path, and must not change it.
     """
 
-    __slots__ = ("_fullmatch", "_syntax_memo", "delimiters", "memo", "spec")
+    __slots__ = ("_fullmatch", "_period", "_syntax_from", "_syntax_memo", "delimiters", "memo", "spec")
 
     def __init__(self, spec: SegmentSpec, delimiters: Delimiters) -> None:
         self.spec = spec
@@ -362,6 +352,8 @@ class SegmentChecker:
         fast = fast_pattern(spec, delimiters)
         self._fullmatch = fast.fullmatch if fast else None
         self._syntax_memo = _syntax_memo(spec)
+        self._syntax_from = _syntax_from(spec)
+        self._period = spec.id == "DTP"
 
     def problems(self, segment: Segment) -> tuple[Problem, ...]:
         """The element problems of a segment placed as `spec` (the same as `element_problems`)."""
@@ -374,8 +366,31 @@ class SegmentChecker:
         if found is None:
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
-            found = memo[text] = _problems(segment, self.spec, self._fullmatch, self._syntax_memo)
+            found = memo[text] = self.check(segment)
         return found
+
+    def check(self, segment: Segment) -> tuple[Problem, ...]:
+        """The element problems of a segment cut with `delimiters`, checked now (not looked up or remembered)."""
+        fullmatch = self._fullmatch
+        if fullmatch is not None and fullmatch(segment.raw or segment.text()):
+            # the elements are right (see fastpath); only the syntax rules, which relate elements, are left to check
+            problems = self._syntax(segment) if len(segment.elements) >= self._syntax_from else ()
+        else:
+            problems = tuple(check_elements(segment, self.spec))
+        if self._period:
+            problems = (*problems, *_check_period(segment))
+        return problems
+
+    def _syntax(self, segment: Segment) -> tuple[Problem, ...]:
+        # syntax-rule problems depend only on which elements are present
+        presence = tuple(map(bool, segment.elements))
+        memo = self._syntax_memo
+        problems = memo.get(presence)
+        if problems is None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            problems = memo[presence] = tuple(_check_syntax(segment, self.spec))
+        return problems
 
 
 def element_findings(

@@ -248,16 +248,26 @@ def _not_a_segment(path: str, segment_id: str, index: int, offset: int) -> X12Er
     return X12Error(path, what, segment_index=index, offset=offset)
 
 
-def _wrapped(text: str, terminator: str) -> bool:
-    """Whether `text` may hold a segment with a line break in it: one that does not directly follow a terminator.
+def _cut(text: str, terminator: str, unwrap: bool) -> str | None:
+    """Where the fast loop of `tokenize` cuts `text`; None when a segment in it may hold a line break to unwrap.
 
-    Writers put segments one a line (terminator, then LF or CR LF); line breaks anywhere else are wrapped segments.
+    Writers put segments one a line (terminator, then LF or CR LF); a line break anywhere else is in a wrapped
+    segment. When every terminator is followed by the same line break, the cut includes it, so that no piece starts
+    with layout (stripping it would copy every segment).
     """
-    line_feeds, returns = text.count("\n"), text.count("\r")
-    if not line_feeds and not returns:
-        return False
-    crlf = text.count(terminator + "\r\n") if returns else 0
-    return returns != crlf or line_feeds != text.count(terminator + "\n") + crlf
+    text = terminator + text  # it starts right after a terminator (or at an ISA): line breaks there are layout
+    line_feeds = text.count("\n")
+    if not unwrap or (not line_feeds and "\r" not in text):
+        return terminator
+    after = text.count(terminator + "\n")
+    if "\r" in text:
+        crlf = text.count(terminator + "\r\n")
+        if text.count("\r") != crlf or line_feeds != after + crlf:
+            return None
+        return terminator + "\r\n" if not after and crlf == text.count(terminator) else terminator
+    if line_feeds != after:
+        return None
+    return terminator + "\n" if after == text.count(terminator) else terminator
 
 
 def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
@@ -286,18 +296,20 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
         newline_terminated = terminator == "\n"
         in_interchange = True
         while in_interchange:
-            pieces = reader.buffer.split(terminator)
-            tail = pieces.pop()  # the unfinished segment waits for the next chunk
             ascii_only = reader.fixed_width or reader.buffer.isascii()
             offset = reader.offset
-            if ascii_only and not newline_terminated and not (unwrap and _wrapped(reader.buffer, terminator)):
+            cut = _cut(reader.buffer, terminator, unwrap) if ascii_only and not newline_terminated else None
+            pieces = reader.buffer.split(cut or terminator)
+            tail = pieces.pop()  # the unfinished segment waits for the next chunk
+            if cut:
                 # The common case, in a loop of its own: one byte a character, and no line break in any segment
                 # once its leading layout is stripped (so only the bookkeeping the general loop below needs for
                 # other files is left out).
+                step = len(cut)
                 for piece in pieces:
                     stripped = piece.lstrip(_LAYOUT)
                     start = offset + len(piece) - len(stripped)
-                    offset += len(piece) + 1
+                    offset += len(piece) + step
                     if not stripped:
                         continue
                     segment_id, found, rest = stripped.partition(separator)
@@ -310,6 +322,8 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
                     if segment_id == "IEA":
                         in_interchange = False
                         break
+                if step > 1 and offset > reader.offset:
+                    offset -= step - 1  # the line break after the last terminator stays unread, as below
                 used = offset - reader.offset
             else:
                 used = 0
