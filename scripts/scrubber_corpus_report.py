@@ -15,6 +15,7 @@ covers is printed as "to review", so a new edit's findings are never judged unse
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -38,7 +39,9 @@ from revcycle.services.scrub import ScrubRun, scrub_records  # noqa: E402
 from revcycle.services.scrub_inputs import read_claims_file  # noqa: E402
 
 TARGET = ROOT / "docs" / "scrubber-corpus.md"
-NOT_CHECKED = "not checked:"
+# How the engine says an edit could not look at a claim: "not checked: ..." or "not checked (nor AOC02, AOC03): ...".
+NOT_CHECKED = "not checked"
+NOT_CHECKED_TOO = re.compile(r"^not checked \(nor ([^)]*)\)")
 
 ARTEFACT = "test-data artefact"
 TRUE_ERROR = "true error in the sample"
@@ -231,6 +234,9 @@ def tally(
     not_checked = finding.message.startswith(NOT_CHECKED)
     if not_checked:
         unchecked.add(finding.code)
+        also = NOT_CHECKED_TOO.match(finding.message)
+        if also:
+            unchecked.update(code.strip() for code in also.group(1).split(","))
     elif finding.severity is Severity.ERROR:
         errors[finding.code] += 1
     else:
