@@ -132,13 +132,15 @@ class Walker:
         """Place one segment; return the guide's segment it was read as, or None. `loop` is then the loop it is in."""
         # The common case first, without the general search: the next segment of the innermost loop.
         stack = self._stack
-        if stack and segment.id != "ST":
+        segment_id = segment.id
+        if stack and segment_id != "ST":
             top = stack[-1]
-            for candidate in top.table.get(segment.id, ()):
+            at = top.position
+            for candidate in top.table.get(segment_id, ()):
                 index = candidate.index
                 if index == 0:
                     break  # the loop's first segment again starts a new instance: the general search decides
-                if index < top.position:
+                if index < at:
                     continue
                 if candidate.loop is not None:
                     break
@@ -146,17 +148,20 @@ class Walker:
                 qualifier = spec.qualifier
                 if qualifier is not None:
                     position, component, codes = qualifier
-                    elements = segment.elements
-                    value = elements[position - 1] if position <= len(elements) else ""
+                    try:
+                        value = segment.elements[position - 1]
+                    except IndexError:
+                        value = ""
                     if component and value:
                         value = value.split(segment.delimiters.component, component)[component - 1]
                     if value not in codes:
                         continue  # another use of the id (NM1*QC, then NM1*IL): a later candidate may take it
-                if index == top.position and spec.max_use is not None and top.counts[index] >= spec.max_use:
+                counts = top.counts
+                if index == at and spec.max_use is not None and counts[index] >= spec.max_use:
                     break  # the same segment past its maximum: a later use of the id may take it, or it is reported
                 self.position_in_transaction += 1
                 top.position = index
-                top.counts[index] += 1
+                counts[index] += 1
                 if spec.usage == "N":
                     self._check_usage(segment, spec)
                 return spec
@@ -203,7 +208,8 @@ class Walker:
                     f"{spec.id} ({spec.name}) occurs {count} times in loop {parent.spec.id}; at most {spec.max_use}",
                     SEGMENT_EXCEEDS_MAXIMUM_USE,
                 )
-            self._check_usage(segment, spec)
+            if spec.usage == "N":
+                self._check_usage(segment, spec)
             return spec
         if loop.repeat is not None and count > loop.repeat:
             self._finding(
@@ -218,7 +224,8 @@ class Walker:
             )
         for layout in candidate.opens:
             stack.append(_OpenLoop(layout, segment))
-        self._check_usage(segment, spec)
+        if spec.usage == "N":
+            self._check_usage(segment, spec)
         return spec
 
     def _find(self, segment: Segment, qualified: bool) -> tuple[int, _Candidate] | None:
