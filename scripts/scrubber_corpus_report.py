@@ -100,7 +100,7 @@ NOT_CHECKED_JUDGEMENT = {
         "the samples' dates of service (1996-2020) precede the 2026 releases loaded; the edit says it could not "
         "check rather than passing the claim",
     ),
-    "redated": (ARTEFACT, "the test store loads no hospital NCCI pairs (only a practitioner excerpt)"),
+    "redated": (ARTEFACT, "the test store loads no release of the edit's table that governs the re-dated services"),
 }
 # Per sample and code, where the code's judgement does not hold: (sample path under ../shared/x12, code) -> judgement.
 EXCEPTIONS: dict[tuple[str, str, str], tuple[str, str]] = {
@@ -198,7 +198,8 @@ def build_store(folder: Path) -> Path:
     store = ReferenceStore(path)
     for name in SCRUB_REFERENCE_FILES:
         import_reference_file(store, SHARED / name)
-    import_bundled(store, only=("BUNDLED_CPT",))
+    # As tests/edits/conftest.py builds the session store: the CPT code list and the hospital NCCI pairs bundled.
+    import_bundled(store, only=("BUNDLED_CPT", "BUNDLED_NCCI"))
     store.close()
     return path
 
@@ -349,13 +350,13 @@ with an `InputFileError` naming them.
 
 Every 5010 837P/837I sample of `../shared/x12` ({totals["samples"]} files) is read as `revcycle claim scrub`
 reads it and scrubbed as of {AS_OF}, with the reference tables the edit tests load (ICD-10-CM April 2026, HCPCS
-January 2026, the CPT code list, the 2026 fee schedule, April 2026 MUEs, 2026Q2 add-on codes, a practitioner NCCI
-excerpt, MCE FY2020, place of service codes). {totals["refused"]} files are refused by the 837 reader (a structure
-error, named by segment; the whole file is refused, see `revcycle.services.scrub_inputs`); the others hold
-{totals["claims"]} claims. As dated, {totals["clean"]} claims have no error, {totals["clean unchecked"]} of them
-only because some edits could not check them (a "not checked" warning); re-dated, {totals["clean re-dated"]} have
-no error (the samples code their diagnoses in ICD-9-CM, which COD06 refuses on services after 2015-09-30). No
-edit crashed ({totals["crashes"]} "the edit failed" findings).
+January 2026, the CPT code list, the 2026 fee schedule, April 2026 MUEs, 2026Q2 add-on codes, NCCI pairs (a
+practitioner excerpt and the hospital pairs bundled), MCE FY2020, place of service codes). {totals["refused"]}
+files are refused by the 837 reader (a structure error, named by segment; the whole file is refused, see
+`revcycle.services.scrub_inputs`); the others hold {totals["claims"]} claims. As dated, {totals["clean"]} claims
+have no error, {totals["clean unchecked"]} of them only because some edits could not check them (a "not checked"
+warning); re-dated, {totals["clean re-dated"]} have no error (the samples code their diagnoses in ICD-9-CM, which
+COD06 refuses on services after 2015-09-30). No edit crashed ({totals["crashes"]} "the edit failed" findings).
 
 The samples date their services 1996-2020 (mostly 2004-2006), before any release loaded: most edits answer "not
 checked" (a warning, which does not make the claim an error: a clean-claim rate on such dates means little). To
