@@ -181,6 +181,14 @@ def test_835_balancing_sums_amounts_as_written_and_empty_or_zero_ones_as_0() -> 
     )
 
 
+@pytest.mark.parametrize("amount", ["sNaN", "1E999999999", "Infinity"])
+def test_an_amount_decimal_arithmetic_cannot_take_is_reported_not_raised(amount: str) -> None:
+    text = DEMO_835.read_text(encoding="utf-8").replace("CAS*CO*45*80.00", f"CAS*CO*45*{amount}", 1)
+    result = validate_text(text)
+    assert only(result, "element-type").value == amount
+    assert "line-balance" in rules(result)  # the amount counts as zero, so the line no longer balances
+
+
 def test_a_transaction_without_a_guide_is_named() -> None:
     text = demo_837().replace("005010X222A1", "004010X098A1")
     assert "unsupported-transaction" in rules(validate_text(text))

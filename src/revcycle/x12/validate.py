@@ -83,11 +83,23 @@ class ValidationResult:
         return not self.errors
 
 
+# Beyond this exponent an amount is not money, and summing such amounts could overflow the decimal context.
+_LARGEST_EXPONENT = 99_999
+
+
 def _amount(text: str) -> Decimal | None:
+    """The amount an element holds: ZERO when empty; None when unreadable as one (the element checks report it).
+
+    A signalling NaN, an infinity or an amount of absurd size is unreadable too: adding it could raise a decimal
+    error (an infinity less an infinity, an overflow).
+    """
     try:
-        return Decimal(text) if text else ZERO
+        value = Decimal(text) if text else ZERO
     except InvalidOperation:
         return None
+    if value.is_snan() or value.is_infinite() or (value.is_finite() and value.adjusted() > _LARGEST_EXPONENT):
+        return None
+    return value
 
 
 class _Amounts(dict[str, Decimal]):
