@@ -22,11 +22,25 @@ def units_of(service: ServiceLine) -> Decimal:
 def mue_of(review: Review, service: ServiceLine) -> Mue | None:
     """The MUE of the line's code on its date of service, from the practitioner or outpatient hospital table.
 
-    None when the code has no MUE, or when MUEs do not govern the claim (an inpatient Part A stay, hospice).
+    None when the code has no MUE, or when MUEs do not govern the claim (an inpatient Part A stay, hospice), or when
+    the MUE is 0 on a claim to a payer other than Medicare: a 0 is Medicare's policy that it does not pay the code in
+    the setting (a preventive visit, a DME item on a practitioner's claim), not a count of units other payers share.
     """
     if not ncci_applies(review):
         return None
-    return review.reference.mue(service.procedure_code.strip().upper(), service.service_date, review.setting)
+    found = review.reference.mue(service.procedure_code.strip().upper(), service.service_date, review.setting)
+    if found is not None and found.value == 0 and not _medicare(review):
+        return None
+    return found
+
+
+_MEDICARE_FILING = frozenset({"MA", "MB"})
+"""Claim filing indicators (SBR09) of Medicare Part A and Part B."""
+
+
+def _medicare(review: Review) -> bool:
+    payer = review.submitted.payer
+    return payer is not None and payer.claim_filing_indicator.value in _MEDICARE_FILING
 
 
 def shown(units: Decimal) -> str:
