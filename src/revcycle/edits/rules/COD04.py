@@ -40,7 +40,8 @@ class ModifierInvalid(Edit):
     severity = Severity.ERROR
     source = (
         "Medicare Claims Processing Manual (Pub. 100-04) ch. 23 §20.3 (use and acceptance of HCPCS codes and "
-        "modifiers); CMS HCPCS Level II modifier file (added and termination dates); AMA CPT Appendix A (modifiers)"
+        "modifiers); CMS HCPCS Level II modifier file (added and termination dates); AMA CPT Appendix A (modifiers); "
+        "Pub. 100-04 ch. 15 §30 (ambulance origin and destination modifiers)"
     )
     looks_at = ("lines.modifiers", "lines.service_date")
 
@@ -49,7 +50,7 @@ class ModifierInvalid(Edit):
         for service in review.lines:
             day = service.service_date
             for modifier in service.modifiers:
-                if modifier in CPT_MODIFIERS:
+                if modifier in CPT_MODIFIERS or _ambulance_trip(service.procedure_code, modifier):
                     continue
                 found = review.reference.procedure(modifier, day)
                 field = review.line_field(service, "modifiers")
@@ -65,6 +66,21 @@ class ModifierInvalid(Edit):
                 else:
                     continue
                 yield Problem(message, line=service.line_number, field=field)
+
+
+AMBULANCE_ENDS = frozenset("DEGHIJNPRSX")
+"""The letters of an ambulance trip's origin and destination (D diagnostic site, E residential facility, G hospital
+dialysis, H hospital, I transfer site, J free-standing dialysis, N skilled nursing facility, P physician's office,
+R residence, S scene of accident, X intermediate stop), which form its modifier two at a time (RH: residence to
+hospital): the HCPCS file lists no such pairs."""
+
+
+def _ambulance_trip(code: str, modifier: str) -> bool:
+    """Whether ``modifier`` is an origin and destination pair on an ambulance transport line (HCPCS A0xxx)."""
+    # X (an intermediate stop) is a destination only; the pairs mean nothing on other services.
+    if not code.startswith("A0") or len(modifier) != 2:
+        return False
+    return modifier[0] in AMBULANCE_ENDS - {"X"} and modifier[1] in AMBULANCE_ENDS
 
 
 def _release(review: Review, day: date) -> str:

@@ -15,8 +15,8 @@ REPEAT_MODIFIERS = frozenset({"76", "77", "91"})
 class DuplicateLine(Edit):
     """The same service is billed twice on the claim.
 
-    Two lines with the same code, modifiers and date of service are denied as duplicates (CARC 18) unless the
-    second carries a repeat-service modifier (76, 77, 91) or the units are combined on one line.
+    Two lines with the same code, modifiers, date of service (and drug, NDC) are denied as duplicates (CARC 18)
+    unless the second carries a repeat-service modifier (76, 77, 91) or the units are combined on one line.
 
     Failing: two lines of 20610 on 2026-03-02. Passing: one line of 20610 with two units, or the second with 76.
     """
@@ -40,6 +40,8 @@ class DuplicateLine(Edit):
                 service.service_date,
                 service.last_service_date,
                 service.revenue_code,
+                # One HCPCS drug code can bill different drugs: the NDCs (LIN03) tell them apart.
+                service.ndc,
                 review.rendering_of(service),
             )
             first = seen.setdefault(key, service.line_number)
