@@ -30,7 +30,7 @@ def scrub(capsys: pytest.CaptureFixture[str], scrub_store_path: Path) -> Scrub: 
 def test_a_clean_claim_exits_0_with_the_clean_claim_rate(scrub: Scrub) -> None:
     outcome = scrub(str(CLEAN), "--as-of", "2026-06-01")
     assert outcome.status == 0, outcome.stderr
-    assert "1 claims, 1 clean, clean-claim rate 100.0% (0 errors, 0 warnings)" in outcome.stdout
+    assert "1 claim, 1 clean, clean-claim rate 100.0% (0 errors, 0 warnings)" in outcome.stdout
 
 
 def test_an_error_exits_1_and_the_table_names_claim_code_and_message(scrub: Scrub) -> None:
@@ -38,7 +38,7 @@ def test_an_error_exits_1_and_the_table_names_claim_code_and_message(scrub: Scru
     assert outcome.status == 1, outcome.stderr
     assert "FHIR-2" in outcome.stdout
     assert "INT04" in outcome.stdout
-    assert "3 claims, 2 clean, clean-claim rate 66.7% (1 errors, 0 warnings)" in outcome.stdout
+    assert "3 claims, 2 clean, clean-claim rate 66.7% (1 error, 0 warnings)" in outcome.stdout
 
 
 def test_json_prints_the_findings_list_and_the_summary_on_stderr(scrub: Scrub) -> None:

@@ -26,10 +26,14 @@ def summary_line(report: ScrubReport) -> str:
     """The batch summary: claims, clean claims, the clean-claim rate and the findings by severity."""
     warnings = len(report.findings) - report.errors
     line = (
-        f"{report.claims} claims, {report.clean_claims} clean, clean-claim rate {report.clean_claim_rate}% "
-        f"({report.errors} errors, {warnings} warnings"
+        f"{_count(report.claims, 'claim')}, {report.clean_claims} clean, clean-claim rate {report.clean_claim_rate}% "
+        f"({_count(report.errors, 'error')}, {_count(warnings, 'warning')}"
     )
     return line + (f", {report.suppressed} suppressed)" if report.suppressed else ")")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _read_all(paths: list[Path], config: Path | None) -> tuple[list[ClaimsFile], ScrubConfig, list[str]]:
