@@ -153,6 +153,7 @@ class Scrubber:
             except NoRelease as missing:
                 unchecked.setdefault(str(missing), []).append(edit)
             except Exception as crash:
+                # Any failure of an edit is a finding on the claim, never a stopped run.
                 reason = f"the edit failed on this claim ({type(crash).__name__}: {crash}); the claim is not checked"
                 append((edit, Problem(reason), Severity.ERROR))
         for reason, edits in unchecked.items():
