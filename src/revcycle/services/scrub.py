@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -50,23 +48,6 @@ def records_from_json(document: object, source: str) -> Records:
     for index, item in enumerate(_list(document, "claims", source)):
         records.claims.append(_made(Claim, item, f"claims[{index}]", source))
     return records
-
-
-def read_claims_json(path: Path) -> Records:
-    """The claims of the claims JSON file at ``path``.
-
-    Raises:
-        InputFileError: unreadable, not JSON (with line and column), or a malformed record.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(str(path), "", f"cannot be read: {error}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputFileError(str(path), f"line {error.lineno}, column {error.colno}", error.msg) from None
-    return records_from_json(document, str(path))
 
 
 def _list(document: dict[str, Any], name: str, source: str) -> list[Any]:
