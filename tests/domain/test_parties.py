@@ -284,3 +284,8 @@ def test_coverage_is_active_on_its_first_and_last_day(coverage: Coverage) -> Non
     for day in (coverage.effective_from, coverage.effective_to):
         if day is not None:
             assert coverage.is_active_on(day)
+
+
+@pytest.mark.parametrize(("indicator", "medicare"), [("MA", True), ("MB", True), ("16", False), ("CI", False)])
+def test_only_medicare_part_a_and_b_are_original_medicare(indicator: str, medicare: bool) -> None:
+    assert make_payer(claim_filing_indicator=indicator).is_medicare is medicare

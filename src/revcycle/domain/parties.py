@@ -231,6 +231,14 @@ class Payer:
         check("address", optional(instance(Address)))
         check("timely_filing_days", optional(lambda value: count(value, minimum=1, maximum=3650)))
 
+    @property
+    def is_medicare(self) -> bool:
+        """Whether the plan is original Medicare, Part A or B (SBR09 MA or MB), whose rules CMS publishes."""
+        return self.claim_filing_indicator in _ORIGINAL_MEDICARE
+
+
+_ORIGINAL_MEDICARE = frozenset({ClaimFilingIndicator.MEDICARE_PART_A, ClaimFilingIndicator.MEDICARE_PART_B})
+
 
 class CoverageOrder(StrEnum):
     """SBR01, the payer responsibility sequence: who is billed first."""

@@ -29,18 +29,10 @@ def mue_of(review: Review, service: ServiceLine) -> Mue | None:
     if not ncci_applies(review):
         return None
     found = review.reference.mue(service.procedure_code.strip().upper(), service.service_date, review.setting)
-    if found is not None and found.value == 0 and not _medicare(review):
+    payer = review.submitted.payer
+    if found is not None and found.value == 0 and not (payer is not None and payer.is_medicare):
         return None
     return found
-
-
-_MEDICARE_FILING = frozenset({"MA", "MB"})
-"""Claim filing indicators (SBR09) of Medicare Part A and Part B."""
-
-
-def _medicare(review: Review) -> bool:
-    payer = review.submitted.payer
-    return payer is not None and payer.claim_filing_indicator.value in _MEDICARE_FILING
 
 
 def shown(units: Decimal) -> str:

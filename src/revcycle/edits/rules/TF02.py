@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from revcycle.domain import ClaimFilingIndicator, ClaimKind
+from revcycle.domain import ClaimKind
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
@@ -13,14 +13,13 @@ from revcycle.edits.review import Review
 MEDICARE_LIMIT_DAYS = 365
 """42 CFR 424.44: one calendar year after the date of service."""
 WARNING_DAYS = 30
-_MEDICARE = frozenset({ClaimFilingIndicator("MA"), ClaimFilingIndicator("MB")})
 
 
 def filing_deadline(review: Review) -> date | None:
     """The last day the claim may be filed, None when the payer's limit is not known."""
     payer = review.submitted.payer
     limit = review.filing_limit_days or (payer.timely_filing_days if payer is not None else None)
-    if limit is None and payer is not None and payer.claim_filing_indicator in _MEDICARE:
+    if limit is None and payer is not None and payer.is_medicare:
         limit = MEDICARE_LIMIT_DAYS
     if limit is None:
         return None
