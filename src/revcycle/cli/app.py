@@ -11,6 +11,7 @@ import sys
 import click
 import typer
 
+import revcycle.cli.coding  # noqa: F401  registers code note/eval
 from revcycle import __version__
 from revcycle.cli.claims import claims_app
 from revcycle.cli.codes import code_app, price_command
