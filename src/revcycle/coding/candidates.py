@@ -1,0 +1,171 @@
+"""From mentions to candidate codes: each mention made specific, checked billable, its assertion judged.
+
+A candidate is one code with every mention that supports it; the guidelines then decide which candidates are
+reported, in what order, and which are set aside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from revcycle.coding.assertion import Assertion, assertion_of
+from revcycle.coding.document import Note, SectionKind
+from revcycle.coding.lexicon import Lexicon
+from revcycle.coding.mentions import Mention, find_mentions, sentence_words
+from revcycle.coding.result import Evidence
+from revcycle.coding.specificity import make_specific, seventh_character, with_seventh
+from revcycle.refdata.icd10cm import lookup_icd10cm
+from revcycle.refdata.store import ReferenceStore
+
+SOURCE_CONFIDENCE = {"synonym": 0.92, "tabular": 0.88, "inclusion": 0.85, "index": 0.85, "embedding": 0.6}
+SECTION_WEIGHT = {
+    SectionKind.ASSESSMENT: 1.0,
+    SectionKind.PLAN: 0.97,
+    SectionKind.CHIEF_COMPLAINT: 0.95,
+    SectionKind.PROCEDURE: 0.95,
+    SectionKind.HPI: 0.9,
+    SectionKind.OTHER: 0.85,
+    SectionKind.EXAM: 0.75,
+    SectionKind.RESULTS: 0.75,
+    SectionKind.PAST_HISTORY: 0.65,
+    SectionKind.REVIEW_OF_SYSTEMS: 0.6,
+    SectionKind.MEDICATIONS: 0.6,
+    SectionKind.SOCIAL_HISTORY: 0.65,
+    SectionKind.FAMILY_HISTORY: 0.6,
+    SectionKind.ALLERGIES: 0.5,
+}
+"""How much a section's word counts: the assessment is the clinician's conclusion, a history list the least."""
+
+STATUS_ORDER = [
+    Assertion.PRESENT,
+    Assertion.HISTORICAL,
+    Assertion.UNCERTAIN,
+    Assertion.NEGATED,
+    Assertion.HYPOTHETICAL,
+    Assertion.CONDITIONAL,
+    Assertion.FAMILY,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One mention resolved to a code.
+
+    Attributes:
+        code: the code with its dot, billable on the day.
+        description: its title.
+        mention: the mention it came from.
+        status: the mention's assertion.
+        confidence: from the term's source and the section's weight, less when the code took a default.
+        path: how it was reached.
+        defaulted: the defaults taken (documentation that stopped short).
+    """
+
+    code: str
+    description: str
+    mention: Mention
+    status: Assertion
+    confidence: float
+    path: tuple[str, ...]
+    defaulted: tuple[str, ...]
+
+
+@dataclass
+class Candidate:
+    """A code with everything the note says for it."""
+
+    code: str
+    description: str
+    found: list[Found] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+
+    @property
+    def statuses(self) -> set[Assertion]:
+        """Every assertion its mentions carry."""
+        return {item.status for item in self.found}
+
+    @property
+    def status(self) -> Assertion:
+        """The decisive assertion: present when any mention asserts it, else the strongest other."""
+        return min(self.statuses, key=STATUS_ORDER.index)
+
+    @property
+    def sections(self) -> set[SectionKind]:
+        """The kinds of section it is mentioned in."""
+        return {item.mention.section.kind for item in self.found}
+
+    @property
+    def start(self) -> int:
+        """Where it is first mentioned."""
+        return min(item.mention.start for item in self.found)
+
+    @property
+    def confidence(self) -> float:
+        """The best of its mentions' confidences."""
+        return max(item.confidence for item in self.found)
+
+    @property
+    def defaulted(self) -> tuple[str, ...]:
+        """Defaults taken by every mention (one mention that said more is enough to drop a default)."""
+        common = set(self.found[0].defaulted)
+        for item in self.found[1:]:
+            common &= set(item.defaulted)
+        return tuple(sorted(common))
+
+    def evidence(self, statuses: set[Assertion] | None = None) -> tuple[Evidence, ...]:
+        """The evidence of its mentions (those with one of ``statuses``, when given), in note order."""
+        spans = {
+            span for item in self.found if statuses is None or item.status in statuses for span in item.mention.evidence
+        }
+        return tuple(sorted(spans, key=lambda span: (span.start, span.end)))
+
+
+def _resolve(
+    store: ReferenceStore, lexicon: Lexicon, note: Note, mention: Mention, day: date
+) -> tuple[str, str, tuple[str, ...], tuple[str, ...]] | None:
+    """The billable code a mention leads to, its title, the steps and defaults; None when it cannot be made so."""
+    words, _ = sentence_words(lexicon, note.words(mention.sentence))
+    context = {word for _, word in words}
+    specific = make_specific(lexicon, mention.key, context)
+    info = lexicon.code_of(specific.key)
+    if info is None:
+        return None
+    steps = [f"{mention.term.source}: {mention.term.text!r} -> {lexicon.codes[mention.key].code}", *specific.steps]
+    code = info.code
+    found = lookup_icd10cm(store, code, day)
+    if found is None:
+        return None
+    if not found.billable and found.seventh_character_options:
+        sentence = note.text[mention.sentence.start : mention.sentence.end]
+        character = seventh_character(found.seventh_character_options, sentence, note.text)
+        if character is None:
+            return None
+        code = with_seventh(code, character.character)
+        steps.append(f"7th character {character.character}: {character.meaning}")
+        found = lookup_icd10cm(store, code, day)
+        if found is None:
+            return None
+    if not found.billable:
+        return None
+    return found.code, found.description, tuple(steps), specific.defaulted
+
+
+def find_candidates(store: ReferenceStore, lexicon: Lexicon, note: Note, day: date) -> list[Candidate]:
+    """Every code the note mentions, each with its mentions, in order of first mention."""
+    candidates: dict[str, Candidate] = {}
+    for mention in find_mentions(lexicon, note):
+        resolved = _resolve(store, lexicon, note, mention, day)
+        if resolved is None:
+            continue
+        code, description, steps, defaulted = resolved
+        status = assertion_of(note, mention.start, mention.end).status
+        confidence = SOURCE_CONFIDENCE[mention.term.source] * SECTION_WEIGHT.get(mention.section.kind, 0.8)
+        if defaulted:
+            confidence -= 0.08
+        found = Found(code, description, mention, status, confidence, steps, defaulted)
+        candidate = candidates.setdefault(code, Candidate(code, description))
+        candidate.found.append(found)
+        if not candidate.path:
+            candidate.path = list(steps)
+    return sorted(candidates.values(), key=lambda candidate: candidate.start)

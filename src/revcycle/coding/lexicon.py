@@ -1,0 +1,215 @@
+"""The terms a note can say a condition with, and the ICD-10-CM codes they lead to.
+
+Terms come from the tabular list in force (every title and inclusion term, categories' "includes"), from the
+ICD-10-CM index when one is loaded, and from a maintained table of clinical synonyms (``data/synonyms.yaml``).
+Each term is reduced to its content words (`revcycle.coding.words.content_words`) and filed under its rarest word,
+so that a sentence is matched by looking up only the terms anchored on the words it holds.
+
+Building the lexicon reads the whole release once (about a second); `load_lexicon` keeps it per store and
+release, and caches it on disk keyed by the release's digest and the synonym table's, so a stale one is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from platformdirs import user_cache_dir
+
+from revcycle.coding.words import MODIFIERS, content_words, split_words
+from revcycle.refdata.reference import in_force
+from revcycle.refdata.release import ReleaseInfo
+from revcycle.refdata.sets import ICD10CM
+from revcycle.refdata.store import ReferenceStore
+
+LEXICON_FORMAT = 3
+"""Bumped whenever the way terms are made changes, so caches built by an older revcycle are rebuilt."""
+
+SOURCE_RANK = {"synonym": 0, "tabular": 1, "inclusion": 2, "index": 3}
+"""Which source wins when two terms with the same words lead to different codes (the curated table first)."""
+
+EXCLUDED_CHAPTERS = frozenset({"20"})
+"""External causes (V00-Y99) are never reached from free text: they describe how an injury happened, which a
+coder reads from the circumstances, not from a condition's name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One way of saying a condition.
+
+    Attributes:
+        words: the content words that must all be present, in the tabular's order.
+        key: the ICD-10-CM code it leads to, stored without its dot; may be a category to make specific.
+        source: ``synonym``, ``tabular`` (a title), ``inclusion`` (an inclusion term) or ``index``.
+        text: the term as written in its source.
+    """
+
+    words: tuple[str, ...]
+    key: str
+    source: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """What the coder needs to know of one tabular entry without going back to the store."""
+
+    key: str
+    code: str
+    description: str
+    billable: bool
+    requires_seventh: bool
+    parent: str | None
+    chapter: str
+
+
+@dataclass
+class Lexicon:
+    """The terms of one ICD-10-CM release plus the synonym table, indexed for matching.
+
+    Attributes:
+        release: the ICD-10-CM release the terms were read from.
+        terms: every term.
+        anchored: term indexes by their rarest word.
+        codes: every tabular entry by key.
+        children: entry keys by their parent's key.
+        abbreviations: clinicians' shorthand (lower case, may be several words) to the words it stands for.
+        case_sensitive: shorthand that is only read as written in capitals (``PE`` is pulmonary embolism, "pe" not).
+    """
+
+    release: ReleaseInfo
+    terms: list[Term] = field(default_factory=list)
+    anchored: dict[str, list[int]] = field(default_factory=dict)
+    codes: dict[str, CodeInfo] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    case_sensitive: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def code_of(self, key: str) -> CodeInfo | None:
+        """The tabular entry ``key``, or None."""
+        return self.codes.get(key)
+
+
+def _matchable_title(title: str) -> bool:
+    """Whether a note can reach a code by its title.
+
+    "Other ..." titles say nothing once their defaults are dropped (a coder reaches them through the index or an
+    inclusion term, which are kept), and "... in diseases classified elsewhere" titles are manifestations, reached
+    through the etiology's code-first pairing.
+    """
+    lower = title.lower()
+    return not lower.startswith("other ") and "other specified" not in lower and "classified elsewhere" not in lower
+
+
+def _synonym_table() -> tuple[dict[str, Any], bytes]:
+    raw = resources.files("revcycle.coding").joinpath("data/synonyms.yaml").read_bytes()
+    return yaml.safe_load(raw), raw
+
+
+def _code_entries(store: ReferenceStore, release: ReleaseInfo) -> dict[str, dict[str, Any]]:
+    return {key: data for key, data in store.entries(release) if data.get("kind") not in {"chapter", "section"}}
+
+
+def build_lexicon(store: ReferenceStore, release: ReleaseInfo) -> Lexicon:
+    """The lexicon of one ICD-10-CM release and the synonym table (no cache)."""
+    table, _ = _synonym_table()
+    lexicon = Lexicon(release)
+    entries = _code_entries(store, release)
+    for key, data in entries.items():
+        lexicon.codes[key] = CodeInfo(
+            key=key,
+            code=str(data["code"]),
+            description=str(data["description"]),
+            billable=bool(data["billable"]),
+            requires_seventh=bool(data.get("requires_seventh")),
+            parent=data.get("parent"),
+            chapter=str(data.get("chapter") or ""),
+        )
+        if data.get("parent"):
+            lexicon.children.setdefault(str(data["parent"]), []).append(key)
+    raw_terms: list[tuple[str, str, str]] = []
+    for key, data in entries.items():
+        if str(data.get("chapter")) in EXCLUDED_CHAPTERS:
+            continue
+        if _matchable_title(str(data["description"])):
+            raw_terms.append((key, "tabular", str(data["description"])))
+        raw_terms += [(key, "inclusion", str(text)) for text in data.get("inclusion_terms") or ()]
+        raw_terms += [(key, "inclusion", str(text)) for text in data.get("includes") or ()]
+    for phrase, code in (table.get("terms") or {}).items():
+        key = str(code).replace(".", "")
+        if key not in lexicon.codes:
+            raise ValueError(f"data/synonyms.yaml: {phrase!r} leads to {code!r}, not in ICD-10-CM {release.version}")
+        raw_terms.append((key, "synonym", str(phrase)))
+    for short, words in (table.get("abbreviations") or {}).items():
+        lexicon.abbreviations[str(short).lower()] = tuple(split_words(str(words)))
+    for short, words in (table.get("case_sensitive") or {}).items():
+        lexicon.case_sensitive[str(short)] = tuple(split_words(str(words)))
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    for key, source, text in raw_terms:
+        words = content_words(text)
+        if words and not set(words) <= MODIFIERS and (words, key) not in seen:
+            seen.add((words, key))
+            lexicon.terms.append(Term(words, key, source, text))
+    frequency = Counter(word for term in lexicon.terms for word in term.words)
+    anchored: defaultdict[str, list[int]] = defaultdict(list)
+    for index, term in enumerate(lexicon.terms):
+        anchored[min(term.words, key=lambda word: (frequency[word], word))].append(index)
+    lexicon.anchored = dict(anchored)
+    return lexicon
+
+
+def _cache_path(release: ReleaseInfo, table: bytes) -> Path:
+    # The code that makes terms is part of the key: a changed rule must never meet a lexicon made by the old one.
+    makers = b"".join(
+        resources.files("revcycle.coding").joinpath(name).read_bytes() for name in ("lexicon.py", "words.py")
+    )
+    digest = hashlib.sha256(f"{LEXICON_FORMAT}:{release.sha256}:".encode() + table + makers).hexdigest()[:24]
+    return Path(user_cache_dir("revcycle", appauthor=False)) / "coding" / f"lexicon-{digest}.pickle"
+
+
+def load_lexicon(store: ReferenceStore, day: date, *, cache: bool = True) -> Lexicon:
+    """The lexicon of the ICD-10-CM release in force on ``day``, built once per store and release.
+
+    Args:
+        store: the reference store.
+        day: the encounter date whose release is wanted.
+        cache: whether to read and write the on-disk cache (a few MB under the user cache folder).
+
+    Raises:
+        NoRelease: no ICD-10-CM release governs ``day``.
+    """
+    release = in_force(store, ICD10CM, day).release
+    return store.derived(("coding-lexicon", release.id, release.sha256), lambda: _load(store, release, cache))
+
+
+def _load(store: ReferenceStore, release: ReleaseInfo, cache: bool) -> Lexicon:
+    _, table = _synonym_table()
+    path = _cache_path(release, table)
+    if cache and path.exists():
+        try:
+            with path.open("rb") as file:
+                found = pickle.load(file)
+            if isinstance(found, Lexicon):
+                return found
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            # A cache from an interrupted write or another revcycle is rebuilt, never trusted.
+            pass
+    lexicon = build_lexicon(store, release)
+    if cache:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".partial")
+            with partial.open("wb") as file:
+                pickle.dump(lexicon, file, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(path)
+        except OSError:
+            # A read-only home only costs the next process a rebuild.
+            pass
+    return lexicon

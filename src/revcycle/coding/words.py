@@ -1,0 +1,126 @@
+"""Words as the matcher compares them: lower case, lightly stemmed, clinicians' variants folded into one form.
+
+The tabular list says "Type 2 diabetes mellitus with diabetic chronic kidney disease"; a clinician writes "DM2 w/
+CKD". Both sides go through `content_words` (phrases of the code set) or `note_words` (the note, which also expands
+abbreviations), so that they meet on the same forms: ``diabetes``, ``kidney``, ``chronic``, ...
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+STOPWORDS = frozenset(
+    {
+        "a", "an", "and", "of", "the", "in", "on", "to", "for", "by", "as", "or", "is", "at", "from", "with", "into",
+        "than", "that", "this", "its", "his", "her", "their", "be", "was", "were", "are", "has", "have", "had",
+        "patient", "pt", "also", "which", "due", "nos", "nec", "unspecified", "specified", "other", "elsewhere",
+        "classified", "mellitus", "condition", "disorder", "disorders", "disease", "diseases", "site", "sites",
+        "type", "part", "region", "state", "current", "episode", "ear", "eye", "stage",
+    }
+)  # fmt: skip
+"""Words that do not tell one condition from another (the tabular's defaults and fillers).
+
+"disease" and "disorder" are here because clinicians drop them ("CKD 3b", "thyroid") where the tabular keeps
+them; "type", "ear" and "eye" because the tabular writes "unspecified type" and "unspecified ear" for its
+defaults. Words that carry meaning (chronic, acute, right, stage, 3b) are never stopwords.
+"""
+
+CANONICAL = {
+    "diabetic": "diabetes",
+    "hypertensive": "hypertension",
+    "renal": "kidney",
+    "cardiac": "heart",
+    "hepatic": "liver",
+    "infectious": "infection",
+    "infected": "infection",
+    "infections": "infection",
+    "asthmatic": "asthma",
+    "obese": "obesity",
+    "anemic": "anemia",
+    "anaemia": "anemia",
+    "arthritic": "arthritis",
+    "depressive": "depression",
+    "depressed": "depression",
+    "anxious": "anxiety",
+    "fractured": "fracture",
+    "allergic": "allergy",
+    "bilaterally": "bilateral",
+    "both": "bilateral",
+    "rt": "right",
+    "lt": "left",
+    "ii": "2",
+    "i": "1",
+    "two": "2",
+    "one": "1",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "urinary": "urinary",
+    "acutely": "acute",
+    "chronically": "chronic",
+    "distal": "lower end",
+    "proximal": "upper end",
+    "streptococcus": "streptococcal",
+    "staphylococcus": "staphylococcal",
+    "pneumonitis": "pneumonitis",
+    "lumbago": "low back pain",
+    "hyperlipidaemia": "hyperlipidemia",
+    "oesophageal": "esophageal",
+    "haemorrhage": "hemorrhage",
+    "oedema": "edema",
+    "tumour": "tumor",
+    "neoplasm": "neoplasm",
+    "malignancy": "malignant neoplasm",
+    "cancer": "malignant neoplasm",
+    "carcinoma": "malignant neoplasm",
+    "ca": "malignant neoplasm",
+}
+"""Variants folded onto the form the tabular uses (adjective to noun, British to American spelling, numerals)."""
+
+MODIFIERS = frozenset(
+    {
+        "right", "left", "bilateral", "acute", "chronic", "upper", "lower", "end", "initial", "subsequent",
+        "mild", "moderate", "severe", "primary", "secondary", "recurrent", "single", "multiple", "simple",
+        "complicated", "uncomplicated", "open", "closed", "early", "late", "first", "second", "third",
+    }
+)  # fmt: skip
+"""Words that only qualify a condition: a term made of nothing else names no condition."""
+
+_WORD = re.compile(r"[a-z0-9]+")
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """One word's matching form: canonical variant, then plurals and possessives folded."""
+    word = word.lower().removesuffix("'s")
+    if word in CANONICAL:
+        return CANONICAL[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz" and not word.endswith("ses"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def split_words(phrase: str) -> list[str]:
+    """The stemmed words of a phrase, stopwords kept (in order, canonical forms split into their words)."""
+    return [part for word in _WORD.findall(phrase.lower()) for part in stem(word).split()]
+
+
+def content_words(phrase: str) -> tuple[str, ...]:
+    """The words of a code-set phrase that must be present for a note to say it.
+
+    Nonessential modifiers (in parentheses, as the tabular prints them) and what follows "without" (a default:
+    "without complications") are not required; stopwords are dropped; order is kept, repeats removed.
+    """
+    text = _PARENTHESES.sub(" ", phrase.lower())
+    text = text.split(" without ", 1)[0]
+    words: list[str] = []
+    for word in split_words(text):
+        if word not in STOPWORDS and word not in words:
+            words.append(word)
+    return tuple(words)
