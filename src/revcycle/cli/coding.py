@@ -1,13 +1,15 @@
 """``revcycle code note`` and ``revcycle code eval``: code clinical notes, and measure the coder on a gold set.
 
 The commands join the ``revcycle code`` group of `revcycle.cli.codes`; importing this module registers them.
+The coding engine (its lexicon code, numpy and the tokenizer) is imported only when one of them runs, so that
+every other ``revcycle`` command starts as fast as before.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -15,11 +17,12 @@ from rich.markup import escape
 from revcycle.cli.codes import code_app
 from revcycle.cli.output import JsonOption, console, emit_json, errors, key_values, rows_table
 from revcycle.cli.refdata import StoreOption
-from revcycle.coding.coder import MODES
 from revcycle.coding.evaluation import LEVELS, EvaluationReport, Score
 from revcycle.coding.result import CodingResult, Evidence
 from revcycle.refdata.reference import reference
-from revcycle.services.coding import CodedNote, code_notes, evaluate_gold
+
+if TYPE_CHECKING:
+    from revcycle.services.coding import CodedNote
 
 ModeOption = Annotated[
     str, typer.Option("--mode", help="billing (the guidelines applied) or mentions (every condition, with status).")
@@ -31,6 +34,8 @@ TOP_MISSES = 15
 
 
 def _mode(mode: str) -> str:
+    from revcycle.coding.coder import MODES
+
     if mode not in MODES:
         raise typer.BadParameter(f"{mode!r} is not a mode: use {' or '.join(MODES)}", param_hint="--mode")
     return mode
@@ -58,6 +63,8 @@ def note_command(
     as_json: JsonOption = False,
 ) -> None:
     """Code clinical notes: ICD-10-CM and CPT/HCPCS codes with their evidence, exclusions and clinician queries."""
+    from revcycle.services.coding import code_notes
+
     coded = code_notes(reference(store), paths, _mode(mode), _encounter_day(on), embeddings)
     if as_json:
         emit_json(coded[0].result.to_json() if len(coded) == 1 else [note.to_json() for note in coded])
@@ -135,6 +142,8 @@ def eval_command(
     as_json: JsonOption = False,
 ) -> None:
     """Measure the coder on a gold set: micro precision, recall and F1, E/M accuracy and the worst misses."""
+    from revcycle.services.coding import evaluate_gold
+
     report = evaluate_gold(reference(store), gold, _mode(mode), limit, embeddings)
     if as_json:
         emit_json(report.to_json(TOP_MISSES))
