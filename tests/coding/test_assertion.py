@@ -1,0 +1,197 @@
+"""Assertion status: ConText triggers, their scopes, and what the section adds."""
+
+from __future__ import annotations
+
+import pytest
+
+from revcycle.coding.assertion import Assertion, assertion_of, modifiers
+from revcycle.coding.document import SectionKind, read_note
+
+
+def _status(text: str, mention: str) -> Assertion:
+    note = read_note(text)
+    start = text.index(mention)
+    return assertion_of(note, start, start + len(mention)).status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "expected"),
+    [
+        ("Patient denies fever, chills or cough.", "fever", Assertion.NEGATED),
+        ("Patient denies fever, chills or cough.", "chills", Assertion.NEGATED),
+        ("Patient denies fever, chills or cough.", "cough", Assertion.NEGATED),
+        ("No fever but reports cough.", "fever", Assertion.NEGATED),
+        ("No fever but reports cough.", "cough", Assertion.PRESENT),
+        ("No fever, reports productive cough.", "cough", Assertion.PRESENT),
+        ("Negative for chest pain and shortness of breath.", "shortness of breath", Assertion.NEGATED),
+        ("He has no history of diabetes.", "diabetes", Assertion.NEGATED),
+        ("Lungs are clear without wheezes or rales.", "rales", Assertion.NEGATED),
+        ("Free of seizures for two years.", "seizures", Assertion.NEGATED),
+        ("Pulmonary embolism was ruled out.", "Pulmonary embolism", Assertion.NEGATED),
+        ("Pneumonia has been ruled out.", "Pneumonia", Assertion.NEGATED),
+        ("There is no evidence of pneumonia.", "pneumonia", Assertion.NEGATED),
+        ("Absence of edema.", "edema", Assertion.NEGATED),
+        ("Chest pain: denied.", "Chest pain", Assertion.NEGATED),
+        ("Strep test negative.", "Strep", Assertion.NEGATED),
+        ("No change in his chronic back pain.", "back pain", Assertion.PRESENT),
+        ("No increase in dyspnea.", "dyspnea", Assertion.PRESENT),
+        ("Not only hypertension but also diabetes.", "hypertension", Assertion.PRESENT),
+        ("Blood cultures grew gram negative rods, consistent with sepsis.", "sepsis", Assertion.UNCERTAIN),
+        ("Patient is not compliant with his diabetes medications.", "diabetes", Assertion.PRESENT),
+        ("Edema is not present.", "Edema", Assertion.NEGATED),
+        ("Possible pneumonia.", "pneumonia", Assertion.UNCERTAIN),
+        ("Probable viral syndrome.", "viral syndrome", Assertion.UNCERTAIN),
+        ("Likely viral pharyngitis.", "viral pharyngitis", Assertion.UNCERTAIN),
+        ("Suspected appendicitis, surgery consulted.", "appendicitis", Assertion.UNCERTAIN),
+        ("Chest x-ray suspicious for pneumonia.", "pneumonia", Assertion.UNCERTAIN),
+        ("Questionable UTI.", "UTI", Assertion.UNCERTAIN),
+        ("R/O myocardial infarction.", "myocardial infarction", Assertion.UNCERTAIN),
+        ("Rule out pulmonary embolism.", "pulmonary embolism", Assertion.UNCERTAIN),
+        ("Bronchitis versus pneumonia.", "Bronchitis", Assertion.UNCERTAIN),
+        ("Bronchitis versus pneumonia.", "pneumonia", Assertion.UNCERTAIN),
+        ("Concern for sepsis.", "sepsis", Assertion.UNCERTAIN),
+        ("Cannot exclude fracture.", "fracture", Assertion.UNCERTAIN),
+        ("Fracture cannot be ruled out.", "Fracture", Assertion.UNCERTAIN),
+        ("Differential includes migraine and tension headache.", "tension headache", Assertion.UNCERTAIN),
+        ("This may be early cellulitis.", "cellulitis", Assertion.UNCERTAIN),
+        ("Findings consistent with otitis media.", "otitis media", Assertion.UNCERTAIN),
+        ("? pneumonia", "pneumonia", Assertion.UNCERTAIN),
+        ("Pneumonia?", "Pneumonia", Assertion.UNCERTAIN),
+        ("Pneumonia is likely.", "Pneumonia", Assertion.UNCERTAIN),
+        ("History of myocardial infarction in 2015.", "myocardial infarction", Assertion.HISTORICAL),
+        ("H/o DVT.", "DVT", Assertion.HISTORICAL),
+        ("Hx of breast cancer.", "breast cancer", Assertion.HISTORICAL),
+        ("S/p appendectomy.", "appendectomy", Assertion.HISTORICAL),
+        ("Status post CABG.", "CABG", Assertion.HISTORICAL),
+        ("Previous stroke with no residual deficits.", "stroke", Assertion.HISTORICAL),
+        ("Prior MI.", "MI", Assertion.HISTORICAL),
+        ("She had pneumonia in the past.", "pneumonia", Assertion.HISTORICAL),
+        ("Remote history of peptic ulcer disease.", "peptic ulcer disease", Assertion.HISTORICAL),
+        ("Pneumonia has resolved.", "Pneumonia", Assertion.HISTORICAL),
+        ("History of asthma, now presents with pneumonia.", "pneumonia", Assertion.PRESENT),
+        ("Family history of colon cancer.", "colon cancer", Assertion.FAMILY),
+        ("Mother has diabetes.", "diabetes", Assertion.FAMILY),
+        ("Father with MI at age 50.", "MI", Assertion.FAMILY),
+        ("Breast cancer in her maternal aunt.", "Breast cancer", Assertion.FAMILY),
+        ("Paternal grandfather had prostate cancer.", "prostate cancer", Assertion.FAMILY),
+        ("FHx: CAD in father.", "CAD", Assertion.FAMILY),
+        ("Mother reports that he has had a cough for a week.", "cough", Assertion.PRESENT),
+        ("Lives with her mother, has asthma.", "asthma", Assertion.PRESENT),
+        ("No family history of diabetes.", "diabetes", Assertion.FAMILY),
+        ("Return if fever develops.", "fever", Assertion.HYPOTHETICAL),
+        ("Call if chest pain worsens.", "chest pain", Assertion.HYPOTHETICAL),
+        (
+            "If symptoms worsen or she develops shortness of breath, go to the ED.",
+            "shortness of breath",
+            Assertion.HYPOTHETICAL,
+        ),
+        ("Should he develop a rash, stop the medication.", "rash", Assertion.HYPOTHETICAL),
+        ("Watch for signs of infection.", "infection", Assertion.HYPOTHETICAL),
+        ("Discussed risk of bleeding.", "bleeding", Assertion.HYPOTHETICAL),
+        ("Start DVT prophylaxis.", "DVT", Assertion.HYPOTHETICAL),
+        ("Fall precautions.", "Fall", Assertion.HYPOTHETICAL),
+        ("Screening for colon cancer.", "colon cancer", Assertion.HYPOTHETICAL),
+        ("Hives only when she takes penicillin.", "Hives", Assertion.CONDITIONAL),
+        ("Wheezing whenever exposed to cats.", "Wheezing", Assertion.CONDITIONAL),
+        ("Shortness of breath with exertion.", "Shortness of breath", Assertion.PRESENT),
+        ("Chest pain when she exercises.", "Chest pain", Assertion.PRESENT),
+        ("Acute bronchitis, start albuterol.", "Acute bronchitis", Assertion.PRESENT),
+        ("Type 2 diabetes mellitus with CKD stage 3.", "Type 2 diabetes mellitus", Assertion.PRESENT),
+        ("She has hypertension; no diabetes.", "hypertension", Assertion.PRESENT),
+        ("She has hypertension; no diabetes.", "diabetes", Assertion.NEGATED),
+        ("No fever; cough for 3 days.", "cough", Assertion.PRESENT),
+        ("Denies nausea, however has vomiting.", "vomiting", Assertion.PRESENT),
+        ("No chest pain, which is reassuring, and asthma is stable.", "asthma", Assertion.PRESENT),
+        ("7-year-old boy with asthma.", "asthma", Assertion.PRESENT),
+        ("45 year old female with hypertension presents with cough.", "hypertension", Assertion.PRESENT),
+        ("Over the past 2 weeks she has had a cough.", "cough", Assertion.PRESENT),
+        ("Evaluate for pneumonia.", "pneumonia", Assertion.UNCERTAIN),
+        ("Patient with no known drug allergies and hypertension.", "hypertension", Assertion.NEGATED),
+        ("Pulses absent.", "Pulses", Assertion.NEGATED),
+        ("The rash improved without treatment.", "rash", Assertion.PRESENT),
+        ("ROS: negative for fever, chills, cough", "chills", Assertion.NEGATED),
+        ("ROS: Constitutional: No fever or weight loss.", "weight loss", Assertion.NEGATED),
+        ("REVIEW OF SYSTEMS: Negative except for fatigue.", "fatigue", Assertion.PRESENT),
+        ("FAMILY HISTORY: Diabetes and hypertension.", "hypertension", Assertion.FAMILY),
+        ("PAST SURGICAL HISTORY: Appendectomy.", "Appendectomy", Assertion.HISTORICAL),
+        ("PAST MEDICAL HISTORY: Hypertension, diabetes.", "diabetes", Assertion.PRESENT),
+        ("She has a history of hypertension and takes lisinopril.", "hypertension", Assertion.HISTORICAL),
+        ("No acute distress.", "acute distress", Assertion.NEGATED),
+        ("Denies any numbness, tingling, or weakness in her legs.", "weakness", Assertion.NEGATED),
+        ("Negative Homans sign.", "Homans sign", Assertion.PRESENT),
+        ("She quit smoking 10 years ago.", "smoking", Assertion.HISTORICAL),
+        ("Her symptoms are not consistent with angina.", "angina", Assertion.NEGATED),
+        ("Abdomen soft, nontender, no masses.", "masses", Assertion.NEGATED),
+        ("Patient presents with chest pain, no shortness of breath.", "shortness of breath", Assertion.NEGATED),
+        ("Patient presents with chest pain, no shortness of breath.", "chest pain", Assertion.PRESENT),
+        ("No fever. Has productive cough.", "productive cough", Assertion.PRESENT),
+        ("The patient's father died of a myocardial infarction at 60.", "myocardial infarction", Assertion.FAMILY),
+        ("Her sister was diagnosed with breast cancer.", "breast cancer", Assertion.FAMILY),
+        ("Brother with type 1 diabetes.", "type 1 diabetes", Assertion.FAMILY),
+        ("She is here with her husband for evaluation of knee pain.", "knee pain", Assertion.PRESENT),
+        ("No evidence of deep vein thrombosis or pulmonary embolism.", "pulmonary embolism", Assertion.NEGATED),
+        ("Tylenol as needed for pain.", "pain", Assertion.PRESENT),
+        ("Will obtain CT to rule out appendicitis.", "appendicitis", Assertion.UNCERTAIN),
+        ("Influenza test was negative.", "Influenza", Assertion.NEGATED),
+        ("Likely secondary to viral infection.", "viral infection", Assertion.PRESENT),
+        ("Assessment: Acute sinusitis.", "Acute sinusitis", Assertion.PRESENT),
+        ("Headache, possibly migraine.", "migraine", Assertion.UNCERTAIN),
+        ("Headache, possibly migraine.", "Headache", Assertion.PRESENT),
+        ("Chest pain, unlikely cardiac.", "cardiac", Assertion.NEGATED),
+        ("Pneumonia unlikely given clear lungs.", "Pneumonia", Assertion.NEGATED),
+        ("Known history of COPD, currently with exacerbation.", "exacerbation", Assertion.PRESENT),
+        ("No complications.", "complications", Assertion.NEGATED),
+        ("The patient tolerated the procedure well without complications.", "complications", Assertion.NEGATED),
+        ("Hypertension, well controlled.", "Hypertension", Assertion.PRESENT),
+        ("Diabetes type 2, not at goal.", "Diabetes type 2", Assertion.PRESENT),
+        ("Diabetes, not controlled.", "Diabetes", Assertion.PRESENT),
+    ],
+)
+def test_status(sentence: str, mention: str, expected: Assertion) -> None:
+    assert _status(sentence, mention) is expected
+
+
+def test_the_trigger_that_decided_is_returned() -> None:
+    text = "Chest pain. Denies fever, chills or cough."
+    note = read_note(text)
+    start = text.index("cough")
+    result = assertion_of(note, start, start + 5)
+    assert result.trigger is not None
+    assert text[result.trigger[0] : result.trigger[1]] == "Denies"
+
+
+def test_every_status_that_applies_is_listed_and_family_decides() -> None:
+    text = "No family history of diabetes."
+    note = read_note(text)
+    start = text.index("diabetes")
+    result = assertion_of(note, start, start + 8)
+    assert result.status is Assertion.FAMILY
+    assert result.statuses == {Assertion.FAMILY, Assertion.NEGATED}
+
+
+def test_present_mentions_know_their_section() -> None:
+    text = "PAST MEDICAL HISTORY: Hypertension.\nASSESSMENT: Hypertension, stable."
+    note = read_note(text)
+    first = text.index("Hypertension")
+    second = text.index("Hypertension", first + 1)
+    assert assertion_of(note, first, first + 12).section is SectionKind.PAST_HISTORY
+    assert assertion_of(note, second, second + 12).section is SectionKind.ASSESSMENT
+    assert assertion_of(note, first, first + 12).status is Assertion.PRESENT
+
+
+def test_a_negated_review_of_systems_line_negates_every_item() -> None:
+    text = "ROS:\nConstitutional: Negative. Eyes: blurred vision, diplopia - negative\nGI: nausea, vomiting, diarrhea"
+    assert _status(text, "blurred vision") is Assertion.NEGATED
+    assert _status(text, "diarrhea") is Assertion.PRESENT
+
+
+def test_a_trigger_inside_the_mention_does_not_modify_it() -> None:
+    assert _status("History of stroke.", "History of stroke") is Assertion.PRESENT
+
+
+def test_modifiers_are_worked_out_once_per_sentence() -> None:
+    note = read_note("Denies fever, chills or cough.")
+    sentence = note.sentences[0]
+    assert modifiers(note, sentence) is modifiers(note, sentence)
+    [modifier] = modifiers(note, sentence)
+    assert (modifier.category, modifier.scope_end) == (Assertion.NEGATED, sentence.end)
