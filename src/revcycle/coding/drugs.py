@@ -1,0 +1,241 @@
+"""Drugs injected in the office: the HCPCS J-code with units from the documented dose, and the administration code.
+
+Units are the dose over the amount one unit of the code stands for, rounded up. That amount is read from the HCPCS
+descriptor in the reference store when HCPCS is loaded ("Injection, ketorolac tromethamine, per 15 mg"), else taken
+from the catalogue (checked against the same file); the rationale says which. A drug injected into a joint is the
+joint procedure's: it gets its J-code but no injection code.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from revcycle.coding.document import Note, Sentence
+from revcycle.coding.performed import Service, done, term_pattern, working_sentences
+from revcycle.coding.procedure_catalog import Drug, DrugCode, catalog
+from revcycle.coding.result import ProcedureSuggestion
+from revcycle.coding.visit import span
+from revcycle.refdata.procedures import lookup_procedure
+from revcycle.refdata.reference import NoRelease
+from revcycle.refdata.store import ReferenceStore
+
+_DOSE = re.compile(
+    r"(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<million>million\s+)?(?P<unit>mcg|µg|mg|gm|grams?|g|units?|iu|ml|cc)\b",
+    re.IGNORECASE,
+)
+_IM_SC = re.compile(
+    r"\b(?:im|i\.m\.|intramuscular(?:ly)?|sc|s\.c\.|sq|subq|sub-q|subcutaneous(?:ly)?|deltoid|glute(?:al|us)|"
+    r"ventrogluteal|vastus lateralis)\b",
+    re.IGNORECASE,
+)
+_IV_PUSH = re.compile(r"\b(?:iv push|ivp|slow iv|intravenous(?:ly)? push|iv)\b", re.IGNORECASE)
+_INFUSION = re.compile(r"\binfus\w*|\bdrip\b|over \d+ ?min", re.IGNORECASE)
+_INJECTED = re.compile(r"inject\w*|\bgiven\b|administered|\bshot\b", re.IGNORECASE)
+_JOINT_ACT = re.compile(r"inject\w*|intra-?articular|arthrocentesis|aspirat\w*", re.IGNORECASE)
+
+_MASS = {"mcg": Decimal("0.001"), "µg": Decimal("0.001"), "mg": Decimal(1), "g": Decimal(1000), "gm": Decimal(1000)}
+_VOLUME = {"ml": Decimal(1), "cc": Decimal(1)}
+_COUNT = {"units": Decimal(1), "unit": Decimal(1), "iu": Decimal(1)}
+
+
+def _normal_unit(unit: str) -> str:
+    lower = unit.lower()
+    return "g" if lower in {"gram", "grams"} else lower
+
+
+def _convert(value: Decimal, unit: str, wanted: str) -> Decimal | None:
+    """``value`` in ``unit`` expressed in ``wanted``, None across kinds (mg to mL)."""
+    unit, wanted = _normal_unit(unit), _normal_unit(wanted)
+    for table in (_MASS, _VOLUME, _COUNT):
+        if unit in table and wanted in table:
+            return value * table[unit] / table[wanted]
+    return None
+
+
+_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(mcg|mg|gm|g|units?|iu|ml|cc)\b", re.IGNORECASE)
+
+
+@cache
+def _joint_words() -> re.Pattern[str]:
+    """The joint and bursa words of the catalogue: a drug injected where one is named went into the joint."""
+    words = [word for _plain, _guided, names in catalog().joints.values() for word in names]
+    return term_pattern([*words, "joint", "bursa"])
+
+
+def descriptor_amount(description: str) -> tuple[Decimal, str] | None:
+    """The amount one unit of a HCPCS drug code stands for, read from its descriptor.
+
+    ``per 15 mg`` and ``up to 1000 mcg`` give the number; two amounts of one unit joined by ``and`` (a mixture,
+    "betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg") are added; anything else is ambiguous.
+    """
+    found = [(Decimal(number.replace(",", "")), unit.lower()) for number, unit in _AMOUNT.findall(description)]
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1 and len({unit for _number, unit in found}) == 1 and " and " in description.lower():
+        return sum((number for number, _unit in found), Decimal(0)), found[0][1]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Amount:
+    amount: Decimal
+    unit: str
+    source: str
+    valid: bool = True
+
+
+def _amount(store: ReferenceStore | None, code: DrugCode, day: date) -> _Amount:
+    if store is None:
+        return _Amount(code.amount, code.unit, "catalogue (no reference store)")
+    try:
+        entry = lookup_procedure(store, code.code, day)
+    except NoRelease:
+        return _Amount(code.amount, code.unit, "catalogue (no HCPCS release loaded)")
+    if entry is None or not entry.description:
+        return _Amount(code.amount, code.unit, f"catalogue ({code.code} not in HCPCS {day})")
+    if not entry.valid:
+        return _Amount(code.amount, code.unit, f"{code.code} is not valid on {day}", valid=False)
+    parsed = descriptor_amount(entry.description)
+    if parsed is None:
+        return _Amount(code.amount, code.unit, f"catalogue (descriptor '{entry.description}' is ambiguous)")
+    return _Amount(parsed[0], parsed[1], f"HCPCS {entry.release_version} descriptor '{entry.description}'")
+
+
+def _dose(sentence_text: str, start: int, end: int) -> re.Match[str] | None:
+    """The dose nearest the drug's name ("ketorolac 30 mg", "40 mg of Kenalog"), the one after it on a tie."""
+
+    def distance(match: re.Match[str]) -> int:
+        return match.start() - end if match.start() >= end else start - match.end() + 1
+
+    return min(_DOSE.finditer(sentence_text), key=distance, default=None)
+
+
+def _dose_value(match: re.Match[str]) -> Decimal | None:
+    try:
+        value = Decimal(match.group("n").replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value * 1_000_000 if match.group("million") else value
+
+
+def _units(
+    drug: Drug, dose: Decimal, unit: str, store: ReferenceStore | None, day: date
+) -> tuple[DrugCode, int, str] | None:
+    options = [(code, _amount(store, code, day)) for code in drug.codes]
+    converted = [(code, amount, _convert(dose, unit, amount.unit)) for code, amount in options]
+    usable = [(code, amount, value) for code, amount, value in converted if value is not None]
+    # A code terminated on the day is used only when the drug has no other.
+    usable = [item for item in usable if item[1].valid] or usable
+    if not usable:
+        return None
+    exact = [item for item in usable if item[2] == item[1].amount]
+    code, amount, value = exact[0] if exact else min(usable, key=lambda item: item[1].amount)
+    units = math.ceil(value / amount.amount)
+    why = f"{dose.normalize():f} {unit} / {amount.amount.normalize():f} {amount.unit} = {units} unit(s), rounded up"
+    return code, units, f"{why}; amount from the {amount.source}"
+
+
+def find_drugs(note: Note, store: ReferenceStore | None, day: date) -> list[Service]:
+    """Drug lines (J-codes with units) and their injection codes (96372, 96374/96375) for drugs given today."""
+    drugs = catalog().drugs
+    by_word = {word.lower(): drug for drug in drugs for word in drug.words}
+    pattern = term_pattern(by_word)
+    services: list[Service] = []
+    pushes = 0
+    seen: set[str] = set()
+    for sentence in working_sentences(note):
+        text = note.text[sentence.start : sentence.end]
+        for match in pattern.finditer(text):
+            drug = by_word[match.group().lower()]
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            if drug.name in seen or not done(note, start, end).performed:
+                continue
+            found = _drug_service(note, sentence, match, drug, store, day)
+            if found is None:
+                continue
+            seen.add(drug.name)
+            drug_line, route = found
+            if route == "push":
+                pushes += 1
+            services += [service for service in (_administration(note, sentence, route, pushes), drug_line) if service]
+    return services
+
+
+def _drug_service(
+    note: Note, sentence: Sentence, match: re.Match[str], drug: Drug, store: ReferenceStore | None, day: date
+) -> tuple[Service, str] | None:
+    text = note.text[sentence.start : sentence.end]
+    if _JOINT_ACT.search(text) and _joint_words().search(text):
+        route = "joint"
+    elif _IM_SC.search(text):
+        route = "im/sc"
+    elif _INFUSION.search(text):
+        route = "infusion"
+    elif _IV_PUSH.search(text):
+        route = "push"
+    elif _INJECTED.search(text):
+        route = "im/sc assumed"
+    else:
+        return None
+    dose = _dose(text, match.start(), match.end())
+    evidence = [span(note, sentence.start + match.start(), sentence.start + match.end())]
+    value = _dose_value(dose) if dose else None
+    if dose is None or value is None:
+        code, units, why = drug.codes[0], 1, "dose not documented: 1 unit (confirm the dose)"
+        confidence = 0.5
+    else:
+        evidence.append(span(note, sentence.start + dose.start(), sentence.start + dose.end()))
+        computed = _units(drug, value, dose.group("unit"), store, day)
+        if computed is None:
+            code, units, why = drug.codes[0], 1, f"dose in {dose.group('unit')} cannot be converted: 1 unit (confirm)"
+            confidence = 0.5
+        else:
+            (code, units, why), confidence = computed, 0.9
+    suggestion = ProcedureSuggestion(
+        code.code, (), units, tuple(evidence), f"{drug.name} given ({route.replace('im/sc', 'IM/SC')}): {why}",
+        confidence,
+    )  # fmt: skip
+    return Service(suggestion, "drug"), route
+
+
+def _administration(note: Note, sentence: Sentence, route: str, pushes: int) -> Service | None:
+    route_match = _IM_SC.search(note.text, sentence.start, sentence.end) or _IV_PUSH.search(
+        note.text, sentence.start, sentence.end
+    )
+    where = route_match or _INJECTED.search(note.text, sentence.start, sentence.end)
+    evidence = (span(note, *where.span()),) if where else ()
+    if route in {"im/sc", "im/sc assumed"}:
+        why = "IM/SC injection" + (" (route not stated: IM/SC assumed)" if route == "im/sc assumed" else "")
+        confidence = 0.9 if route == "im/sc" else 0.6
+        return Service(ProcedureSuggestion("96372", (), 1, evidence, why, confidence), "injection", needs_25=True)
+    if route == "push":
+        code = "96374" if pushes == 1 else "96375"
+        why = "IV push, first drug" if pushes == 1 else "IV push of an additional drug"
+        return Service(ProcedureSuggestion(code, (), 1, evidence, why, 0.8), "injection", needs_25=True)
+    # A joint injection's drug is the joint procedure's; an infusion's administration is not coded here.
+    return None
+
+
+def merge_injections(services: list[Service]) -> list[Service]:
+    """One 96372 line (and one 96375 line) with a unit per injection, in place of one line per injection."""
+    merged: list[Service] = []
+    lines: dict[str, int] = {}
+    for service in services:
+        code = service.suggestion.code
+        if code in {"96372", "96375"} and code in lines:
+            index = lines[code]
+            previous = merged[index].suggestion
+            evidence = previous.evidence + service.suggestion.evidence
+            combined = ProcedureSuggestion(
+                code, (), previous.units + 1, evidence, f"{previous.units + 1} injections", previous.confidence
+            )
+            merged[index] = Service(combined, "injection", needs_25=True)
+            continue
+        lines[code] = len(merged)
+        merged.append(service)
+    return merged

@@ -1,0 +1,363 @@
+"""Minor procedures done in the office, each read only when it was performed.
+
+Joint injection or aspiration, incision and drainage, destruction of warts and premalignant lesions, excision of
+skin lesions by excised diameter, and wound repair by summed length.
+
+Each finder reads only performed services (`revcycle.coding.performed.done`) and returns `Service` records; where
+the documentation blocks a code (no repair length, no excised diameter) it drafts a clinician query instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from revcycle.coding.document import Note, SectionKind, Sentence
+from revcycle.coding.performed import Service, done, laterality, term_pattern, working_sentences
+from revcycle.coding.procedure_catalog import Bands, catalog
+from revcycle.coding.result import ClinicianQuery, Evidence, ProcedureSuggestion
+from revcycle.coding.visit import span
+
+QUERY_OPTIONS = ("Other (please specify)", "Clinically undetermined")
+
+
+def _band(bands: Bands, size: Decimal) -> str:
+    return next(code for bound, code in bands if size <= bound)
+
+
+def site_group(text: str) -> str | None:
+    """The catalogue site group the first site word of ``text`` belongs to (``face``, ``hands_feet``, ...)."""
+    sites = catalog().sites
+    by_word = {word: group for group, words in sites.items() for word in words}
+    match = term_pattern(by_word).search(text)
+    return by_word[match.group().lower()] if match else None
+
+
+def _sentence_text(note: Note, sentence: Sentence) -> str:
+    return note.text[sentence.start : sentence.end]
+
+
+# --- joint injection and aspiration -------------------------------------------------------------------------------
+
+_JOINT_ACT = re.compile(r"inject\w*|aspirat\w*|arthrocentesis|intra-?articular", re.IGNORECASE)
+_NOT_JOINT = re.compile(r"trigger|tendon sheath|carpal tunnel|epidural|nerve block|ganglion", re.IGNORECASE)
+_ULTRASOUND = re.compile(r"ultrasound|\bus[- ]guid\w*|sonograph\w*", re.IGNORECASE)
+
+
+def find_joint_procedures(note: Note) -> list[Service]:
+    """Arthrocentesis, aspiration or injection of a joint or bursa by size, with or without ultrasound, and side."""
+    joints = catalog().joints
+    by_word = {word: size for size, (_plain, _guided, words) in joints.items() for word in words}
+    pattern = term_pattern(by_word)
+    sides: dict[str, set[str]] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    for sentence in working_sentences(note):
+        text = _sentence_text(note, sentence)
+        act, joint = _JOINT_ACT.search(text), pattern.search(text)
+        if act is None or joint is None or _NOT_JOINT.search(text):
+            continue
+        start = sentence.start + act.start()
+        if not done(note, start, sentence.start + act.end()).performed:
+            continue
+        plain, guided, _words = joints[by_word[joint.group().lower()]]
+        code = guided if _ULTRASOUND.search(text) else plain
+        sides.setdefault(code, set()).update(laterality(text))
+        evidence.setdefault(code, []).extend(
+            [span(note, start, sentence.start + act.end()), span(note, sentence.start + joint.start(),
+                                                                 sentence.start + joint.end())]
+        )  # fmt: skip
+    services = []
+    for code, found in sides.items():
+        kind = next(size for size, (plain, guided, _w) in joints.items() if code in (plain, guided))
+        guided_why = "with ultrasound guidance" if code == joints[kind][1] else "without ultrasound guidance"
+        modifiers: tuple[str, ...]
+        if found == {"RT", "LT"}:
+            modifiers, side = ("50",), "both sides"
+        elif found:
+            modifiers, side = (next(iter(found)),), "the right side" if found == {"RT"} else "the left side"
+        else:
+            modifiers, side = (), "side not stated"
+        why = f"{kind} joint injection/aspiration {guided_why}, {side}"
+        suggestion = ProcedureSuggestion(code, modifiers, 1, _unique(evidence[code]), why, 0.85 if found else 0.6)
+        services.append(Service(suggestion, "minor surgery", site=f"joint:{kind}:{found}", needs_25=True))
+    return services
+
+
+def _unique(evidence: Sequence[Evidence]) -> tuple[Evidence, ...]:
+    return tuple({(item.start, item.end): item for item in sorted(evidence, key=lambda item: item.start)}.values())
+
+
+# --- incision and drainage ----------------------------------------------------------------------------------------
+
+_DRAINAGE = re.compile(r"incision and drainage|incised and drained|\bi ?& ?d\b|\bi and d\b", re.IGNORECASE)
+_COMPLICATED = re.compile(r"complicated|multiple (?:abscess|lesion)|loculation|extensive", re.IGNORECASE)
+
+
+def find_drainage(note: Note) -> list[Service]:
+    """Incision and drainage of an abscess: simple or single, or complicated or multiple."""
+    for sentence in working_sentences(note):
+        text = _sentence_text(note, sentence)
+        match = _DRAINAGE.search(text)
+        if match is None:
+            continue
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        if not done(note, start, end).performed:
+            continue
+        complicated = any(_COMPLICATED.search(_sentence_text(note, item)) for item in working_sentences(note)
+                          if item.section.kind in {SectionKind.PROCEDURE, sentence.section.kind})  # fmt: skip
+        code, why = ("10061", "complicated or multiple") if complicated else ("10060", "simple or single")
+        suggestion = ProcedureSuggestion(code, (), 1, (span(note, start, end),), f"incision and drainage, {why}")
+        return [Service(suggestion, "minor surgery", site=site_group(text), needs_25=True)]
+    return []
+
+
+# --- destruction --------------------------------------------------------------------------------------------------
+
+_DESTROY = re.compile(
+    r"cryotherap\w*|cryo\b|liquid nitrogen|\bln2\b|destr(?:oyed|uction)|electrodesiccat\w*|frozen|freez\w*|"
+    r"cantharidin|curettage",
+    re.IGNORECASE,
+)
+_BENIGN = re.compile(r"warts?|verrucae?|condylomata?|molluscum|seborrheic keratos[ie]s|\bsks?\b", re.IGNORECASE)
+_PREMALIGNANT = re.compile(r"actinic keratos[ie]s|\baks?\b|premalignant", re.IGNORECASE)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "twenty": 20,
+}  # fmt: skip
+_COUNT = re.compile(
+    r"\b(?P<n>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+(?:[a-z-]+\s+){0,2}?(?:lesions?|warts?|verrucae?|aks?|"
+    r"actinic keratos[ie]s|seborrheic keratos[ie]s|sks?|molluscum)|\bx\s?(?P<x>\d{1,2})\b|\btotal of (?P<t>\d{1,2})\b",
+    re.IGNORECASE,
+)
+
+
+def _count(text: str) -> int | None:
+    match = _COUNT.search(text)
+    if match is None:
+        return None
+    raw = (match.group("n") or match.group("x") or match.group("t")).lower()
+    return _NUMBER_WORDS.get(raw) or int(raw)
+
+
+def find_destruction(note: Note) -> list[Service]:
+    """Destruction of benign lesions (warts: 17110/17111) and premalignant lesions (17000/17003/17004), by count."""
+    services: list[Service] = []
+    done_kinds: set[str] = set()
+    for sentence in working_sentences(note):
+        text = _sentence_text(note, sentence)
+        act = _DESTROY.search(text)
+        if act is None:
+            continue
+        start, end = sentence.start + act.start(), sentence.start + act.end()
+        if not done(note, start, end).performed:
+            continue
+        for kind, pattern in (("premalignant", _PREMALIGNANT), ("benign", _BENIGN)):
+            lesion = pattern.search(text)
+            if lesion is None or kind in done_kinds:
+                continue
+            done_kinds.add(kind)
+            counted = _count(text)
+            count = counted or 1
+            evidence = _unique([span(note, start, end), span(note, sentence.start + lesion.start(),
+                                                             sentence.start + lesion.end())])  # fmt: skip
+            stated = f"{count} lesion(s)" if counted else "count not stated: 1 lesion assumed (confirm)"
+            services += _destruction_lines(kind, count, stated, evidence, site_group(text), 0.9 if counted else 0.6)
+    return services
+
+
+def _destruction_lines(
+    kind: str, count: int, stated: str, evidence: tuple[Evidence, ...], site: str | None, confidence: float
+) -> list[Service]:
+    if kind == "benign":
+        code = "17111" if count >= 15 else "17110"
+        band = "15 or more" if count >= 15 else "up to 14"
+        lines = [(code, 1, f"destruction of benign lesions other than skin tags, {band}: {stated}")]
+    elif count >= 15:
+        lines = [("17004", 1, f"destruction of premalignant lesions, 15 or more: {stated}")]
+    else:
+        lines = [("17000", 1, f"destruction of premalignant lesions, first lesion: {stated}")]
+        if count > 1:
+            lines.append(("17003", count - 1, f"each premalignant lesion from the 2nd to the 14th: {count - 1}"))
+    return [Service(ProcedureSuggestion(code, (), units, evidence, why, confidence), "minor surgery", site, True)
+            for code, units, why in lines]  # fmt: skip
+
+
+# --- excision -----------------------------------------------------------------------------------------------------
+
+_EXCISE = re.compile(r"\bexcis(?:ed|ion|ional)\b", re.IGNORECASE)
+_NOT_EXCISION = re.compile(r"shave|punch biopsy|debridement", re.IGNORECASE)
+_MALIGNANT = re.compile(r"carcinoma|\bbcc\b|\bscc\b|melanoma|malignan", re.IGNORECASE)
+_MALIGNANT_CODES = ("C43", "C44", "C4A", "D03", "D04")
+_LENGTH = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>cm|mm)\b", re.IGNORECASE)
+_DIAMETER = re.compile(r"excised diameter|total diameter|including margins", re.IGNORECASE)
+_MARGIN = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>cm|mm)\s*(?:\w+\s+)?margins?|margins? of (?P<m>\d+(?:\.\d+)?)\s*(?P<u>cm|mm)",
+    re.IGNORECASE,
+)
+
+
+def _cm(number: str, unit: str) -> Decimal:
+    value = Decimal(number)
+    return value / 10 if unit.lower() == "mm" else value
+
+
+def _excision_group(group: str | None) -> str:
+    if group == "face":
+        return "face"
+    if group in {"scalp", "neck", "hands_feet", "genitalia"}:
+        return "scalp_neck_hands_feet"
+    return "trunk_limbs"
+
+
+def find_excisions(note: Note, diagnoses: Sequence[str]) -> tuple[list[Service], list[ClinicianQuery]]:
+    """Excision of a skin lesion by site group and excised diameter (the lesion plus twice the narrowest margin)."""
+    for sentence in working_sentences(note):
+        text = _sentence_text(note, sentence)
+        act = _EXCISE.search(text)
+        if act is None or _NOT_EXCISION.search(text):
+            continue
+        start, end = sentence.start + act.start(), sentence.start + act.end()
+        if not done(note, start, end).performed:
+            continue
+        nearby = [item for item in working_sentences(note) if item.section == sentence.section]
+        region = " ".join(_sentence_text(note, item) for item in nearby)
+        group = site_group(text) or site_group(region)
+        malignant = bool(_MALIGNANT.search(region)) or any(
+            code.upper().replace(".", "").startswith(_MALIGNANT_CODES) for code in diagnoses
+        )
+        kind = "malignant" if malignant else "benign"
+        size, how = _excised_diameter(region)
+        evidence = (span(note, start, end),)
+        if size is None:
+            return [], [_size_query(note, evidence)]
+        site = _excision_group(group)
+        code = _band(catalog().excision[kind][site], size)
+        where = f"site group {site.replace('_', ', ')}" + ("" if group else " (site not stated: assumed)")
+        why = f"excision of a {kind} lesion, {where}, excised diameter {size.normalize():f} cm ({how})"
+        suggestion = ProcedureSuggestion(code, (), 1, evidence, why, 0.85 if group else 0.5)
+        return [Service(suggestion, "minor surgery", site=group, needs_25=True)], []
+    return [], []
+
+
+def _excised_diameter(region: str) -> tuple[Decimal | None, str]:
+    stated = _DIAMETER.search(region)
+    if stated:
+        after = _LENGTH.search(region, stated.end(), stated.end() + 25)
+        before = list(_LENGTH.finditer(region, max(stated.start() - 25, 0), stated.start()))
+        found = after or (before[-1] if before else None)
+        if found:
+            return _cm(found.group("n"), found.group("unit")), "excised diameter as documented"
+    margins = [
+        _cm(match.group("n") or match.group("m"), match.group("unit") or match.group("u"))
+        for match in _MARGIN.finditer(region)
+    ]
+    margin_spans = [match.span() for match in _MARGIN.finditer(region)]
+    sizes = [
+        _cm(match.group("n"), match.group("unit"))
+        for match in _LENGTH.finditer(region)
+        if not any(begin <= match.start() < stop for begin, stop in margin_spans)
+    ]
+    if not sizes:
+        return None, ""
+    lesion = max(sizes)
+    margin = min(margins) if margins else Decimal(0)
+    total = lesion + 2 * margin
+    return total, f"lesion {lesion.normalize():f} cm + 2 x {margin.normalize():f} cm margin"
+
+
+def _size_query(note: Note, evidence: tuple[Evidence, ...]) -> ClinicianQuery:
+    return ClinicianQuery(
+        "excised diameter",
+        f"The note documents an excision ('{evidence[0].text}') but not the size of the lesion and margins. "
+        "Please document the greatest clinical diameter of the lesion and the narrowest margin excised.",
+        (),
+        evidence,
+    )
+
+
+# --- wound repair -------------------------------------------------------------------------------------------------
+
+_REPAIR = re.compile(
+    r"\brepair(?:ed)?\b|sutur\w*|closed with|\bclosure\b|staple[sd]?\b|dermabond|tissue adhesive|skin glue|"
+    r"approximated",
+    re.IGNORECASE,
+)
+_WOUND = re.compile(r"lacerations?|\blacs?\b|wounds?|\bcuts?\b", re.IGNORECASE)
+_LAYERED = re.compile(
+    r"layered|intermediate|deep sutures|subcutaneous (?:sutures|layer|tissue was closed)|dermal sutures|"
+    r"deep dermal|buried|vicryl|monocryl|two[- ]layer",
+    re.IGNORECASE,
+)
+_REMOVAL = re.compile(r"\bremov(?:ed|al)\b|steri-?strips? only", re.IGNORECASE)
+_SECTION_WEIGHT = {SectionKind.PROCEDURE: 3, SectionKind.ASSESSMENT: 2, SectionKind.PLAN: 2, SectionKind.EXAM: 1}
+
+
+def _repair_group(complexity: str, group: str | None) -> str:
+    if group == "face":
+        return "face"
+    if complexity == "intermediate" and group in {"neck", "hands_feet", "genitalia"}:
+        return "neck_hands_feet"
+    return "body"
+
+
+def find_repairs(note: Note) -> tuple[list[Service], list[ClinicianQuery]]:
+    """Wound repair: lengths of the wounds repaired, summed by complexity and site group, one code per group.
+
+    The lengths are read from the most authoritative section that states any (procedure, then assessment or plan,
+    then exam, then history), so a wound described in the HPI and again in the procedure note is counted once.
+    """
+    repairs = [
+        item
+        for item in working_sentences(note)
+        if (match := _REPAIR.search(_sentence_text(note, item)))
+        and done(note, item.start + match.start(), item.start + match.end()).performed
+        and (_WOUND.search(_sentence_text(note, item)) or item.section.kind is SectionKind.PROCEDURE)
+        and not _REMOVAL.search(_sentence_text(note, item))
+    ]
+    if not repairs or not any(_WOUND.search(_sentence_text(note, item)) for item in working_sentences(note)):
+        return [], []
+    complexity = "intermediate" if any(_LAYERED.search(_sentence_text(note, item)) for item in repairs) else "simple"
+    measured = _wound_lengths(note)
+    repair_evidence = tuple(span(note, item.start, item.end) for item in repairs[:1])
+    if not measured:
+        query = ClinicianQuery(
+            "laceration repair length",
+            f"The note documents a wound repair ('{repair_evidence[0].text}') but not the length of the wound(s). "
+            "Please document the length in centimetres of each wound repaired.",
+            (),
+            repair_evidence,
+        )
+        return [], [query]
+    default_group = next((site_group(_sentence_text(note, item)) for item in repairs if site_group(
+        _sentence_text(note, item))), None)  # fmt: skip
+    totals: dict[str, tuple[Decimal, list[Evidence]]] = {}
+    for length, group, evidence in measured:
+        key = _repair_group(complexity, group or default_group)
+        total, spans = totals.get(key, (Decimal(0), []))
+        totals[key] = (total + length, [*spans, evidence])
+    services = []
+    for key, (total, spans) in sorted(totals.items(), key=lambda item: -item[1][0]):
+        code = _band(catalog().repair[complexity][key], total)
+        lengths = " + ".join(f"{item.text}" for item in spans)
+        group = key.replace("_", ", ")
+        why = f"{complexity} repair, site group {group}, summed length {total.normalize():f} cm ({lengths})"
+        suggestion = ProcedureSuggestion(code, (), 1, (*spans, *repair_evidence), why, 0.85)
+        services.append(Service(suggestion, "minor surgery", site=f"repair:{key}", needs_25=True))
+    return services, []
+
+
+def _wound_lengths(note: Note) -> list[tuple[Decimal, str | None, Evidence]]:
+    by_weight: dict[int, list[tuple[Decimal, str | None, Evidence]]] = {}
+    for sentence in working_sentences(note):
+        text = _sentence_text(note, sentence)
+        if not _WOUND.search(text) and not _REPAIR.search(text):
+            continue
+        group = site_group(text)
+        for match in _LENGTH.finditer(text):
+            if re.match(r"\s*(?:deep|depth)", text[match.end() :], re.IGNORECASE):
+                continue
+            weight = _SECTION_WEIGHT.get(sentence.section.kind, 0)
+            found = span(note, sentence.start + match.start(), sentence.start + match.end())
+            by_weight.setdefault(weight, []).append((_cm(match.group("n"), match.group("unit")), group, found))
+    return by_weight[max(by_weight)] if by_weight else []

@@ -1,0 +1,127 @@
+"""The CPT/HCPCS lines of an office note, the E/M first, with the modifiers the combination needs.
+
+After the E/M come vaccines, injections and drugs, minor procedures, tests and radiographs.
+
+Modifier 25 goes on the E/M when a procedure NCCI would bundle it into was done and the visit is significant and
+separately identifiable (another problem was addressed, or decision making went beyond the procedure); when it is
+not, the E/M is not reported and the procedure's rationale says why. XS marks a further minor procedure at a
+distinct site; RT/LT/50 come from the finders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from revcycle.coding.document import Note
+from revcycle.coding.drugs import find_drugs, merge_injections
+from revcycle.coding.em import level_em, mdm_is_significant
+from revcycle.coding.office_procedures import (
+    find_destruction,
+    find_drainage,
+    find_excisions,
+    find_joint_procedures,
+    find_repairs,
+)
+from revcycle.coding.office_tests import find_ecg, find_lab_tests, find_xrays
+from revcycle.coding.performed import Service
+from revcycle.coding.result import ClinicianQuery, EmLevel, ProcedureSuggestion
+from revcycle.coding.vaccines import find_vaccines
+from revcycle.refdata.store import ReferenceStore
+
+ADD_ON_CODES = frozenset({"17003", "90461", "90472", "90474", "96375"})
+"""Codes reported only with their primary code: never marked as a distinct procedure."""
+ADMINISTRATION_FAMILIES = frozenset({"vaccine admin", "injection"})
+
+
+def suggest_procedures(
+    note: Note, store: ReferenceStore | None, day: date, *, diagnoses: Sequence[str] = ()
+) -> tuple[list[ProcedureSuggestion], list[ClinicianQuery]]:
+    """The procedure lines of ``note`` (the E/M first) and the queries its documentation calls for.
+
+    Args:
+        note: the note.
+        store: the reference store, for HCPCS drug descriptors; None uses the catalogue's amounts.
+        day: the encounter date.
+        diagnoses: ICD-10-CM codes already found (malignant lesions, problems when no assessment is written).
+    """
+    services, queries = _services(note, store, day, diagnoses)
+    services = _distinct_sites(services)
+    em = level_em(note, diagnoses=diagnoses, day=day)
+    if em is None:
+        return [service.suggestion for service in services], queries
+    line, services = _em_line(note, em, services, diagnoses)
+    lines = [service.suggestion for service in services]
+    return ([line] if line else []) + lines, queries
+
+
+def _services(
+    note: Note, store: ReferenceStore | None, day: date, diagnoses: Sequence[str]
+) -> tuple[list[Service], list[ClinicianQuery]]:
+    services = [
+        *find_vaccines(note, day),
+        *merge_injections(find_drugs(note, store, day)),
+        *find_joint_procedures(note),
+        *find_drainage(note),
+        *find_destruction(note),
+    ]
+    queries: list[ClinicianQuery] = []
+    for found, asked in (find_excisions(note, diagnoses), find_repairs(note)):
+        services += found
+        queries += asked
+    services += [*find_ecg(note), *find_lab_tests(note), *find_xrays(note)]
+    return services, queries
+
+
+def _distinct_sites(services: list[Service]) -> list[Service]:
+    """XS on each further minor procedure at a site distinct from the earlier ones (NCCI would bundle it)."""
+    seen: list[str] = []
+    marked: list[Service] = []
+    for service in services:
+        suggestion = service.suggestion
+        if service.family != "minor surgery" or suggestion.code in ADD_ON_CODES:
+            marked.append(service)
+            continue
+        if seen and service.site is not None and service.site not in seen:
+            suggestion = replace(
+                suggestion,
+                modifiers=(*suggestion.modifiers, "XS"),
+                rationale=f"{suggestion.rationale}; XS: a separate site from the first procedure",
+            )
+        if service.site is not None:
+            seen.append(service.site)
+        marked.append(replace(service, suggestion=suggestion))
+    return marked
+
+
+def _em_line(
+    note: Note, em: EmLevel, services: list[Service], diagnoses: Sequence[str]
+) -> tuple[ProcedureSuggestion | None, list[Service]]:
+    bundling = [service for service in services if service.needs_25]
+    why = em.reasoning[-1]
+    confidence = 0.85 if em.basis in {"time", "preventive"} else 0.75
+    modifiers: tuple[str, ...] = ()
+    surgery = [service for service in bundling if service.family not in ADMINISTRATION_FAMILIES]
+    if em.code == "99211" and bundling:
+        reason = "no E/M reported: a nurse visit is included in the procedure or injection done at it"
+        return None, _annotate(services, bundling[0], reason)
+    if surgery:
+        significant, because = mdm_is_significant(note, diagnoses)
+        if not significant:
+            reason = f"no E/M reported: not separately identifiable from the procedure ({because})"
+            return None, _annotate(services, surgery[0], reason)
+        modifiers, why = ("25",), f"{why}; 25: separately identifiable from the procedure ({because})"
+    elif bundling and em.basis != "preventive":
+        modifiers, why = ("25",), f"{why}; 25: separately identifiable from the injection or vaccine administration"
+    line = ProcedureSuggestion(em.code, modifiers, 1, em.evidence, f"E/M by {em.basis}: {why}", confidence)
+    return line, services
+
+
+def _annotate(services: list[Service], target: Service, reason: str) -> list[Service]:
+    return [
+        replace(service, suggestion=replace(service.suggestion, rationale=f"{service.suggestion.rationale}; {reason}"))
+        if service is target
+        else service
+        for service in services
+    ]

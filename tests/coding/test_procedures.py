@@ -1,0 +1,269 @@
+"""Procedure lines of office notes: vaccines, drugs with HCPCS units, minor procedures, tests, and the modifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from revcycle.coding.document import read_note
+from revcycle.coding.drugs import descriptor_amount
+from revcycle.coding.procedure_catalog import catalog
+from revcycle.coding.procedures import suggest_procedures
+from revcycle.coding.result import ClinicianQuery, ProcedureSuggestion
+from revcycle.refdata.procedures import lookup_procedure
+from revcycle.refdata.store import ReferenceStore
+
+DAY = date(2026, 3, 2)
+HCPCS_FILE = "refdata/hcpcs-2026-jan/january-2026-alpha-numeric-hcpcs-file.zip"
+
+
+@pytest.fixture(scope="module")
+def hcpcs_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceStore]:
+    """A reference store holding the official January 2026 HCPCS file."""
+    from revcycle.services.refdata import import_reference_file
+    from tests.shared_files import shared_file
+
+    store = ReferenceStore(tmp_path_factory.mktemp("hcpcs") / "refdata.sqlite")
+    import_reference_file(store, shared_file(HCPCS_FILE))
+    yield store
+    store.close()
+
+
+def code(
+    text: str, store: ReferenceStore | None = None, diagnoses: tuple[str, ...] = ()
+) -> tuple[list[ProcedureSuggestion], list[ClinicianQuery]]:
+    return suggest_procedures(read_note(text), store, DAY, diagnoses=diagnoses)
+
+
+def lines(text: str, store: ReferenceStore | None = None) -> dict[str, ProcedureSuggestion]:
+    return {line.code: line for line in code(text, store)[0]}
+
+
+def claim(text: str) -> list[tuple[str, tuple[str, ...], int]]:
+    return [(line.code, line.modifiers, line.units) for line in code(text)[0]]
+
+
+# --- drugs --------------------------------------------------------------------------------------------------------
+
+INJECTIONS = (
+    "HPI: 34 yo F established patient with a UTI and back pain.\n"
+    "Assessment: 1. Acute cystitis. 2. Low back strain.\n"
+    "Plan: Ceftriaxone 1 g IM given today. Ketorolac 30 mg IM administered for pain."
+)
+
+
+def test_drug_units_from_the_hcpcs_descriptor(hcpcs_store: ReferenceStore) -> None:
+    found = lines(INJECTIONS, hcpcs_store)
+    assert (found["J0696"].units, found["J1885"].units) == (4, 2)
+    assert "per 250 mg" in found["J0696"].rationale
+    assert "HCPCS 2026" in found["J1885"].rationale
+    assert "descriptor" in found["J1885"].rationale
+    assert found["96372"].units == 2
+    assert any(item.text == "30 mg" for item in found["J1885"].evidence)
+
+
+def test_drug_units_from_the_catalogue_without_a_store() -> None:
+    found = lines(INJECTIONS)
+    assert (found["J0696"].units, found["J1885"].units) == (4, 2)
+    assert "catalogue (no reference store)" in found["J1885"].rationale
+
+
+def test_drug_units_from_the_catalogue_when_the_store_has_no_hcpcs(tmp_path: Path) -> None:
+    store = ReferenceStore(tmp_path / "empty.sqlite")
+    try:
+        found = lines(INJECTIONS, store)
+    finally:
+        store.close()
+    assert found["J1885"].units == 2
+    assert "no HCPCS release loaded" in found["J1885"].rationale
+
+
+def test_catalogue_amounts_match_the_hcpcs_2026_file(hcpcs_store: ReferenceStore) -> None:
+    for drug in catalog().drugs:
+        for item in drug.codes:
+            entry = lookup_procedure(hcpcs_store, item.code, DAY)
+            assert entry is not None, item.code
+            assert entry.valid, item.code
+            assert entry.description, item.code
+            assert descriptor_amount(entry.description) == (item.amount, item.unit), (item.code, entry.description)
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "amount"),
+    [
+        ("Injection, ketorolac tromethamine, per 15 mg", (Decimal(15), "mg")),
+        ("Injection, vitamin b-12 cyanocobalamin, up to 1000 mcg", (Decimal(1000), "mcg")),
+        ("Injection, penicillin g benzathine, 100,000 units", (Decimal(100000), "units")),
+        ("Injection, betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg", (Decimal(6), "mg")),
+        ("Unclassified drugs", None),
+    ],
+)
+def test_descriptor_amount(descriptor: str, amount: tuple[Decimal, str] | None) -> None:
+    assert descriptor_amount(descriptor) == amount
+
+
+def test_units_round_up_and_convert() -> None:
+    found = lines("Plan: Bicillin L-A 2.4 million units IM given. B12 1500 mcg IM given. Promethazine 25 mg IM given.")
+    assert (found["J0561"].units, found["J3420"].units, found["J2550"].units) == (24, 2, 1)
+    assert found["96372"].units == 3
+
+
+def test_iv_push() -> None:
+    found = lines("Plan: Ondansetron 4 mg IV push given.")
+    assert (found["J2405"].units, found["96374"].units) == (4, 1)
+
+
+# --- vaccines -----------------------------------------------------------------------------------------------------
+
+
+def test_adult_vaccines() -> None:
+    text = "HPI: 67 yo M.\nPlan: Flu vaccine given in the left deltoid. Tdap 0.5 mL IM administered today."
+    assert claim(text)[-4:] == [("90656", (), 1), ("90715", (), 1), ("90471", (), 1), ("90472", (), 1)]
+    assert "product not named" in lines(text)["90656"].rationale
+
+
+def test_pediatric_vaccines_with_counselling() -> None:
+    text = (
+        "CC: Well-child check.\nHPI: 4 yo boy, established patient.\nAssessment: Healthy child.\n"
+        "Plan: Counseled mother on the risks and benefits of each vaccine.\n"
+        "Vaccines administered today:\n- Kinrix\n- MMR\n- Varivax"
+    )
+    assert claim(text) == [
+        ("99392", (), 1),
+        ("90696", (), 1),
+        ("90707", (), 1),
+        ("90716", (), 1),
+        ("90460", (), 3),
+        ("90461", (), 5),
+    ]
+
+
+def test_pediatric_vaccines_without_counselling_and_an_oral_vaccine() -> None:
+    text = "HPI: 4-month-old girl.\nPlan: Pentacel given IM in the right thigh. RotaTeq given PO."
+    assert claim(text)[-4:] == [("90698", (), 1), ("90680", (), 1), ("90471", (), 1), ("90474", (), 1)]
+    assert "no counselling documented" in lines(text)["90471"].rationale
+
+
+def test_hepatitis_b_for_a_child_is_the_pediatric_dose() -> None:
+    assert "90744" in lines("HPI: 12 yo girl.\nPlan: Hepatitis B vaccine dose #2 given IM.")
+
+
+# --- minor procedures and modifiers -------------------------------------------------------------------------------
+
+KNEE = (
+    "HPI: 67 yo M established patient with right knee osteoarthritis.\n"
+    "Assessment:\n1. Osteoarthritis of the right knee, worsening.\n{extra}"
+    "Procedure: The {side} was prepped and injected with 40 mg Kenalog and 3 mL lidocaine{guided}. Tolerated well."
+)
+
+
+def test_modifier_25_when_another_problem_is_addressed() -> None:
+    text = KNEE.format(extra="2. Hypertension, stable. Continue lisinopril 10 mg.\n", side="right knee", guided="")
+    assert claim(text) == [("99214", ("25",), 1), ("J3301", (), 4), ("20610", ("RT",), 1)]
+    em = code(text)[0][0]
+    assert "25: separately identifiable" in em.rationale
+
+
+def test_no_em_when_the_procedure_is_the_only_problem() -> None:
+    found = code(KNEE.format(extra="", side="left knee", guided=""))[0]
+    assert [line.code for line in found] == ["J3301", "20610"]
+    assert found[1].modifiers == ("LT",)
+    assert "no E/M reported" in found[1].rationale
+
+
+def test_bilateral_and_ultrasound() -> None:
+    found = lines(KNEE.format(extra="", side="bilateral knees", guided=" under ultrasound guidance"))
+    assert found["20611"].modifiers == ("50",)
+
+
+def test_small_and_intermediate_joints() -> None:
+    assert lines("Procedure: Left wrist aspirated; 2 mL fluid removed.")["20605"].modifiers == ("LT",)
+    assert "20600" in lines("Procedure: Right thumb IP joint injected with 10 mg triamcinolone.")
+
+
+def test_laceration_lengths_are_summed_by_site_group() -> None:
+    text = (
+        "HPI: 25 yo M cut his left forearm and left hand on glass.\n"
+        "Procedure: Simple repair of a 2.5 cm laceration of the left forearm with 4-0 nylon sutures. "
+        "A 3 cm laceration of the left hand was repaired with sutures."
+    )
+    found = lines(text)
+    assert "12002" in found
+    assert "5.5 cm" in found["12002"].rationale
+
+
+def test_intermediate_and_face_repairs_are_separate_lines() -> None:
+    text = (
+        "Procedure: Layered closure of a 3 cm laceration of the right hand with 4-0 Vicryl deep sutures. "
+        "A 2 cm laceration of the chin was repaired."
+    )
+    found = code(text)[0]
+    assert [(line.code, line.modifiers) for line in found] == [("12042", ()), ("12051", ("XS",))]
+
+
+def test_repair_without_a_length_asks_the_clinician() -> None:
+    found, queries = code("Assessment: Laceration of the scalp.\nProcedure: The laceration was repaired with staples.")
+    assert not [line for line in found if line.code.startswith("120")]
+    assert queries[0].about == "laceration repair length"
+    assert queries[0].evidence[0].text.startswith("The laceration was repaired")
+
+
+def test_destruction_by_count() -> None:
+    assert claim("Procedure: Cryotherapy with liquid nitrogen to 3 warts on the left hand.") == [("17110", (), 1)]
+    assert claim("Procedure: 5 actinic keratoses on the scalp treated with liquid nitrogen.") == [
+        ("17000", (), 1),
+        ("17003", (), 4),
+    ]
+    assert claim("Procedure: Cryotherapy to 16 actinic keratoses of the face.") == [("17004", (), 1)]
+
+
+def test_excision_by_excised_diameter() -> None:
+    benign = "Procedure: Excision of a 1.2 cm nevus on the back with 2 mm margins."
+    assert claim(benign) == [("11402", (), 1)]
+    malignant = "Procedure: Excision of a 0.8 cm basal cell carcinoma of the nose with 3 mm margins."
+    assert claim(malignant) == [("11642", (), 1)]
+    found, queries = code("Procedure: Excision of a nevus on the back.")
+    assert found == []
+    assert queries[0].about == "excised diameter"
+
+
+def test_incision_and_drainage() -> None:
+    assert claim("Procedure: Incision and drainage of an abscess of the right axilla.") == [("10060", (), 1)]
+    assert claim("Procedure: Complicated I&D of a loculated abscess of the back.") == [("10061", (), 1)]
+
+
+def test_tests_done_in_the_office() -> None:
+    text = (
+        "Results: Rapid strep negative. Urine dipstick: trace leukocytes. Fingerstick glucose 142. "
+        "Urine pregnancy test negative. POC A1c 7.1.\n"
+        "ECG performed today: normal sinus rhythm, rate 72.\n"
+        "Three views of the right knee obtained in the office today show no fracture. PA and lateral chest x-ray "
+        "today shows no infiltrate."
+    )
+    found = lines(text)
+    assert set(found) == {"87880", "81002", "82962", "81025", "83036", "93000", "73562", "71046"}
+    assert found["73562"].modifiers == ("RT",)
+
+
+# --- performed only -----------------------------------------------------------------------------------------------
+
+
+def test_planned_declined_and_historical_services_are_not_coded() -> None:
+    text = (
+        "HPI: 55 yo F established patient. She had a Tdap in 2019.\n"
+        "Assessment: Osteoarthritis of the right knee, stable.\n"
+        "Plan: Recommend right knee injection at the next visit. Declined the flu vaccine. "
+        "Will obtain an x-ray of the right knee. ECG ordered. Consider excision of the nevus. "
+        "Schedule laceration repair."
+    )
+    found = code(text)[0]
+    assert [line.code for line in found] == ["99213"]
+
+
+def test_non_office_note_has_no_em_but_keeps_its_procedures() -> None:
+    text = "PROCEDURE NOTE\nProcedure: Right knee injected with 40 mg Kenalog."
+    assert [line.code for line in code(text)[0]] == ["J3301", "20610"]
