@@ -120,6 +120,8 @@ RULES: tuple[ContextRule, ...] = (
                 r"no (?:known|new|other|further|significant|abnormal|obvious|definite|apparent|current)",
                 _N, _FWD),
     ContextRule(r"not|n't|cannot", _N, _FWD, 5),
+    # "not" reaches a whole list when it says "any": "has not been having any coughing, gagging or vomiting".
+    ContextRule(r"(?:not|n't|never) (?:\w+ ){0,3}(?:any|anything)", _N, _FWD),
     ContextRule(r"(?:does|did|do|is|was|are|were|has|have|had) not "
                 r"(?:have|had|show|reveal|demonstrate|appear|exhibit)|"
                 r"not (?:associated with|complain(?:ing)? of|known to have|see|seen|appreciated|noted|present)",
