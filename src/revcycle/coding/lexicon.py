@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from platformdirs import user_cache_dir
 
-from revcycle.coding.words import MODIFIERS, content_words, split_words
+from revcycle.coding.words import GENERIC, MODIFIERS, SOFT_STOPWORDS, content_words, split_words
 from revcycle.refdata.reference import in_force
 from revcycle.refdata.release import ReleaseInfo
 from revcycle.refdata.sets import ICD10CM
@@ -108,6 +108,13 @@ def _matchable_title(title: str) -> bool:
     return not lower.startswith("other ") and "other specified" not in lower and "classified elsewhere" not in lower
 
 
+def _names_a_condition(words: tuple[str, ...]) -> bool:
+    """Whether a term's words name something: not only qualifiers ("right", "acute") or fillers ("disease")."""
+    return any(word not in MODIFIERS and word not in SOFT_STOPWORDS and word not in GENERIC for word in words) or (
+        len(words) >= 2 and any(word in GENERIC for word in words)
+    )
+
+
 def _synonym_table() -> tuple[dict[str, Any], bytes]:
     raw = resources.files("revcycle.coding").joinpath("data/synonyms.yaml").read_bytes()
     return yaml.safe_load(raw), raw
@@ -154,7 +161,7 @@ def build_lexicon(store: ReferenceStore, release: ReleaseInfo) -> Lexicon:
     seen: set[tuple[tuple[str, ...], str]] = set()
     for key, source, text in raw_terms:
         words = content_words(text)
-        if words and not set(words) <= MODIFIERS and (words, key) not in seen:
+        if _names_a_condition(words) and (words, key) not in seen:
             seen.add((words, key))
             lexicon.terms.append(Term(words, key, source, text))
     frequency = Counter(word for term in lexicon.terms for word in term.words)

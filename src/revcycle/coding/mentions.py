@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from revcycle.coding.document import Note, Section, Sentence, Token
 from revcycle.coding.lexicon import SOURCE_RANK, Lexicon, Term
 from revcycle.coding.result import Evidence
-from revcycle.coding.words import STOPWORDS, content_words, stem
+from revcycle.coding.words import SOFT_STOPWORDS, STOPWORDS, content_words, stem
 
 _OTHER_PENALTY = ("other", "specified")
 
@@ -71,7 +71,7 @@ def sentence_words(lexicon: Lexicon, tokens: list[Token]) -> tuple[list[tuple[in
             expanded = ("with",)
         if expanded is not None:
             found += [(index, word) for word in expanded]
-            bound[index] = frozenset(word for word in expanded if word not in STOPWORDS)
+            bound[index] = frozenset(word for word in expanded if word not in STOPWORDS and word not in SOFT_STOPWORDS)
             continue
         found += [(index, part) for part in stem(token.lower).split()]
     return found, bound
@@ -131,8 +131,17 @@ def _main_words(term: Term) -> frozenset[str]:
     return frozenset(content_words(head))
 
 
+def _core(words: frozenset[str]) -> frozenset[str]:
+    return words - SOFT_STOPWORDS
+
+
 def _subsumed(small: _Match, large: _Match, terms: list[Term]) -> bool:
-    if not small.words < large.words or not set(small.tokens) & set(large.tokens):
+    # Compared without the soft stopwords a short term keeps: "chronic kidney disease" is inside "chronic kidney
+    # disease stage 3b" although the longer term does not require "disease".
+    inside = _core(small.words) < _core(large.words) or (
+        _core(small.words) == _core(large.words) and small.words < large.words
+    )
+    if not inside or not set(small.tokens) & set(large.tokens):
         return False
     large_term = terms[large.term_ids[0]]
     small_term = terms[small.term_ids[0]]
@@ -141,7 +150,7 @@ def _subsumed(small: _Match, large: _Match, terms: list[Term]) -> bool:
     return not (
         " with " in large_term.text.lower()
         and small_term.key[:3] != large_term.key[:3]
-        and not small.words <= _main_words(large_term)
+        and not _core(small.words) <= _main_words(large_term)
     )
 
 

@@ -15,16 +15,24 @@ STOPWORDS = frozenset(
         "a", "an", "and", "of", "the", "in", "on", "to", "for", "by", "as", "or", "is", "at", "from", "with", "into",
         "than", "that", "this", "its", "his", "her", "their", "be", "was", "were", "are", "has", "have", "had",
         "patient", "pt", "also", "which", "due", "nos", "nec", "unspecified", "specified", "other", "elsewhere",
-        "classified", "mellitus", "condition", "disorder", "disorders", "disease", "diseases", "site", "sites",
-        "type", "part", "region", "state", "current", "episode", "ear", "eye", "stage",
+        "classified",
     }
 )  # fmt: skip
-"""Words that do not tell one condition from another (the tabular's defaults and fillers).
+"""Words that never tell one condition from another: function words and the tabular's defaults."""
 
-"disease" and "disorder" are here because clinicians drop them ("CKD 3b", "thyroid") where the tabular keeps
-them; "type", "ear" and "eye" because the tabular writes "unspecified type" and "unspecified ear" for its
-defaults. Words that carry meaning (chronic, acute, right, stage, 3b) are never stopwords.
-"""
+SOFT_STOPWORDS = frozenset(
+    {
+        "mellitus", "condition", "disorder", "disorders", "disease", "diseases", "site", "sites", "type", "part",
+        "region", "state", "current", "episode", "ear", "eye", "stage", "use", "abnormality", "abnormalities",
+    }
+)  # fmt: skip
+"""Words clinicians drop where the tabular keeps them ("CKD 3b", "thyroid", "type 2 diabetes"), so a term does not
+require them, unless without them it would say too little: "Renal disease NOS" still needs "disease" (or
+"kidney" alone would match every mention of a kidney), "Family history of ear disorders" still needs "ear"."""
+
+GENERIC = frozenset({"family", "history", "personal", "encounter", "status"})
+"""Words that name no particular condition: a term needs two words besides these, the soft stopwords and the
+modifiers to drop its soft stopwords."""
 
 CANONICAL = {
     "diabetic": "diabetes",
@@ -87,6 +95,14 @@ MODIFIERS = frozenset(
 )  # fmt: skip
 """Words that only qualify a condition: a term made of nothing else names no condition."""
 
+SINGULAR_IN_S = frozenset(
+    {
+        "diabetes", "herpes", "rabies", "scabies", "feces", "caries", "measles", "mumps", "rickets", "ascites",
+        "series", "species", "pes", "lues", "nates", "mellitus", "pubes", "tabes", "aphthous",
+    }
+)  # fmt: skip
+"""Words whose singular ends in s: never folded as plurals."""
+
 _WORD = re.compile(r"[a-z0-9]+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -97,6 +113,8 @@ def stem(word: str) -> str:
     word = word.lower().removesuffix("'s")
     if word in CANONICAL:
         return CANONICAL[word]
+    if word in SINGULAR_IN_S:
+        return word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith("es") and word[-3] in "sxz" and not word.endswith("ses"):
@@ -123,4 +141,7 @@ def content_words(phrase: str) -> tuple[str, ...]:
     for word in split_words(text):
         if word not in STOPWORDS and word not in words:
             words.append(word)
+    telling = [word for word in words if word not in SOFT_STOPWORDS and word not in GENERIC and word not in MODIFIERS]
+    if len(telling) >= 2:
+        words = [word for word in words if word not in SOFT_STOPWORDS]
     return tuple(words)

@@ -1,0 +1,32 @@
+"""The reference store coding tests read: the ICD-10-CM that ships with revcycle, imported once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from revcycle.refdata.store import ReferenceStore
+
+
+@pytest.fixture(scope="session")
+def icd_store(tmp_path_factory: pytest.TempPathFactory) -> ReferenceStore:
+    """A reference store holding the bundled ICD-10-CM (April 2026 release, effective 2026-04-01)."""
+    from revcycle.services.refdata import import_bundled
+
+    store = ReferenceStore(tmp_path_factory.mktemp("coding-refdata") / "refdata.sqlite")
+    import_bundled(store, only=("BUNDLED_ICD10CM",))
+    return store
+
+
+@pytest.fixture(scope="session")
+def coder(icd_store: ReferenceStore) -> object:
+    """One coder for the session, embeddings off (the embedding stage has its own tests)."""
+    from revcycle.coding.coder import Coder
+
+    return Coder.load(icd_store, embeddings=False)
+
+
+def note_path(name: str) -> Path:
+    """A note under tests/fixtures/coding/notes."""
+    return Path(__file__).parent.parent / "fixtures" / "coding" / "notes" / name
