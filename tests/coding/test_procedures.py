@@ -202,12 +202,23 @@ def test_intermediate_and_face_repairs_are_separate_lines() -> None:
         "A 2 cm laceration of the chin was repaired."
     )
     found = code(text)[0]
-    assert [(line.code, line.modifiers) for line in found] == [("12042", ()), ("12051", ("XS",))]
+    assert [(line.code, line.modifiers) for line in found] == [("12042", ()), ("12051", ("59",))]
+
+
+def test_repair_lines_of_a_list_keep_their_own_complexity() -> None:
+    text = (
+        "Wounds:\n1. R forearm: 4.0 cm gaping laceration.\n2. Forehead: 1.5 cm superficial laceration.\n"
+        "Procedures (consent from father):\n"
+        "1. R forearm: irrigated, layered closure with 4-0 Vicryl deep dermal sutures. Length 4.0 cm.\n"
+        "2. Forehead: single-layer closure with 6-0 nylon. Length 1.5 cm. Simple repair."
+    )
+    assert claim(text) == [("12032", (), 1), ("12011", ("59",), 1)]
 
 
 def test_repair_without_a_length_asks_the_clinician() -> None:
     found, queries = code("Assessment: Laceration of the scalp.\nProcedure: The laceration was repaired with staples.")
-    assert not [line for line in found if line.code.startswith("120")]
+    assert [(line.code, line.confidence) for line in found] == [("12001", 0.4)]
+    assert "no length documented" in found[0].rationale
     assert queries[0].about == "laceration repair length"
     assert queries[0].evidence[0].text.startswith("The laceration was repaired")
 

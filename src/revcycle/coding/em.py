@@ -14,6 +14,7 @@ from datetime import date
 
 from revcycle.coding.document import Note, SectionKind
 from revcycle.coding.mdm import HISTORY_SECTIONS, data_element, mdm_level, problems_element, rank, risk_element
+from revcycle.coding.office_tests import find_ecg, find_lab_tests, find_xrays
 from revcycle.coding.result import EmLevel, Evidence
 from revcycle.coding.visit import patient_age, patient_status, preventive_code, preventive_cue, span
 
@@ -25,7 +26,7 @@ MDM_NEW = {"minimal": "99202", "low": "99203", "moderate": "99204", "high": "992
 MDM_ESTABLISHED = {"minimal": "99212", "low": "99213", "moderate": "99214", "high": "99215"}
 
 _TIME = re.compile(
-    r"(?:total (?:time|of)|\bspent\b|face[- ]to[- ]face|time (?:spent|on the date)|\btime\s*:)[^.\n]{0,60}?"
+    r"(?:total (?:time|of)|\bspent\b|face[- ]to[- ]face|time (?:spent|on the date)|\btime\s*:)[^.\n]{0,150}?"
     r"\b(?P<a>\d{1,3})\s*(?:minutes|mins?)\b"
     r"|\b(?P<b>\d{1,3})\s*(?:minutes|mins?)\b[^.\n]{0,40}?(?:were spent|was spent|spent|total time|in total|"
     r"face[- ]to[- ]face|on the date of)",
@@ -37,11 +38,15 @@ _NOT_OFFICE_ANYWHERE = re.compile(
     re.IGNORECASE,
 )
 _NOT_OFFICE_TITLE = re.compile(
-    r"^\s*(?:procedure note|procedure|operative note|emergency department|ed note|admission|inpatient|"
-    r"history and physical|consultation|progress note - hospital)",
+    r"^\s*(?:procedure|operative note|emergency department|ed note|admission|inpatient|history and physical|"
+    r"consultation|progress note - hospital)|^[^\n]{0,60}\b(?:procedure|operative) note\b",
     re.IGNORECASE,
 )
-_NURSE_VISIT = re.compile(r"\b(?:nurse|rn|ma) (?:only )?visit\b", re.IGNORECASE)
+_VISIT_WORDS = re.compile(
+    r"\b(?:assessment|impression|office visit|clinic|established|new patient|follow[- ]?up|exam(?:ination)?)\b",
+    re.IGNORECASE,
+)
+_NURSE_VISIT = re.compile(r"\b(?:nurse|rn|ma) (?:\w+ ){0,2}?visit\b", re.IGNORECASE)
 _INJECTION_ONLY = re.compile(r"inject|vaccin|immuniz|\bshot\b|\bim\b|subcutaneous|\bsc\b|\bsubq\b", re.IGNORECASE)
 _VISIT_SECTIONS = {
     SectionKind.ASSESSMENT,
@@ -60,7 +65,8 @@ def is_office_visit(note: Note) -> bool:
     """
     if _NOT_OFFICE_ANYWHERE.search(note.text) or _NOT_OFFICE_TITLE.match(note.text):
         return False
-    return any(section.kind in _VISIT_SECTIONS for section in note.sections)
+    # A dictation without headings is a visit when it speaks like one.
+    return any(section.kind in _VISIT_SECTIONS for section in note.sections) or bool(_VISIT_WORDS.search(note.text))
 
 
 def documented_minutes(note: Note) -> tuple[int, Evidence] | None:
@@ -71,6 +77,12 @@ def documented_minutes(note: Note) -> tuple[int, Evidence] | None:
         minutes = int(match.group("a") or match.group("b"))
         return minutes, span(note, match.start(), match.end())
     return None
+
+
+def billed_tests(note: Note) -> list[tuple[int, int]]:
+    """Spans of the tests done and reported in the office, which the data element must not count again."""
+    found = [*find_ecg(note), *find_lab_tests(note), *find_xrays(note)]
+    return [(item.start, item.end) for service in found for item in service.suggestion.evidence]
 
 
 def _code_by_time(new: bool, minutes: int) -> str | None:
@@ -109,7 +121,7 @@ def level_em(note: Note, *, diagnoses: Sequence[str] = (), day: date | None = No
         )
         read = _ordered((preventive, age.evidence, *status_evidence))
         return EmLevel(code, "preventive", None, None, None, None, steps, read)
-    elements = (problems_element(note, diagnoses), data_element(note), risk_element(note))
+    elements = (problems_element(note, diagnoses), data_element(note, billed_tests(note)), risk_element(note))
     mdm = mdm_level(elements)
     by_mdm = (MDM_NEW if status.new else MDM_ESTABLISHED)[mdm]
     reasoning = [status.reason]
@@ -160,7 +172,7 @@ def mdm_is_significant(note: Note, diagnoses: Sequence[str] = ()) -> tuple[bool,
     problems = problems_element(note, diagnoses)
     if problems.count >= 2:
         return True, f"{problems.count} problems addressed"
-    data = data_element(note)
+    data = data_element(note, billed_tests(note))
     if rank(data.level) >= rank("low"):
         return True, f"data reviewed beyond the procedure ({data.reason})"
     return False, f"only {problems.count} problem addressed and no other decision making"

@@ -75,15 +75,17 @@ _PLAN_ONLY = _compile(
 _THREAT = _compile(
     r"threat to (?:life|bodily function)|life[- ]threatening|severe exacerbation|severely (?:uncontrolled|worsening)",
     r"\bsepsis\b|\bseptic\b|acute coronary|\bacs\b|n?stemi\b|myocardial infarction|pulmonary embol|\bdka\b",
+    r"unstable angina|rapid ventricular response|\brvr\b|decompensat",
     r"ketoacidosis|suicidal|\bstroke\b|\btia\b|respiratory distress|anaphylaxis|hypertensive (?:emergency|urgency)",
 )
 _WORSENING = _compile(
     r"worsen|exacerbat|\bflare|uncontrolled|not (?:well[- ])?controlled|poorly controlled|inadequately controlled",
     r"suboptimal|not at goal|above (?:goal|target)|progress(?:ion|ing|ed)\b|side effects?|adverse effect|deteriorat",
+    r"\bexac\b|acute on chronic|failing",
 )
 _UNDIAGNOSED = _compile(
-    r"uncertain prognosis|undiagnosed|unclear (?:etiology|cause)|new (?:problem|finding)|rule out|\br/o\b",
-    r"concerning for|suspicious for|\bmass\b|\blump\b|\bnodule\b|work[- ]?up|differential",
+    r"uncertain prognosis|undiagnosed|unclear (?:etiology|cause)|new (?:problem|finding)|concerning for",
+    r"suspicious for|\bmass\b|\blump\b|\bnodule\b|(?:cannot|can't|unable to) (?:exclude|rule out)",
 )
 _SYSTEMIC = _compile(r"systemic symptoms|pyelonephritis|pneumonia|\bwith fevers?\b|\bfebrile\b")
 _COMPLICATED_INJURY = _compile(r"complicated (?:injury|laceration)|\bfracture|dislocat")
@@ -93,8 +95,11 @@ _CHRONIC = _compile(
     r"\bgad\b|heart failure|\bchf\b|hfref|hfpef|atrial fibrillation|a-?fib\b|\bcad\b|coronary artery disease",
     r"osteoarthritis|\boa\b|\bbph\b|migraine|epilepsy|seizure disorder|obesity|osteoporosis|adhd|bipolar",
     r"schizophrenia|psoriasis|eczema|atopic dermatitis|rheumatoid|\bgout\b|\bhiv\b|hepatitis c|parkinson|dementia",
-    r"insomnia|neuropathy|allergic rhinitis|sleep apnea|\bosa\b|anemia|hypothyroidism",
+    r"insomnia|neuropathy|allergic rhinitis|sleep apnea|\bosa\b|anemia|hypothyroidism|glaucoma|\bpoag\b|coronary",
+    r"cardiomyopathy|cirrhosis|multiple sclerosis|lupus|crohn|colitis|\bibs\b|macular degeneration",
 )
+_PAST = _compile(r"\bold\b|history of|\bh/o\b|\bs/p\b|status post|\bprior\b|\bremote\b|resolved")
+_NOT_A_PROBLEM = _compile(r"^(?:no|not|negative|denies|without|rule out)\b")
 _MINOR = _compile(r"self[- ]limit|\bminor\b|common cold|insect bite|\btinea\b|skin tag|cerumen")
 _CHRONIC_CODES = re.compile(
     r"^(?:I1[0-6]|E0[89]|E1[013]|E78|E66|J4[45]|N18|E0[35]|K21|F3[2-4]|F41|I50|I48|I25|M1[5-9]|N40|G43|G40|M81|F90|"
@@ -129,10 +134,10 @@ def _item_spans(note: Note, section: Section) -> Iterator[tuple[int, int]]:
 
 def _classify(text: str, start: int, end: int) -> _Problem | None:
     lower = text.strip().lower()
-    if not lower or _PLAN_ONLY.match(lower):
+    if not lower or _PLAN_ONLY.match(lower) or _NOT_A_PROBLEM.match(lower):
         return None
     chronic = _CHRONIC.search(lower) is not None
-    if _THREAT.search(lower):
+    if _THREAT.search(lower) and not _PAST.search(lower):
         return _Problem("threat to life or bodily function / severe exacerbation", "high", start, end)
     if chronic and _WORSENING.search(lower):
         return _Problem("chronic illness with exacerbation, progression or side effects", "moderate", start, end)
@@ -154,6 +159,10 @@ def _problems_found(note: Note) -> list[_Problem]:
     if not sections:
         sections = [section for section in note.sections if section.kind is SectionKind.PLAN]
     found: list[_Problem] = []
+    if not sections:
+        inline = _INLINE_ASSESSMENT.search(note.text)
+        if inline:
+            found += _inline_items(note, inline.end())
     for section in sections:
         for start, end in _item_spans(note, section):
             text = note.text[start:end].rstrip()
@@ -161,6 +170,23 @@ def _problems_found(note: Note) -> list[_Problem]:
             if problem is not None:
                 found.append(problem)
     return found
+
+
+_INLINE_ASSESSMENT = _compile(r"\b(?:assessment|impression|diagnos[ie]s)\b\s*(?:and plan)?\s*:?\s*")
+_INLINE_PLAN = _compile(r"\bplan\b|\b(?:she|he|patient) (?:needs|will)\b|\bi (?:discussed|called|ordered)")
+
+
+def _inline_items(note: Note, start: int) -> list[_Problem]:
+    """Problems of a note written without headings (dictation): from "assessment"/"impression" up to the plan."""
+    stop = _INLINE_PLAN.search(note.text, start)
+    end = stop.start() if stop else min(len(note.text), start + 300)
+    items: list[_Problem] = []
+    for piece in re.finditer(r"[^.;]+", note.text[start:end]):
+        begin = start + piece.start()
+        problem = _classify(piece.group(), begin, begin + len(piece.group().rstrip()))
+        if problem is not None:
+            items.append(problem)
+    return items
 
 
 def problems_element(note: Note, diagnoses: Sequence[str] = ()) -> Element:
@@ -230,7 +256,9 @@ _TESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("mammogram", r"mammogra"),
         ("DEXA", r"\bdexa\b|bone density"),
         ("spirometry", r"spirometry|\bpfts?\b"),
-        ("Holter", r"holter"),
+        ("Holter", r"holter|(?:ambulatory |event )?cardiac monitor|event monitor|\bzio\b"),
+        ("visual field", r"visual fields? (?:test|from|reviewed)|humphrey"),
+        ("OCT", r"\boct\b"),
         ("rapid strep", r"rapid strep|strep (?:test|screen)"),
         ("influenza test", r"(?:rapid )?(?:flu|influenza) (?:test|swab|screen)"),
         ("COVID test", r"covid(?:-19)? (?:test|pcr|antigen)"),
@@ -282,27 +310,34 @@ def _working_sentences(note: Note) -> Iterator[tuple[int, int, str]]:
             yield sentence.start, sentence.end, note.text[sentence.start : sentence.end]
 
 
-def data_element(note: Note) -> Element:
+def data_element(note: Note, billed: Sequence[tuple[int, int]] = ()) -> Element:
     """Amount and complexity of data reviewed and analysed, by the AMA's three categories.
 
     Category 1 counts unique tests (ordered or reviewed), unique external sources and an independent historian;
     category 2 an independent interpretation of a test; category 3 a discussion with an external physician.
+
+    Args:
+        note: the note.
+        billed: spans of tests done and reported in the office (a dipstick, an ECG read here): the AMA does not
+            count a test whose performance or interpretation is reported separately, so sentences holding one are
+            passed over for tests and interpretation.
     """
     tests: dict[str, Evidence] = {}
     notes: dict[str, Evidence] = {}
     historian: Evidence | None = None
     interpretation: Evidence | None = None
     discussion: Evidence | None = None
-    for start, _end, text in _working_sentences(note):
+    for start, end, text in _working_sentences(note):
+        reported = any(start <= begin < end for begin, _stop in billed)
         for name, pattern in _TESTS:
             match = pattern.search(text)
-            if match and name not in tests and _TEST_CUE.search(text):
+            if match and not reported and name not in tests and _TEST_CUE.search(text):
                 tests[name] = span(note, start + match.start(), start + match.end())
         for match in _EXTERNAL_NOTES.finditer(text):
             notes.setdefault(match.group().lower(), span(note, start + match.start(), start + match.end()))
         for pattern, kind in ((_HISTORIAN, "historian"), (_INTERPRETATION, "interpretation"), (_DISCUSSION, "talk")):
             match = pattern.search(text)
-            if match is None:
+            if match is None or (kind == "interpretation" and reported):
                 continue
             found = span(note, start + match.start(), start + match.end())
             if kind == "historian":
@@ -311,6 +346,8 @@ def data_element(note: Note) -> Element:
                 interpretation = interpretation or found
             else:
                 discussion = discussion or found
+    if "urine culture" in tests:
+        tests.pop("culture", None)
     documents = len(tests) + len(notes)
     category_one = documents + (1 if historian else 0)
     categories = sum((category_one >= 3, interpretation is not None, discussion is not None))
@@ -337,7 +374,8 @@ def data_element(note: Note) -> Element:
 
 _HIGH_RISK = _compile(
     r"hospitali[sz]|admit(?:ted)? (?:to|for)|admission|direct admit|\b(?:send|sent|sending|transfer(?:red)?|"
-    r"refer(?:red)?) (?:him |her |the patient |patient )?to (?:the )?(?:ed|er|emergency|hospital)\b",
+    r"refer(?:red)?) (?:him |her |the patient |patient )?(?:directly )?to (?:the )?(?:ed|er|emergency|hospital)\b",
+    r"hospital (?:evaluation|admission|care)|transport\w* to (?:the )?(?:ed|er|emergency|hospital)|\bems\b|ambulance",
     r"intensive monitoring|monitoring for toxicity|\bdnr\b|do not resuscitate|hospice|de-?escalat|"
     r"emergen(?:t|cy) surgery|parenteral (?:controlled|opioid)",
 )
@@ -351,7 +389,8 @@ _SOCIAL = _compile(
 )
 _RX_VERB = _compile(
     r"\bstart|\bbegin|\binitiat|prescri|\brx\b|\bcontinue|\bincrease|\bdecrease|titrat|refill|switch|"
-    r"change(?:d)? to|discontinu|\bstop|taper|adjust|resume|restart|\bgiven\b|\btake\b"
+    r"change(?:d)? to|discontinu|\bstop|taper|adjust|resume|restart|\bgiven\b|\btake\b|\bcont\b|\bincr\b|"
+    r"\bdecr\b|\bd/c\b|\bhold\b"
 )
 _OTC = _compile(
     r"acetaminophen|tylenol|ibuprofen|advil|motrin|naproxen|aleve|loratadine|claritin|cetirizine|zyrtec|"
@@ -362,7 +401,7 @@ _OTC = _compile(
 _RX_DRUG = _compile(
     r"\b\w+(?:cillin|mycin|micin|floxacin|cycline|pril|sartan|olol|statin|dipine|prazole|gliptin|gliflozin|glutide|"
     r"azepam|zolam|oxetine|aloprams?|traline|triptan|semide|thiazide|sone|olone|mab|tidine|formin|zide|parin|"
-    r"oxaban|xaban|afil|tadine|lukast|terol|asone|azole|vir|azine|apine|codone|morphone)\b|\bcef\w+",
+    r"oxaban|xaban|afil|tadine|lukast|terol|asone|azole|vir|azine|apine|codone|morphone|ilol|alol|triol|onide)\b|\bcef\w+",
     r"\b(?:amoxicillin|augmentin|cephalexin|keflex|bactrim|nitrofurantoin|macrobid|prednisone|medrol|lisinopril|"
     r"metformin|insulin|levothyroxine|synthroid|warfarin|eliquis|xarelto|gabapentin|tramadol|albuterol|"
     r"fluticasone|montelukast|sertraline|escitalopram|bupropion|trazodone|zolpidem|tamsulosin|finasteride|"

@@ -104,8 +104,13 @@ def find_drainage(note: Note) -> list[Service]:
         start, end = sentence.start + match.start(), sentence.start + match.end()
         if not done(note, start, end).performed:
             continue
-        complicated = any(_COMPLICATED.search(_sentence_text(note, item)) for item in working_sentences(note)
-                          if item.section.kind in {SectionKind.PROCEDURE, sentence.section.kind})  # fmt: skip
+        simple = re.search(r"\bsimple\b|\bsingle\b", text, re.IGNORECASE)
+        kinds = {SectionKind.PROCEDURE, sentence.section.kind}
+        complicated = not simple and any(
+            _COMPLICATED.search(_sentence_text(note, item))
+            for item in working_sentences(note)
+            if item.section.kind in kinds
+        )
         code, why = ("10061", "complicated or multiple") if complicated else ("10060", "simple or single")
         suggestion = ProcedureSuggestion(code, (), 1, (span(note, start, end),), f"incision and drainage, {why}")
         return [Service(suggestion, "minor surgery", site=site_group(text), needs_25=True)]
@@ -211,7 +216,12 @@ def _excision_group(group: str | None) -> str:
 
 
 def find_excisions(note: Note, diagnoses: Sequence[str]) -> tuple[list[Service], list[ClinicianQuery]]:
-    """Excision of a skin lesion by site group and excised diameter (the lesion plus twice the narrowest margin)."""
+    """Excision of a skin lesion by site group and excised diameter (the lesion plus twice the narrowest margin).
+
+    Every mention is tried (a title "EXCISION" states no size; the procedure section does); when none states a
+    size, the first one is queried.
+    """
+    unmeasured: tuple[Evidence, ...] = ()
     for sentence in working_sentences(note):
         text = _sentence_text(note, sentence)
         act = _EXCISE.search(text)
@@ -230,14 +240,15 @@ def find_excisions(note: Note, diagnoses: Sequence[str]) -> tuple[list[Service],
         size, how = _excised_diameter(region)
         evidence = (span(note, start, end),)
         if size is None:
-            return [], [_size_query(note, evidence)]
+            unmeasured = unmeasured or evidence
+            continue
         site = _excision_group(group)
         code = _band(catalog().excision[kind][site], size)
         where = f"site group {site.replace('_', ', ')}" + ("" if group else " (site not stated: assumed)")
         why = f"excision of a {kind} lesion, {where}, excised diameter {size.normalize():f} cm ({how})"
         suggestion = ProcedureSuggestion(code, (), 1, evidence, why, 0.85 if group else 0.5)
         return [Service(suggestion, "minor surgery", site=group, needs_25=True)], []
-    return [], []
+    return [], [_size_query(note, unmeasured)] if unmeasured else []
 
 
 def _excised_diameter(region: str) -> tuple[Decimal | None, str]:
@@ -304,60 +315,108 @@ def _repair_group(complexity: str, group: str | None) -> str:
 def find_repairs(note: Note) -> tuple[list[Service], list[ClinicianQuery]]:
     """Wound repair: lengths of the wounds repaired, summed by complexity and site group, one code per group.
 
-    The lengths are read from the most authoritative section that states any (procedure, then assessment or plan,
-    then exam, then history), so a wound described in the HPI and again in the procedure note is counted once.
+    Each length takes its site and complexity from its own line ("R forearm: layered closure ... 4.0 cm"), else
+    from the repair as a whole. The lengths are read from the most authoritative section that states any
+    (procedure, then assessment or plan, then exam, then history), so a wound described in the HPI and again in
+    the procedure note is counted once. More than one line: the most complex first, the others with modifier 59
+    (CPT's instruction for repairs of several classifications). No length: the lowest band, and a query.
     """
     repairs = [
         item
         for item in working_sentences(note)
         if (match := _REPAIR.search(_sentence_text(note, item)))
         and done(note, item.start + match.start(), item.start + match.end()).performed
-        and (_WOUND.search(_sentence_text(note, item)) or item.section.kind is SectionKind.PROCEDURE)
+        and (
+            _WOUND.search(_line(note, item.start))
+            or item.section.kind is SectionKind.PROCEDURE
+            or _CLOSURE.search(_sentence_text(note, item))
+        )
         and not _REMOVAL.search(_sentence_text(note, item))
     ]
     if not repairs or not any(_WOUND.search(_sentence_text(note, item)) for item in working_sentences(note)):
         return [], []
-    complexity = "intermediate" if any(_LAYERED.search(_sentence_text(note, item)) for item in repairs) else "simple"
+    overall = _complexity(" ".join(_sentence_text(note, item) for item in repairs)) or "simple"
+    default_group = next((group for item in repairs if (group := site_group(_line(note, item.start)))), None)
+    repair_evidence = (span(note, repairs[0].start, repairs[0].end),)
     measured = _wound_lengths(note)
-    repair_evidence = tuple(span(note, item.start, item.end) for item in repairs[:1])
     if not measured:
-        query = ClinicianQuery(
-            "laceration repair length",
-            f"The note documents a wound repair ('{repair_evidence[0].text}') but not the length of the wound(s). "
-            "Please document the length in centimetres of each wound repaired.",
-            (),
-            repair_evidence,
-        )
-        return [], [query]
-    default_group = next((site_group(_sentence_text(note, item)) for item in repairs if site_group(
-        _sentence_text(note, item))), None)  # fmt: skip
-    totals: dict[str, tuple[Decimal, list[Evidence]]] = {}
-    for length, group, evidence in measured:
-        key = _repair_group(complexity, group or default_group)
+        return _unmeasured(overall, default_group, repair_evidence)
+    totals: dict[tuple[str, str], tuple[Decimal, list[Evidence]]] = {}
+    for length, line, evidence in measured:
+        complexity = _complexity(line) or overall
+        key = (complexity, _repair_group(complexity, site_group(line) or default_group))
         total, spans = totals.get(key, (Decimal(0), []))
         totals[key] = (total + length, [*spans, evidence])
+    ordered = sorted(totals.items(), key=lambda item: (item[0][0] != "intermediate", -item[1][0]))
     services = []
-    for key, (total, spans) in sorted(totals.items(), key=lambda item: -item[1][0]):
-        code = _band(catalog().repair[complexity][key], total)
-        lengths = " + ".join(f"{item.text}" for item in spans)
-        group = key.replace("_", ", ")
-        why = f"{complexity} repair, site group {group}, summed length {total.normalize():f} cm ({lengths})"
-        suggestion = ProcedureSuggestion(code, (), 1, (*spans, *repair_evidence), why, 0.85)
-        services.append(Service(suggestion, "minor surgery", site=f"repair:{key}", needs_25=True))
+    for index, ((complexity, group), (total, spans)) in enumerate(ordered):
+        code = _band(catalog().repair[complexity][group], total)
+        lengths = " + ".join(item.text for item in spans)
+        why = f"{complexity} repair, site group {group.replace('_', ', ')}, summed length {total.normalize():f} cm"
+        why += f" ({lengths})" + ("; 59: a repair of another classification or site group" if index else "")
+        modifiers = ("59",) if index else ()
+        suggestion = ProcedureSuggestion(code, modifiers, 1, (*spans, *repair_evidence), why, 0.85)
+        services.append(Service(suggestion, "minor surgery", site=f"repair:{group}", needs_25=True))
     return services, []
 
 
-def _wound_lengths(note: Note) -> list[tuple[Decimal, str | None, Evidence]]:
-    by_weight: dict[int, list[tuple[Decimal, str | None, Evidence]]] = {}
+def _line(note: Note, offset: int) -> str:
+    """The list item holding ``offset`` (an item keeps its site and method on one line), else its sentence."""
+    begin = note.text.rfind("\n", 0, offset) + 1
+    end = note.text.find("\n", offset)
+    line = note.text[begin : end if end >= 0 else len(note.text)]
+    if _ITEM.match(line):
+        return line
+    sentence = note.sentence_at(offset)
+    return note.text[sentence.start : sentence.end]
+
+
+_ITEM = re.compile(r"\s*(?:\d+[.)]|[-*\u2022])\s")
+
+
+_CLOSURE = re.compile(r"sutur\w*|closure|closed with|staple[sd]?\b|dermabond|tissue adhesive", re.IGNORECASE)
+_SIMPLE = re.compile(r"\bsimple repair|single[- ]layer|\bsimple closure", re.IGNORECASE)
+
+
+def _complexity(text: str) -> str | None:
+    if _SIMPLE.search(text):
+        return "simple"
+    return "intermediate" if _LAYERED.search(text) else None
+
+
+def _unmeasured(
+    complexity: str, group: str | None, evidence: tuple[Evidence, ...]
+) -> tuple[list[Service], list[ClinicianQuery]]:
+    key = _repair_group(complexity, group)
+    code = catalog().repair[complexity][key][0][1]
+    why = f"{complexity} repair, site group {key.replace('_', ', ')}: no length documented, lowest band until answered"
+    suggestion = ProcedureSuggestion(code, (), 1, evidence, why, 0.4)
+    query = ClinicianQuery(
+        "laceration repair length",
+        f"The note documents a wound repair ('{evidence[0].text}') but not the length of the wound(s). "
+        "Please document the length in centimetres of each wound repaired.",
+        (),
+        evidence,
+    )
+    return [Service(suggestion, "minor surgery", site=f"repair:{key}", needs_25=True)], [query]
+
+
+def _wound_lengths(note: Note) -> list[tuple[Decimal, str, Evidence]]:
+    """Each wound length with the line it is on, from the most authoritative section that states any."""
+    by_weight: dict[int, list[tuple[Decimal, str, Evidence]]] = {}
+    seen: set[int] = set()
     for sentence in working_sentences(note):
-        text = _sentence_text(note, sentence)
-        if not _WOUND.search(text) and not _REPAIR.search(text):
+        line = _line(note, sentence.start)
+        if not _WOUND.search(line) and not _REPAIR.search(line):
             continue
-        group = site_group(text)
+        text = _sentence_text(note, sentence)
         for match in _LENGTH.finditer(text):
-            if re.match(r"\s*(?:deep|depth)", text[match.end() :], re.IGNORECASE):
+            start = sentence.start + match.start()
+            if start in seen or re.match(r"\s*(?:deep|depth)", text[match.end() :], re.IGNORECASE):
                 continue
-            weight = _SECTION_WEIGHT.get(sentence.section.kind, 0)
-            found = span(note, sentence.start + match.start(), sentence.start + match.end())
-            by_weight.setdefault(weight, []).append((_cm(match.group("n"), match.group("unit")), group, found))
+            seen.add(start)
+            # A length on a line that says how the wound was closed outranks one that only describes the wound.
+            weight = _SECTION_WEIGHT.get(sentence.section.kind, 0) + (10 if _REPAIR.search(line) else 0)
+            found = span(note, start, sentence.start + match.end())
+            by_weight.setdefault(weight, []).append((_cm(match.group("n"), match.group("unit")), line, found))
     return by_weight[max(by_weight)] if by_weight else []

@@ -18,7 +18,7 @@ from revcycle.coding.result import ProcedureSuggestion
 
 _DECLINED = re.compile(
     r"\b(?:declin\w*|refus\w*|opted (?:out|against)|(?:does|did) not want|deferr?\w*|postpon\w*|"
-    r"not (?:done|performed|given|administered|obtained))\b",
+    r"not (?:done|performed|given|administered|obtained|required|indicated|needed))\b",
     re.IGNORECASE,
 )
 _PLANNED = re.compile(
@@ -28,11 +28,12 @@ _PLANNED = re.compile(
     re.IGNORECASE,
 )
 _HISTORICAL = re.compile(
-    r"\b(?:history of|h/o|prior|previous(?:ly)?|last (?:year|month|week|visit|fall|season|spring|summer|winter)|"
-    r"ago|in (?:19|20)\d\d|s/p|status post|up to date|utd|outside)\b",
+    r"\b(?:history of|h/o|(?<!from )(?<!to )(?<!with )(?<!than )(?<!no )prior|previous(?:ly)?|"
+    r"last (?:year|month|week|visit|fall|season|spring|summer|winter)|"
+    r"ago|in (?:19|20)\d\d|s/p|status post|up to date|utd|outside|at (?:her|his|their|the) [\w/]+ visit)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r";|\s-\s|\bbut\b|\bthen\b|\bhowever\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bthen\b|\bhowever\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

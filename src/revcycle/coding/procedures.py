@@ -83,7 +83,7 @@ def _distinct_sites(services: list[Service]) -> list[Service]:
         if service.family != "minor surgery" or suggestion.code in ADD_ON_CODES:
             marked.append(service)
             continue
-        if seen and service.site is not None and service.site not in seen:
+        if seen and service.site is not None and service.site not in seen and "59" not in suggestion.modifiers:
             suggestion = replace(
                 suggestion,
                 modifiers=(*suggestion.modifiers, "XS"),

@@ -65,9 +65,12 @@ def find_vaccines(note: Note, day: date | None) -> list[Service]:
     for sentence in working_sentences(note):
         text = note.text[sentence.start : sentence.end]
         cue = _VACCINE_CUE.search(f"{_header(note, sentence.start)} {text}")
-        for match in pattern.finditer(text):
+        matches = list(pattern.finditer(text))
+        # A brand named in the sentence is the product; generic words beside it ("Hib (PedvaxHIB)") describe it.
+        branded = any(match.group().lower() in by_brand for match in matches)
+        for match in matches:
             term = match.group().lower()
-            vaccine = by_brand.get(term) or (by_word[term] if cue else None)
+            vaccine = by_brand.get(term) or (by_word[term] if cue and not branded else None)
             start, end = sentence.start + match.start(), sentence.start + match.end()
             if vaccine is None or vaccine.code in given or not _performed_here(note, start, end):
                 continue

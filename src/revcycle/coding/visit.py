@@ -112,7 +112,8 @@ _NEW = re.compile(
     re.IGNORECASE,
 )
 _ESTABLISHED = re.compile(
-    r"\bestablished (?:patient|pt)\b|\bfollow[- ]?up (?:visit|appointment)\b|\b(?:here|presents|returns|seen) "
+    r"\bestablished (?:patient|pt)\b|\best\.? (?:pt|patient)\b|\bestablished with\b|"
+    r"\bfollow[- ]?up (?:visit|appointment)\b|\b(?:here|presents|returns|seen) "
     r"(?:today )?for (?:a )?follow[- ]?up\b|\breturns\b|\breturning\b|\blast (?:visit|seen|appointment)\b|"
     r"\b(?:previous|prior) (?:visit|appointment)\b|\bsince (?:her|his|their|the) last\b|"
     r"\bwas seen (?:here|in clinic)\b|\bpreviously seen\b|\bf/u\b|\brecheck\b",
