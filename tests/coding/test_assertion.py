@@ -145,6 +145,21 @@ def _status(text: str, mention: str) -> Assertion:
         ("Hypertension, well controlled.", "Hypertension", Assertion.PRESENT),
         ("Diabetes type 2, not at goal.", "Diabetes type 2", Assertion.PRESENT),
         ("Diabetes, not controlled.", "Diabetes", Assertion.PRESENT),
+        ("She has a 3-day history of progressive weakness.", "weakness", Assertion.PRESENT),
+        ("A one-week history of increasing dyspnea.", "dyspnea", Assertion.PRESENT),
+        (
+            "Woman, status post hysterectomy, recent urinary tract infection.",
+            "urinary tract infection",
+            Assertion.PRESENT,
+        ),
+        ("Status post delivery, presenting with calf pain.", "calf pain", Assertion.PRESENT),
+        ("She presents with her mother for evaluation of headache.", "headache", Assertion.PRESENT),
+        ("Stridor and shortness of breath according to mom.", "shortness of breath", Assertion.PRESENT),
+        ("Gunshot wound in 1995, diabetes mellitus.", "diabetes mellitus", Assertion.PRESENT),
+        ("Gunshot wound in 1995, diabetes mellitus.", "Gunshot wound", Assertion.HISTORICAL),
+        ("Familial medical history is significant for diabetes.", "diabetes", Assertion.FAMILY),
+        ("Range of motion without significant increase in pain.", "pain", Assertion.PRESENT),
+        ("The child has not been having any coughing, gagging or vomiting.", "vomiting", Assertion.NEGATED),
     ],
 )
 def test_status(sentence: str, mention: str, expected: Assertion) -> None:

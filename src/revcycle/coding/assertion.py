@@ -86,12 +86,14 @@ class ContextRule:
             every status); None for a pseudo-trigger.
         direction: which way its scope runs.
         max_scope: the most words its scope reaches, None for the whole sentence.
+        until: characters that also end its forward scope (a status-post ends at the comma after its procedure).
     """
 
     pattern: str
     category: Assertion | None
     direction: Direction
     max_scope: int | None = None
+    until: str = ""
 
 
 _N = Assertion.NEGATED
@@ -144,7 +146,7 @@ RULES: tuple[ContextRule, ...] = (
                 r"compatible with|suggestive of|suggests|suggesting|may be|might be|could be|may have|might have|"
                 r"cannot (?:exclude|rule out)|can not (?:exclude|rule out)|can't (?:exclude|rule out)|"
                 r"equivocal(?: for)?|evaluate for|evaluation for|eval for|assess for|check for|"
-                r"test(?:ing)? for|work ?up for|w/u for|atypical for", _U, _FWD),
+                r"test(?:ing)? for|work ?up for|w/u for|atypical for", _U, _FWD, 8),
     ContextRule(r"(?:cannot|can not|could not|can't|not) (?:be )?(?:been )?(?:excluded|ruled out)|"
                 r"(?:may|might|must|should|will|could|to) be ruled out|is favored|less likely|"
                 r"(?:(?:is|was|are) )?(?:possible|likely|suspected|probable|questionable|not excluded)" + _AT_END,
@@ -154,13 +156,16 @@ RULES: tuple[ContextRule, ...] = (
     ContextRule(r"(?<![\w?])\?(?=\s*[A-Za-z])", _U, _FWD, 3),
     # History.
     ContextRule(r"history(?: of)?|hx of|h/o|hx|past (?:medical )?history (?:of|significant for|includes?)|"
-                r"s/p|status post|previous|prior|remote|former|formerly|old|had an? episode of|recovered from",
+                r"previous|prior|remote|former|formerly|old|had an? episode of|recovered from",
                 _H, _FWD),
-    ContextRule(r"in the past|as a child|in childhood|previously|years ago|months ago|in \d{4}|at age \d+|"
-                r"(?:has |now |since )?resolved|healed", _H, _BI, 5),
+    # A status-post names one procedure or event; its scope does not run on through the rest of a list.
+    ContextRule(r"s/p|status post", _H, _FWD, 6, until=",;"),
+    ContextRule(r"in the past|as a child|in childhood|previously|(?:has |now |since )?resolved|healed", _H, _BI, 5),
+    ContextRule(r"(?:\d+|many|several|a few) (?:years|months|decades) ago|in (?:19|20)\d\d|at age \d+", _H, _BACK, 5),
     # Family.
     ContextRule(r"family history(?: of| significant for| positive for| is significant for| includes?)?|"
-                r"family hx(?: of)?|fhx?(?: of)?|family members?|strong family", _F, _FWD),
+                r"family hx(?: of)?|fhx?(?: of)?|family members?|strong family|"
+                r"familial (?:medical )?history(?: is)?(?: significant for| positive for| of)?", _F, _FWD),
     ContextRule(_RELATIVES, _F, _BI, 6),
     # Hypothetical.
     ContextRule(r"if|return if|call if|come back (?:if|for|to)|returns? for|should (?:he|she|they|the patient|pt|"
@@ -175,8 +180,9 @@ RULES: tuple[ContextRule, ...] = (
                 r"when taking|after taking|triggered by", _C, _BACK, 6),
     # Terminating phrases: end the scope of the triggers before and after them.
     ContextRule(r"but|however|although|though|nevertheless|yet|except|aside from|apart from|other than|which|"
-                r"secondary to|due to|because|since|;", None, _END),
-    ContextRule(r"still|presents?|presenting|presented|comes? in with|came in with|as a cause (?:of|for)|"
+                r"secondary to|due to|because|since|presents?|presenting|presented|comes? in with|came in with|;",
+                None, _END),
+    ContextRule(r"still|as a cause (?:of|for)|"
                 r"cause (?:of|for)|causes|etiology (?:of|for)|source (?:of|for)|origin (?:of|for)|reason for|"
                 r"complains? of|complaining of|c/o|reports?|reported|reporting|endorses|endorsed|admits(?: to)?|"
                 r"positive for|notes|noted to have|states|now has|has had|diagnosed with|found to have|"
@@ -190,15 +196,22 @@ RULES: tuple[ContextRule, ...] = (
                 r"taking|tolerate|tolerated|tolerating|respond|responded|responding|relieved|resolved|"
                 r"helped|helping|want|wish|controlled|well controlled|optimally|changed|had time)|"
                 r"without (?:difficulty|improvement|relief)|"
+                r"(?:without|no) (?:any |significant )?(?:increase|increased|worsening|change) in|"
+                r"(?:\d+|one|two|three|four|five|six|seven|ten|several|a few)[- ](?:days?|weeks?|months?|years?)[- ]"
+                r"(?:history|hx|h/o)(?: of)?|long(?:-?standing)? history(?: of)?|"
+                r"(?:with|by) (?:his|her|their|the) (?:mother|father|parents?|mom|dad|grandmother|grandfather|"
+                r"sister|brother|daughter|son|wife|husband|family)|"
                 r"gram[- ]negative|negative (?:pressure|inspiratory)|"
                 r"history of present illness|history and physical|social history|"
                 r"history (?:was|is) (?:obtained|taken|provided|given|limited|reviewed)|history from|"
                 r"history per|per history|prior to|previous to|over the past|"
                 r"in the past (?:\w+ )?(?:days?|weeks?|months?)|"
-                r"(?:mother|father|parents?|wife|husband|daughter|son|family)(?: who)? (?:reports?|states?|says|"
+                r"(?:mother|father|parents?|wife|husband|daughter|son|family)(?: who)? (?:reports?|reported|states?|"
+                r"stated|said|says|"
                 r"notes|brought|brings|is here|at bedside|present|accompanies|denies|noticed|concerned)|"
                 r"per (?:his |her |the )?(?:mother|father|parents?|wife|husband|daughter|son|family)|"
                 r"lives with (?:his |her |their )?\w+|accompanied by (?:his |her |their )?\w+|"
+                r"according to (?:his |her |their |the )?\w+|"
                 r"(?:mother|father) of (?:\w+ )?(?:children|kids|\d+)|if (?:any|needed|necessary|possible|indicated)|"
                 r"if so|as if|even if|possible that|likely to|unlikely to|rule of|"
                 r"as needed|old (?:records|chart|films?|notes)|(?:years?|months?|weeks?|days?) old|"
@@ -299,12 +312,13 @@ def _compile(rules: tuple[ContextRule, ...]) -> tuple[dict[str, re.Pattern[str]]
         after = r"(?![\w/])" if re.search(r"[\w)?]$", piece) and not piece.endswith("\\?") else ""
         group = f"(?P<r{index}>{before}(?:{body}){after})"
         starts, _ = _first_chars(piece)
-        for char in starts:
+        for char in {_ANY} if _ANY in starts else starts:
             buckets.setdefault(char, []).append(group)
+    # Alternatives that may start with any character (a digit) are tried where any word starts.
     wild = buckets.pop(_ANY, [])
     patterns = {
         char: re.compile("|".join(sorted(groups + wild, key=lambda group: -len(group))), re.IGNORECASE)
-        for char, groups in buckets.items()
+        for char, groups in [*buckets.items(), (_ANY, [])]
     }
     return patterns, tuple(rule for rule, _ in alternatives)
 
@@ -333,8 +347,8 @@ def _modifiers(note: Note, sentence: Sentence) -> tuple[Modifier, ...]:
     for place in _TRIGGER_START.finditer(text, sentence.start, sentence.end):
         if place.start() < reached:
             continue
-        pattern = _TRIGGERS.get(text[place.start()].lower())
-        match = pattern.match(text, place.start(), sentence.end) if pattern else None
+        pattern = _TRIGGERS.get(text[place.start()].lower(), _TRIGGERS[_ANY])
+        match = pattern.match(text, place.start(), sentence.end)
         if match and match.lastgroup:
             found.append((_ALTERNATIVES[int(match.lastgroup[1:])], match.start(), match.end()))
             reached = match.end()
@@ -357,6 +371,9 @@ def _modifiers(note: Note, sentence: Sentence) -> tuple[Modifier, ...]:
                 after = bisect_left(starts, end) + rule.max_scope - 1
                 if after < len(ends):
                     scope_end = min(scope_end, ends[after])
+            for char in rule.until:
+                found_at = note.text.find(char, end, scope_end)
+                scope_end = found_at if found_at >= 0 else scope_end
             made.append(Modifier(rule.category, start, end, end, scope_end))
         if rule.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL):
             scope_start = max([sentence.start, *(e for _, e in stops if e <= start)])
