@@ -260,6 +260,23 @@ def test_tests_done_in_the_office() -> None:
     assert found["73562"].modifiers == ("RT",)
 
 
+def test_listed_procedures_and_devices() -> None:
+    iud = (
+        "HPI: 27 y/o F here for planned IUD placement.\n"
+        "Procedure: Uterus sounded to 7.5 cm. Levonorgestrel IUD 52 mg (Mirena) inserted without difficulty."
+    )
+    assert claim(iud) == [("58300", (), 1), ("J7298", (), 1)]
+    wax = "Procedure: Removal of impacted cerumen, both ears, with curette under the microscope."
+    assert claim(wax) == [("69210", ("50",), 1)]
+    lab = "Results: Spirometry before and after bronchodilator performed today: normal FEV1."
+    assert claim(lab) == [("94060", (), 1)]
+
+
+def test_outside_x_ray_is_data_not_a_line() -> None:
+    text = "HPI: The chest x-ray her PCP obtained in March, which I reviewed, is clear.\nAssessment: Chronic cough."
+    assert [line.code for line in code(text)[0]] == ["99212"]
+
+
 # --- performed only -----------------------------------------------------------------------------------------------
 
 

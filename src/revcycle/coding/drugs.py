@@ -15,10 +15,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from revcycle.coding.document import Note, Sentence
+from revcycle.coding.document import Note, SectionKind, Sentence
 from revcycle.coding.performed import Service, done, term_pattern, working_sentences
 from revcycle.coding.procedure_catalog import Drug, DrugCode, catalog
-from revcycle.coding.result import ProcedureSuggestion
+from revcycle.coding.result import Evidence, ProcedureSuggestion
 from revcycle.coding.visit import span
 from revcycle.refdata.procedures import lookup_procedure
 from revcycle.refdata.reference import NoRelease
@@ -140,67 +140,114 @@ def _units(
     return code, units, f"{why}; amount from the {amount.source}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """One performed mention of a drug: where its name is, the route read for it and the dose beside it."""
+
+    drug: Drug
+    sentence: Sentence
+    name: Evidence
+    route: str
+    dose: Evidence | None
+    amount: Decimal | None
+    unit: str
+    total: bool
+
+
 def find_drugs(note: Note, store: ReferenceStore | None, day: date) -> list[Service]:
-    """Drug lines (J-codes with units) and their injection codes (96372, 96374/96375) for drugs given today."""
+    """Drug lines (J-codes with units) and their injection codes (96372, 96374/96375) for drugs given today.
+
+    A drug given in several mentions of one section ("R knee: triamcinolone 40 mg", "L knee: triamcinolone 40 mg")
+    is one line with the summed dose, unless a mention states the total ("total triamcinolone 80 mg").
+    """
     drugs = catalog().drugs
     by_word = {word.lower(): drug for drug in drugs for word in drug.words}
     pattern = term_pattern(by_word)
-    services: list[Service] = []
-    pushes = 0
-    seen: set[str] = set()
+    mentions: dict[str, list[_Given]] = {}
     for sentence in working_sentences(note):
         text = note.text[sentence.start : sentence.end]
         for match in pattern.finditer(text):
             drug = by_word[match.group().lower()]
             start, end = sentence.start + match.start(), sentence.start + match.end()
-            if drug.name in seen or not done(note, start, end).performed:
+            if not done(note, start, end).performed:
                 continue
-            found = _drug_service(note, sentence, match, drug, store, day)
-            if found is None:
-                continue
-            seen.add(drug.name)
-            drug_line, route = found
-            if route == "push":
-                pushes += 1
-            services += [service for service in (_administration(note, sentence, route, pushes), drug_line) if service]
+            given = _given(note, sentence, match, drug)
+            if given is not None:
+                mentions.setdefault(drug.name, []).append(given)
+    services: list[Service] = []
+    pushes = 0
+    for items in mentions.values():
+        first = items[0]
+        if first.route == "push":
+            pushes += 1
+        drug_line = _drug_line(_dosed(items) or [first], store, day)
+        services += [service for service in (_administration(note, first.sentence, first.route, pushes), drug_line)
+                     if service]  # fmt: skip
     return services
 
 
-def _drug_service(
-    note: Note, sentence: Sentence, match: re.Match[str], drug: Drug, store: ReferenceStore | None, day: date
-) -> tuple[Service, str] | None:
+def _route(note: Note, sentence: Sentence) -> str | None:
     text = note.text[sentence.start : sentence.end]
     if _JOINT_ACT.search(text) and _joint_words().search(text):
-        route = "joint"
-    elif _IM_SC.search(text):
-        route = "im/sc"
-    elif _INFUSION.search(text):
-        route = "infusion"
-    elif _IV_PUSH.search(text):
-        route = "push"
-    elif _INJECTED.search(text):
-        route = "im/sc assumed"
-    else:
+        return "joint"
+    for pattern, route in (
+        (_IM_SC, "im/sc"),
+        (_INFUSION, "infusion"),
+        (_IV_PUSH, "push"),
+        (_INJECTED, "im/sc assumed"),
+    ):
+        if pattern.search(text):
+            return route
+    # A dose listed under a joint procedure ("Procedure: injection, both knees" / "- R knee: triamcinolone 40 mg").
+    section = note.text[sentence.section.start : sentence.section.end]
+    if sentence.section.kind is SectionKind.PROCEDURE and _JOINT_ACT.search(section) and _joint_words().search(section):
+        return "joint"
+    return None
+
+
+def _given(note: Note, sentence: Sentence, match: re.Match[str], drug: Drug) -> _Given | None:
+    route = _route(note, sentence)
+    if route is None:
         return None
+    text = note.text[sentence.start : sentence.end]
+    name = span(note, sentence.start + match.start(), sentence.start + match.end())
     dose = _dose(text, match.start(), match.end())
-    evidence = [span(note, sentence.start + match.start(), sentence.start + match.end())]
     value = _dose_value(dose) if dose else None
     if dose is None or value is None:
-        code, units, why = drug.codes[0], 1, "dose not documented: 1 unit (confirm the dose)"
-        confidence = 0.5
+        return _Given(drug, sentence, name, route, None, None, "", False)
+    where = span(note, sentence.start + dose.start(), sentence.start + dose.end())
+    total = re.search(r"\btotal\b", text, re.IGNORECASE) is not None
+    return _Given(drug, sentence, name, route, where, value, dose.group("unit"), total)
+
+
+def _dosed(items: list[_Given]) -> list[_Given]:
+    """The mentions whose doses make up the dose given: a stated total, else every dose of the first section."""
+    dosed = [item for item in items if item.amount is not None]
+    totals = [item for item in dosed if item.total]
+    if totals:
+        return totals[-1:]
+    section = dosed[0].sentence.section if dosed else None
+    return [item for item in dosed if item.sentence.section == section]
+
+
+def _drug_line(items: list[_Given], store: ReferenceStore | None, day: date) -> Service:
+    first = items[0]
+    drug = first.drug
+    evidence = [first.name, *(item.dose for item in items if item.dose is not None)]
+    amounts = [_convert(item.amount, item.unit, first.unit) for item in items if item.amount is not None]
+    computed = None
+    if first.amount is not None and all(amount is not None for amount in amounts):
+        dose = sum((amount for amount in amounts if amount is not None), Decimal(0))
+        computed = _units(drug, dose, first.unit, store, day)
+    if computed is None:
+        missing = "not documented" if first.amount is None else f"in {first.unit} cannot be converted"
+        code, units, why, confidence = drug.codes[0], 1, f"dose {missing}: 1 unit (confirm the dose)", 0.5
     else:
-        evidence.append(span(note, sentence.start + dose.start(), sentence.start + dose.end()))
-        computed = _units(drug, value, dose.group("unit"), store, day)
-        if computed is None:
-            code, units, why = drug.codes[0], 1, f"dose in {dose.group('unit')} cannot be converted: 1 unit (confirm)"
-            confidence = 0.5
-        else:
-            (code, units, why), confidence = computed, 0.9
-    suggestion = ProcedureSuggestion(
-        code.code, (), units, tuple(evidence), f"{drug.name} given ({route.replace('im/sc', 'IM/SC')}): {why}",
-        confidence,
-    )  # fmt: skip
-    return Service(suggestion, "drug"), route
+        (code, units, why), confidence = computed, 0.9
+    route = first.route.replace("im/sc", "IM/SC")
+    summed = f", {len(items)} doses summed" if len(items) > 1 else ""
+    rationale = f"{drug.name} given ({route}{summed}): {why}"
+    return Service(ProcedureSuggestion(code.code, (), units, tuple(evidence), rationale, confidence), "drug")
 
 
 def _administration(note: Note, sentence: Sentence, route: str, pushes: int) -> Service | None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from revcycle.coding.document import Note, SectionKind
+from revcycle.coding.listed_procedures import find_listed_procedures
 from revcycle.coding.mdm import HISTORY_SECTIONS, data_element, mdm_level, problems_element, rank, risk_element
 from revcycle.coding.office_tests import find_ecg, find_lab_tests, find_xrays
 from revcycle.coding.result import EmLevel, Evidence
@@ -81,7 +82,8 @@ def documented_minutes(note: Note) -> tuple[int, Evidence] | None:
 
 def billed_tests(note: Note) -> list[tuple[int, int]]:
     """Spans of the tests done and reported in the office, which the data element must not count again."""
-    found = [*find_ecg(note), *find_lab_tests(note), *find_xrays(note)]
+    tests = [service for service in find_listed_procedures(note) if service.family == "test"]
+    found = [*find_ecg(note), *find_lab_tests(note), *find_xrays(note), *tests]
     return [(item.start, item.end) for service in found for item in service.suggestion.evidence]
 
 

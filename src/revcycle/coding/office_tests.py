@@ -78,8 +78,7 @@ def find_lab_tests(note: Note) -> list[Service]:
 
 _XRAY = re.compile(r"x-?rays?|\bxr\b|radiographs?|\bfilms?\b|\bviews?\b|\bcxr\b", re.IGNORECASE)
 _XRAY_HERE = re.compile(
-    r"in (?:the )?office|in-office|in clinic|\btoday\b|my (?:own )?(?:read|interpretation)|i (?:personally )?"
-    r"(?:reviewed|interpreted|read)|independently interpreted|shows?|showed|reveal\w*|demonstrat\w*|obtained|taken",
+    r"in (?:the )?office|in-office|in (?:the )?clinic|\btoday\b|done here|taken here|obtained here|\bhere\b",
     re.IGNORECASE,
 )
 _NOT_HERE = re.compile(r"radiology report|read by radiology|\bfrom (?:the )?(?:ed|er|hospital)\b", re.IGNORECASE)

@@ -68,6 +68,37 @@ class InOfficeTest:
     words: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ListedProcedure:
+    """A procedure found by its words and a word showing it was done.
+
+    Attributes:
+        code: the code.
+        kind: our short name for it.
+        words: words that name the procedure.
+        done: words (prefixes) of which one must be in the sentence or its section to show it was performed.
+        family: ``minor surgery`` or ``test``.
+        sided: whether both sides make it bilateral (modifier 50).
+        group: only the first entry of a group found is reported (instruments before lavage).
+    """
+
+    code: str
+    kind: str
+    words: tuple[str, ...]
+    done: tuple[str, ...]
+    family: str
+    sided: bool
+    group: str
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A device placed in the office (an IUD, an implant): its HCPCS code and the words that name it."""
+
+    code: str
+    words: tuple[str, ...]
+
+
 Bands = tuple[tuple[Decimal, str], ...]
 """Upper bounds (cm) in increasing order and the code of each band."""
 
@@ -86,6 +117,8 @@ class Catalog:
         tests: in-office tests.
         xrays: site -> (fewest views, code) in increasing order.
         xray_default_views: site -> views assumed when none is written.
+        listed: other procedures found by words.
+        devices: devices placed in the office.
     """
 
     drugs: tuple[Drug, ...]
@@ -97,6 +130,12 @@ class Catalog:
     tests: tuple[InOfficeTest, ...]
     xrays: dict[str, tuple[tuple[int, str], ...]]
     xray_default_views: dict[str, int]
+    listed: tuple[ListedProcedure, ...]
+    devices: tuple[Device, ...]
+
+
+def _words(values: list[Any]) -> tuple[str, ...]:
+    return tuple(str(value) for value in values)
 
 
 def _bands(rows: list[list[Any]]) -> Bands:
@@ -143,7 +182,15 @@ def _catalog(document: dict[str, Any]) -> Catalog:
             site: tuple((int(views), str(code)) for views, code in rows) for site, rows in document["xrays"].items()
         },
         xray_default_views={site: int(views) for site, views in document["xray_default_views"].items()},
-    )
+        listed=tuple(
+            ListedProcedure(
+                str(item["code"]), str(item["kind"]), _words(item["words"]), _words(item["done"]),
+                str(item["family"]), bool(item.get("sided", False)), str(item["group"]),
+            )
+            for item in document["listed"]
+        ),
+        devices=tuple(Device(str(item["code"]), _words(item["words"])) for item in document["devices"]),
+    )  # fmt: skip
 
 
 def _groups(groups: dict[str, list[list[Any]]]) -> dict[str, Bands]:

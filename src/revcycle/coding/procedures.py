@@ -17,6 +17,7 @@ from datetime import date
 from revcycle.coding.document import Note
 from revcycle.coding.drugs import find_drugs, merge_injections
 from revcycle.coding.em import level_em, mdm_is_significant
+from revcycle.coding.listed_procedures import find_listed_procedures
 from revcycle.coding.office_procedures import (
     find_destruction,
     find_drainage,
@@ -65,6 +66,7 @@ def _services(
         *find_joint_procedures(note),
         *find_drainage(note),
         *find_destruction(note),
+        *find_listed_procedures(note),
     ]
     queries: list[ClinicianQuery] = []
     for found, asked in (find_excisions(note, diagnoses), find_repairs(note)):
