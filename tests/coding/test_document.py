@@ -177,3 +177,26 @@ def test_every_mtsamples_note_splits_into_sentences_that_lie_within_their_sectio
         for sentence in note.sentences:
             assert sentence.section.start <= sentence.start < sentence.end <= sentence.section.end
             assert text[sentence.start : sentence.end].strip() == text[sentence.start : sentence.end]
+
+
+def test_plain_text_note_with_short_labels_and_hash_items() -> None:
+    text = (
+        "Date of service: 03/12/2026\n"
+        "Subjective:\n"
+        "Pt is a 58 yo F here for f/u of HTN. She reports cough and\n"
+        "fever for 3 days.\n"
+        "Social Hx: smoker.\n"
+        "Family Hx: father with MI.\n"
+        "A&P:\n"
+        "# HTN - uncontrolled, increase lisinopril.\n"
+        "# Cough - likely viral URI; supportive care.\n"
+    )
+    assert _sentences(text) == [
+        ("Date of service: 03/12/2026", SectionKind.OTHER),
+        ("Pt is a 58 yo F here for f/u of HTN.", SectionKind.HPI),
+        ("She reports cough and\nfever for 3 days.", SectionKind.HPI),
+        ("smoker.", SectionKind.SOCIAL_HISTORY),
+        ("father with MI.", SectionKind.FAMILY_HISTORY),
+        ("# HTN - uncontrolled, increase lisinopril.", SectionKind.ASSESSMENT),
+        ("# Cough - likely viral URI; supportive care.", SectionKind.ASSESSMENT),
+    ]

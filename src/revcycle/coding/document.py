@@ -136,6 +136,7 @@ HEADINGS: dict[str, SectionKind] = {
     "a": SectionKind.ASSESSMENT,
     "p": SectionKind.PLAN,
     "a/p": SectionKind.ASSESSMENT,
+    "a and p": SectionKind.ASSESSMENT,
     "cc": SectionKind.CHIEF_COMPLAINT,
     "hpi": SectionKind.HPI,
     "pmh": SectionKind.PAST_HISTORY,
@@ -237,6 +238,13 @@ _COMMA_LINE_HEADING = re.compile(
 )
 # The start of a line, real or an MTSamples comma-line: where a SOAP letter may head a section.
 _LINE_START = re.compile(r"(?:^|\n|[.:],|[.:] ,)[ \t]*$")
+# Words only a heading's label is made of: a mixed-case label with one of them at a line's start is a heading.
+_HEADING_WORD = re.compile(
+    r"\b(?:history|hx|exam|examination|assessment|impression|plan|diagnos[ie]s|medications|meds|allergies|"
+    r"review of systems|ros|complaint|results|labs|vitals|vital signs|procedures?|subjective|objective)\b"
+)
+# Words a label does not begin with: "The plan: recheck" is a sentence.
+_NOT_A_LABEL = frozenset({"the", "a", "an", "his", "her", "our", "my", "their", "this", "that", "no", "any"})
 # A number after a one-letter label makes it a vital sign ("P: 72"), not a SOAP heading.
 _VALUE_AFTER = re.compile(r"[ \t]*\d")
 # A heading in any case after a sentence on the same line ("... stable. Plan: recheck in 3 months").
@@ -336,7 +344,11 @@ def _headings(text: str) -> list[_Heading]:
         for match in pattern.finditer(text):
             title = match.group(1).strip()
             words = _words(title)
-            if match.start(1) in found or not (words in _MIXED_CASE_HEADINGS or (with_colon and words in HEADINGS)):
+            known = words in _MIXED_CASE_HEADINGS or (with_colon and words in HEADINGS)
+            # A short label at the start of a line naming a heading's own words ("Social Hx:", "Surgical history:").
+            if not known and pattern is _LINE_HEADING and len(words.split()) <= 4:
+                known = _HEADING_WORD.search(words) is not None and words.split()[0] not in _NOT_A_LABEL
+            if match.start(1) in found or not known:
                 continue
             if len(words) == 1 and _VALUE_AFTER.match(text, match.end()):
                 continue
@@ -425,7 +437,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u2022*-])")
 _ITEM_NUMBER = re.compile(r"(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})$")
 # Breaks of lines: a real line break, or an MTSamples comma that stands for one (",1.  Caudal", ".,POSTOPERATIVE").
 _LINE_BREAK = re.compile(r"\n|(?<=[.:])(?<![a-zA-Z]\.[a-zA-Z]\.)[ \t]*,|,(?=[^\s\d])|(?<!\d),(?=\d)")
-_LIST_START = re.compile(r"[ \t]*(?:[-*\u2022\u25cf+]|\d{1,2}[.)]|[a-z][.)])\s")
+_LIST_START = re.compile(r"[ \t]*(?:[-*#\u2022\u25cf+]|\d{1,2}[.)]|[a-z][.)])\s")
 _OPEN_LINE_END = re.compile(r"[A-Za-z0-9,(/-][ \t]*$")
 
 
