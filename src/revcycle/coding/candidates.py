@@ -6,6 +6,7 @@ reported, in what order, and which are set aside.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -69,6 +70,52 @@ class Found:
     confidence: float
     path: tuple[str, ...]
     defaulted: tuple[str, ...]
+    reason: str | None = None
+
+
+VACCINE_CUE = re.compile(
+    r"\b(vaccin\w*|immuniz\w*|immunis\w*|shots?|booster|tdap|dtap|td|vis|toxoid|mmr|hpv|prevnar|pcv\d*|"
+    r"ppsv\d*|shingrix|gardasil|fluzone|flublok|afluria|flucelvax|boostrix|adacel|pentacel|pediarix|varivax|"
+    r"proquad|rotateq|rotarix|havrix|engerix|heplisav)\b",
+    re.IGNORECASE,
+)
+VACCINE_PREVENTABLE = (
+    "J09", "J10", "J11", "B02", "B01", "A33", "A34", "A35", "A36", "A37", "B05", "B06", "B26", "B15", "B16", "B17",
+    "B18", "B19", "A80", "A08.0", "U07.1", "J13", "G00.0", "A39", "B97.7", "A08.1",
+)  # fmt: skip
+"""Conditions a vaccine is named after: in a sentence about a vaccine, the name is the vaccine's."""
+
+TEST_CUE = re.compile(
+    r"\b(screen(?:ed|ing|s)?\s+for|test(?:ed|ing|s)?\s+for|check(?:ed)?\s+for|evaluat(?:e|ed|ion)\s+for|"
+    r"titers?|serolog\w*|panel|swab|pcr|culture\s+for|sent\s+for|rule\s+out|r/o)\b",
+    re.IGNORECASE,
+)
+"""Words that make what follows them a test being done, not a condition the patient has."""
+
+TEST_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(test(?:s|ed|ing)?|screen(?:s|ed|ing)?|serolog\w*|titers?|panel|pcr|swab)\b", re.I
+)
+"""A test named right after the condition: "HIV and syphilis testing offered", "urine pregnancy test"."""
+
+RISK_CUE = re.compile(
+    r"\b(risks?|complications? (?:include|such as|of)|call (?:for|if|with)|return (?:for|if)|watch for|"
+    r"signs of|warning signs|precautions|to prevent|prophylaxis (?:for|against))\b",
+    re.IGNORECASE,
+)
+"""Words that make what follows a risk explained or a sign to watch for, not a condition the patient has."""
+
+
+def _named_not_had(note: Note, mention: Mention, code: str) -> str | None:
+    """Why a mention names a condition the patient is not said to have (a vaccine, a test), or None."""
+    before = note.text[mention.sentence.start : mention.start]
+    sentence = note.text[mention.sentence.start : mention.sentence.end]
+    if code.startswith(VACCINE_PREVENTABLE) and VACCINE_CUE.search(sentence):
+        return "names a vaccine, not a condition"
+    if TEST_CUE.search(before) or TEST_AFTER.match(note.text[mention.end : mention.sentence.end]):
+        return "names a test or screening, not a condition"
+    if RISK_CUE.search(before):
+        return "names a risk or a warning sign, not a condition"
+    return None
 
 
 @dataclass
@@ -89,6 +136,12 @@ class Candidate:
     def status(self) -> Assertion:
         """The decisive assertion: present when any mention asserts it, else the strongest other."""
         return min(self.statuses, key=STATUS_ORDER.index)
+
+    @property
+    def reason(self) -> str:
+        """Why the code is not reported when its status is not present: the assertion, or what it names."""
+        named = [item.reason for item in self.found if item.reason]
+        return named[0] if named and self.status is Assertion.HYPOTHETICAL else self.status.value
 
     @property
     def sections(self) -> set[SectionKind]:
@@ -125,8 +178,8 @@ def _resolve(
     store: ReferenceStore, lexicon: Lexicon, note: Note, mention: Mention, day: date
 ) -> tuple[str, str, tuple[str, ...], tuple[str, ...]] | None:
     """The billable code a mention leads to, its title, the steps and defaults; None when it cannot be made so."""
-    words, _ = sentence_words(lexicon, note.words(mention.sentence))
-    context = {word for _, word in words}
+    words = sentence_words(lexicon, note.words(mention.sentence))
+    context = {word for index, word in words.words if index not in words.denied}
     specific = make_specific(lexicon, mention.key, context)
     info = lexicon.code_of(specific.key)
     if info is None:
@@ -160,10 +213,13 @@ def find_candidates(store: ReferenceStore, lexicon: Lexicon, note: Note, day: da
             continue
         code, description, steps, defaulted = resolved
         status = assertion_of(note, mention.start, mention.end).status
+        reason = _named_not_had(note, mention, code)
+        if reason is not None:
+            status = Assertion.HYPOTHETICAL
         confidence = SOURCE_CONFIDENCE[mention.term.source] * SECTION_WEIGHT.get(mention.section.kind, 0.8)
         if defaulted:
             confidence -= 0.08
-        found = Found(code, description, mention, status, confidence, steps, defaulted)
+        found = Found(code, description, mention, status, confidence, steps, defaulted, reason)
         candidate = candidates.setdefault(code, Candidate(code, description))
         candidate.found.append(found)
         if not candidate.path:

@@ -78,6 +78,9 @@ PERSONAL_HISTORY: tuple[tuple[str, str], ...] = (
     ("N39.0", "Z87.440"),
     ("D12", "Z86.010"),
     ("K35", "Z87.19"),
+    ("O24.4", "Z86.32"),
+    ("O14", "Z87.59"),
+    ("S", "Z87.828"),
 )
 """A past condition (by code prefix, first match wins) to the code that reports its history (I.C.21.c.4)."""
 
@@ -90,7 +93,8 @@ FAMILY_HISTORY: tuple[tuple[str, str], ...] = (
     ("C56", "Z80.41"),
     ("C34", "Z80.1"),
     ("C9", "Z80.6"),
-    ("C", "Z80.9"),
+    ("C80", "Z80.9"),
+    ("C", "Z80.8"),
     ("E10", "Z83.3"),
     ("E11", "Z83.3"),
     ("I21", "Z82.49"),
@@ -192,7 +196,9 @@ def apply_assertions(coding: Coding, candidates: list[Candidate]) -> None:
     has_assessment = any(section.kind in CONCLUDING for section in coding.note.sections)
     for candidate in candidates:
         status = candidate.status
-        present = [item for item in candidate.found if item.status is Assertion.PRESENT]
+        if _stands(candidate.code, status):
+            status = Assertion.PRESENT
+        present = [item for item in candidate.found if item.status is Assertion.PRESENT] or candidate.found
         if status is Assertion.PRESENT:
             if has_assessment and not candidate.sections & ADDRESSED and not _is_status_code(candidate.code):
                 where = ", ".join(sorted(kind.value.replace("_", " ") for kind in candidate.sections))
@@ -204,12 +210,25 @@ def apply_assertions(coding: Coding, candidates: list[Candidate]) -> None:
                 continue
             coding.reported.append(_reported(coding.note, candidate, present))
             continue
-        reason = NOT_REPORTED.get(status, status.value)
+        reason = NOT_REPORTED.get(status, candidate.reason)
         coding.excluded.append(ExcludedCode(candidate.code, reason, candidate.evidence()))
         if status is Assertion.HISTORICAL:
             _history_code(coding, candidate, PERSONAL_HISTORY, "personal history")
-        elif status is Assertion.FAMILY and candidate.sections & (CONCLUDING | {SectionKind.CHIEF_COMPLAINT}):
+        elif status is Assertion.FAMILY:
             _history_code(coding, candidate, FAMILY_HISTORY, "family history")
+
+
+def _stands(code: str, status: Assertion) -> bool:
+    """Whether a code is reported whatever its mention's assertion, short of a denial.
+
+    An encounter reason is the visit's, whoever else the sentence names ("vaccines given, discussed with
+    mother"); a status ("s/p coronary stent", "history of left mastectomy") is past by its nature and still true.
+    """
+    if status in {Assertion.NEGATED, Assertion.UNCERTAIN, Assertion.HYPOTHETICAL, Assertion.CONDITIONAL}:
+        return False
+    return code.startswith(ENCOUNTER_PREFIXES) or (
+        status is Assertion.HISTORICAL and code.startswith(("Z95", "Z96", "Z90", "Z98", "Z79", "Z87", "Z85", "Z86"))
+    )
 
 
 def _is_status_code(code: str) -> bool:
@@ -269,7 +288,17 @@ SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 a cough is part of a respiratory diagnosis, not of a knee sprain."""
 
 
+PAIN_CODES = ("M25.5", "M54.5", "M54.2", "M54.6", "M54.9", "M79.6", "M79.1", "M79.7", "G89")
+"""Pain codes outside Chapter 18 that still only name a symptom: part of an injury or joint diagnosis."""
+
+
+def _is_symptom(code: str) -> bool:
+    return code.startswith("R") or code.startswith(PAIN_CODES)
+
+
 def _system_of(symptom: str) -> tuple[str, ...]:
+    if symptom.startswith(PAIN_CODES):
+        return ("S", "M", "T", "G5")
     block = symptom[:3]
     return next((chapters for first, last, chapters in SYMPTOM_SYSTEMS if first <= block <= last), ())
 
@@ -303,7 +332,7 @@ def drop_integral_symptoms(coding: Coding) -> None:
 
 
 def _is_definitive(code: str) -> bool:
-    return not code.startswith(("R", "Z"))
+    return not code.startswith(("R", "Z")) and not code.startswith(PAIN_CODES)
 
 
 DIABETES = ("E08", "E09", "E10", "E11", "E13")
@@ -367,14 +396,14 @@ def combine_hypertension(coding: Coding) -> None:
     else:
         return
     base = hypertension[0]
-    added = coding.add(
+    coding.add(
         target,
         base,
         f"hypertension with {'heart failure' if failure else ''}{' and ' if failure and kidney else ''}"
         f"{'chronic kidney disease' if kidney else ''}: presumed linked (I.C.9.a) -> {target}",
         f"guideline: hypertension combination -> {target}",
     )
-    if added is not None:
+    if target in coding.codes():
         for item in hypertension:
             if item.code != target:
                 coding.drop(item, f"combined into {target} (I.C.9.a)")
@@ -446,11 +475,101 @@ def order_claim(coding: Coding) -> None:
             coding.reported.insert(coding.reported.index(etiology[0]) + 1, item)
 
 
+CATCH_ALL: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("T14.", ("S", "T0", "T1", "T2", "T3")),
+    ("R52", ("R07", "R10", "R51", "M25.5", "M54", "M79.6", "G89", "N94", "H92", "R30")),
+    ("B99.9", ("A", "B", "J0", "J1", "J2", "N39.0", "N30", "L0", "H66", "H60", "K35", "K57", "K81", "N10", "N70")),
+    ("D49.9", ("C", "D0", "D1", "D2", "D3", "D4")),
+    ("C80.1", ("C",)),
+    ("C79.9", ("C77", "C78", "C79.0", "C79.1", "C79.2", "C79.3", "C79.4", "C79.5", "C79.6", "C79.7", "C79.8")),
+    ("Z85.9", ("Z85.0", "Z85.1", "Z85.2", "Z85.3", "Z85.4", "Z85.5", "Z85.6", "Z85.7", "Z85.8")),
+    ("Z80.9", ("Z80.0", "Z80.1", "Z80.2", "Z80.3", "Z80.4", "Z80.5", "Z80.6", "Z80.7", "Z80.8")),
+    ("R69", ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N")),
+    ("L98.9", ("L",)),
+)
+"""Codes that say only that something is there (an injury, a pain, an infection, a neoplasm): a coder reports
+them only when nothing more specific is (I.B.18: code to the highest specificity documented)."""
+
+
+def drop_less_specific(coding: Coding) -> None:
+    """A code is not reported beside a more specific code that says the same thing (I.B.18).
+
+    Within one category, an "unspecified" code gives way to a sibling that is not ("asthma, unspecified" beside
+    "mild persistent asthma with exacerbation"); a catch-all code gives way to any code of what it catches.
+    """
+    for item in list(coding.reported):
+        if item not in coding.reported:
+            continue
+        better = [
+            other
+            for other in coding.reported
+            if other is not item
+            and other.code[:3] == item.code[:3]
+            and _vagueness(other.description) < _vagueness(item.description)
+        ]
+        if not better:
+            for prefix, specific in CATCH_ALL:
+                if item.code.startswith(prefix):
+                    better = [
+                        other
+                        for other in coding.reported
+                        if other is not item and other.code.startswith(specific) and not other.code.startswith(prefix)
+                    ]
+                    break
+        if better:
+            coding.drop(item, f"less specific than {better[0].code} (I.B.18)")
+
+
+def _vagueness(description: str) -> int:
+    lower = description.lower()
+    return lower.count("unspecified") + lower.count("uncomplicated") + lower.count("without complication")
+
+
+SUBSTANCE_USE = re.compile(r"^F1[0-9]\.9")
+
+
+def drop_substance_use(coding: Coding) -> None:
+    """Substance "use" codes need a related disorder the clinician links to it (I.C.5.b.3): mere use is not coded."""
+    for item in list(coding.reported):
+        if SUBSTANCE_USE.match(item.code):
+            coding.drop(item, "substance use without a documented related disorder (I.C.5.b.3)")
+
+
+def harmonise_diabetes_type(coding: Coding) -> None:
+    """A note that states type 1 diabetes makes its unqualified diabetic complications type 1 codes (I.C.4.a.2:
+    type 2 is only the default when the type is not documented); and insulin is not a long-term drug to report
+    for type 1 diabetes, where it is inherent (I.C.4.a.3).
+    """
+    if not coding.starting("E10"):
+        return
+    for item in list(coding.reported):
+        if not item.code.startswith("E11") or any("2" in found.mention.words for found in item.candidate.found):
+            continue
+        coding.drop(item, "type 1 diabetes documented (I.C.4.a.2)")
+        coding.add("E10" + item.code[3:], item, f"{item.rationale}; type 1 as the note documents", "guideline: type 1")
+    for item in coding.starting("Z79.4"):
+        coding.drop(item, "insulin is inherent in type 1 diabetes (I.C.4.a.3)")
+
+
+def with_abnormal_findings(coding: Coding) -> None:
+    """A general or well-child examination that finds something is the "with abnormal findings" code (I.C.21.c.13)."""
+    found_conditions = [item for item in coding.reported if not item.code.startswith("Z")]
+    for normal, abnormal in (("Z00.00", "Z00.01"), ("Z00.129", "Z00.121")):
+        for item in coding.starting(normal):
+            if found_conditions:
+                coding.drop(item, f"the examination found {found_conditions[0].code}: {abnormal} (I.C.21.c.13)")
+                coding.add(abnormal, item, f"{item.rationale}, with abnormal findings", "guideline: abnormal findings")
+
+
 def apply_guidelines(coding: Coding, candidates: list[Candidate]) -> None:
     """Every rule, in the order a coder applies them."""
     apply_assertions(coding, candidates)
+    drop_substance_use(coding)
+    harmonise_diabetes_type(coding)
     combine_diabetes(coding)
     combine_hypertension(coding)
+    drop_less_specific(coding)
     drop_integral_symptoms(coding)
     resolve_excludes1(coding)
+    with_abnormal_findings(coding)
     order_claim(coding)

@@ -158,8 +158,11 @@ def build_lexicon(store: ReferenceStore, release: ReleaseInfo) -> Lexicon:
         lexicon.abbreviations[str(short).lower()] = tuple(split_words(str(words)))
     for short, words in (table.get("case_sensitive") or {}).items():
         lexicon.case_sensitive[str(short)] = tuple(split_words(str(words)))
+    ignored = {content_words(str(text)) for text in table.get("ignore") or ()}
     seen: set[tuple[tuple[str, ...], str]] = set()
     for key, source, text in raw_terms:
+        if content_words(text) in ignored:
+            continue
         words = content_words(text)
         if _names_a_condition(words) and (words, key) not in seen:
             seen.add((words, key))

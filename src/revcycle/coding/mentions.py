@@ -9,12 +9,14 @@ the guidelines may need coded beside it.
 
 from __future__ import annotations
 
+import re
+from itertools import pairwise
 from dataclasses import dataclass
 
 from revcycle.coding.document import Note, Section, Sentence, Token
 from revcycle.coding.lexicon import SOURCE_RANK, Lexicon, Term
 from revcycle.coding.result import Evidence
-from revcycle.coding.words import SOFT_STOPWORDS, STOPWORDS, content_words, stem
+from revcycle.coding.words import SOFT_STOPWORDS, STOPWORDS, content_words, split_words
 
 _OTHER_PENALTY = ("other", "specified")
 
@@ -57,15 +59,63 @@ class Mention:
         return self.sentence.section
 
 
-def sentence_words(lexicon: Lexicon, tokens: list[Token]) -> tuple[list[tuple[int, str]], dict[int, frozenset[str]]]:
-    """The matching words of a sentence as (token index, word), abbreviations expanded in place.
+@dataclass(slots=True)
+class SentenceWords:
+    """A sentence's words as the matcher sees them.
 
-    Also returns, per abbreviation, the words it expanded to: a term may use them only all together, so that the
-    "2" of "DM2" says type 2 diabetes and nothing else ("CKD stage 2", "MI type 2").
+    Attributes:
+        words: (token index, word) pairs, abbreviations expanded in place.
+        bound: per abbreviation token, the words it expanded to: a term may use them only all together, so that
+            the "2" of "DM2" says type 2 diabetes and nothing else ("CKD stage 2", "MI type 2").
+        fillers: tokens made only of stopwords ("of", "disease", "stage"), skipped when judging adjacency.
+        denied: tokens of a "without ..." phrase, which cannot make a term true ("laceration without foreign
+            body" says no foreign body).
     """
+
+    words: list[tuple[int, str]]
+    bound: dict[int, frozenset[str]]
+    fillers: set[int]
+    denied: set[int]
+
+    def positions(self) -> dict[str, list[int]]:
+        """Where each word stands, denied tokens left out."""
+        found: dict[str, list[int]] = {}
+        for index, word in self.words:
+            if index not in self.denied:
+                found.setdefault(word, []).append(index)
+        return found
+
+    def gap(self, first: int, last: int) -> int:
+        """How many words that are not fillers stand between two tokens."""
+        low, high = min(first, last), max(first, last)
+        return sum(1 for index in range(low + 1, high) if index not in self.fillers)
+
+
+_WITHOUT_WORDS = frozenset({"without", "w/o", "wo"})
+_WITHOUT_REACH = 3
+_CLAUSE_BREAK = frozenset({"with", "and", "but", "or", "right", "left", "r", "l", "bilateral", "initial"})
+_LIST_NUMBER = re.compile(r"\d{1,2}|#\d{1,2}|[a-h]")
+
+
+def sentence_words(lexicon: Lexicon, tokens: list[Token]) -> SentenceWords:
+    """The matching words of a sentence (see `SentenceWords`)."""
     found: list[tuple[int, str]] = []
     bound: dict[int, frozenset[str]] = {}
+    fillers: set[int] = set()
+    denied: set[int] = set()
+    reach = 0
     for index, token in enumerate(tokens):
+        if index == 0 and len(tokens) > 1 and _LIST_NUMBER.fullmatch(token.lower):
+            # The number of a list item ("2. Chronic kidney disease") is not part of what the item says.
+            denied.add(index)
+            continue
+        if reach and token.lower not in _CLAUSE_BREAK:
+            denied.add(index)
+            reach -= 1
+        else:
+            reach = 0
+        if token.lower in _WITHOUT_WORDS:
+            reach = _WITHOUT_REACH
         expanded = lexicon.case_sensitive.get(token.text) or lexicon.abbreviations.get(token.lower)
         if expanded is None and token.lower == "w" and index + 1 < len(tokens) and tokens[index + 1].text == "/":
             expanded = ("with",)
@@ -73,34 +123,43 @@ def sentence_words(lexicon: Lexicon, tokens: list[Token]) -> tuple[list[tuple[in
             found += [(index, word) for word in expanded]
             bound[index] = frozenset(word for word in expanded if word not in STOPWORDS and word not in SOFT_STOPWORDS)
             continue
-        found += [(index, part) for part in stem(token.lower).split()]
-    return found, bound
+        parts = split_words(token.lower)
+        found += [(index, part) for part in parts]
+        if all(part in STOPWORDS or part in SOFT_STOPWORDS for part in parts):
+            fillers.add(index)
+    return SentenceWords(found, bound, fillers, denied)
 
 
 def _window(size: int) -> int:
     return 2 * size + 3
 
 
-def _placement(
-    term: Term, positions: dict[str, list[int]], bound: dict[int, frozenset[str]], anchor: int
-) -> list[int] | None:
-    """The token indexes nearest ``anchor`` holding each of the term's words, if they fit its window.
+def _placement(term: Term, sentence: SentenceWords, positions: dict[str, list[int]], anchor: int) -> list[int] | None:
+    """The token indexes nearest ``anchor`` holding each of the term's words, if they fit together.
 
-    A number ("2", "3b") must stand next to another of the term's words: the "2" of "type 2" is not CKD's stage.
+    In the term's order, the words may spread over a window that grows with the term; in another order they
+    must stand together, fillers aside ("kidney disease, chronic" says chronic kidney disease, "fibrillation
+    with rapid ventricular response" does not say ventricular fibrillation). A number ("2", "3b") must stand
+    next to another of the term's words: the "2" of "type 2" is not CKD's stage.
     """
     chosen = [min(positions[word], key=lambda position: abs(position - anchor)) for word in term.words]
-    if max(chosen) - min(chosen) > _window(len(term.words)):
+    low, high = min(chosen), max(chosen)
+    if high - low > _window(len(term.words)):
+        return None
+    in_order = all(first <= second for first, second in pairwise(chosen))
+    spread = sentence.gap(low, high) + 1 if high > low else 0
+    if not in_order and spread > len(set(chosen)) - 1:
         return None
     words = set(term.words)
     for index in set(chosen):
-        if index in bound and not bound[index] <= words:
+        if index in sentence.bound and not sentence.bound[index] <= words:
             return None
     placed = list(zip(term.words, chosen, strict=True))
     for word, index in placed:
         if (
             word[0].isdigit()
             and len(placed) > 1
-            and not any(other != word and abs(at - index) <= 3 for other, at in placed)
+            and not any(other != word and (at == index or sentence.gap(at, index) == 0) for other, at in placed)
         ):
             return None
     return chosen
@@ -183,10 +242,8 @@ def find_mentions(lexicon: Lexicon, note: Note) -> list[Mention]:
     terms = lexicon.terms
     for sentence in note.sentences:
         tokens = note.words(sentence)
-        words, bound = sentence_words(lexicon, tokens)
-        positions: dict[str, list[int]] = {}
-        for index, word in words:
-            positions.setdefault(word, []).append(index)
+        words = sentence_words(lexicon, tokens)
+        positions = words.positions()
         matches: dict[tuple[frozenset[str], tuple[int, ...]], _Match] = {}
         for word, anchors in positions.items():
             for term_id in lexicon.anchored.get(word, ()):
@@ -194,7 +251,7 @@ def find_mentions(lexicon: Lexicon, note: Note) -> list[Mention]:
                 if not all(other in positions for other in term.words):
                     continue
                 for anchor in anchors:
-                    placed = _placement(term, positions, bound, anchor)
+                    placed = _placement(term, words, positions, anchor)
                     if placed is None:
                         continue
                     identity = (frozenset(term.words), tuple(sorted(set(placed))))

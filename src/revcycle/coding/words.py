@@ -105,6 +105,9 @@ SINGULAR_IN_S = frozenset(
 
 _WORD = re.compile(r"[a-z0-9]+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_WITHOUT = re.compile(r"\bwithout\b.*?(?=\bof\b|,|$)")
+"""A title's "without ..." clause, up to the next "of" or comma: what the code is the default for, never required
+("Laceration without foreign body of left hand" is said by "laceration of the left hand")."""
 
 
 @lru_cache(maxsize=65536)
@@ -135,8 +138,7 @@ def content_words(phrase: str) -> tuple[str, ...]:
     Nonessential modifiers (in parentheses, as the tabular prints them) and what follows "without" (a default:
     "without complications") are not required; stopwords are dropped; order is kept, repeats removed.
     """
-    text = _PARENTHESES.sub(" ", phrase.lower())
-    text = text.split(" without ", 1)[0]
+    text = _WITHOUT.sub(" ", _PARENTHESES.sub(" ", phrase.lower()))
     words: list[str] = []
     for word in split_words(text):
         if word not in STOPWORDS and word not in words:
