@@ -536,9 +536,10 @@ def drop_substance_use(coding: Coding) -> None:
 
 
 def harmonise_diabetes_type(coding: Coding) -> None:
-    """A note that states type 1 diabetes makes its unqualified diabetic complications type 1 codes (I.C.4.a.2:
-    type 2 is only the default when the type is not documented); and insulin is not a long-term drug to report
-    for type 1 diabetes, where it is inherent (I.C.4.a.3).
+    """Make unqualified diabetic complications type 1 codes when the note states type 1 diabetes.
+
+    Type 2 is only the default when the type is not documented (I.C.4.a.2); and insulin is not a long-term drug
+    to report for type 1 diabetes, where it is inherent (I.C.4.a.3).
     """
     if not coding.starting("E10"):
         return

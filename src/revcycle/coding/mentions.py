@@ -10,8 +10,8 @@ the guidelines may need coded beside it.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from revcycle.coding.document import Note, Section, Sentence, Token
 from revcycle.coding.lexicon import SOURCE_RANK, Lexicon, Term
