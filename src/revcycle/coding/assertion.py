@@ -156,7 +156,7 @@ RULES: tuple[ContextRule, ...] = (
     ContextRule(r"(?<![\w?])\?(?=\s*[A-Za-z])", _U, _FWD, 3),
     # History.
     ContextRule(r"history(?: of)?|hx of|h/o|hx|past (?:medical )?history (?:of|significant for|includes?)|"
-                r"previous|prior|remote|former|formerly|old|had an? episode of|recovered from",
+                r"previous|prior|remote|former|formerly|old|had an? episode of|recovered from|childhood",
                 _H, _FWD),
     # A status-post names one procedure or event; its scope does not run on through the rest of a list.
     ContextRule(r"s/p|status post", _H, _FWD, 6, until=",;"),
@@ -168,8 +168,9 @@ RULES: tuple[ContextRule, ...] = (
                 r"familial (?:medical )?history(?: is)?(?: significant for| positive for| of)?", _F, _FWD),
     ContextRule(_RELATIVES, _F, _BI, 6),
     # Hypothetical.
-    ContextRule(r"if|return if|call if|come back (?:if|for|to)|returns? for|should (?:he|she|they|the patient|pt|"
-                r"there be|symptoms)|in case of|in the event of|watch for|watch out for|"
+    ContextRule(r"if|return if|call if|come back (?:if|for|to)|returns? for|"
+                r"should(?= (?:he|she|they|you|the|his|her|there|symptoms|any|it|this|these|pain|fever)\b)|"
+                r"in case of|in the event of|watch for|watch out for|"
                 r"monitor for|look out for|warning signs of|signs and symptoms of|risks? (?:of|for)|at risk for|"
                 r"to prevent|prevention of|prevent|screen(?:ing)? for|"
                 r"precautions? for|unless", _Y, _FWD, 8),
