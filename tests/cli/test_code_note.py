@@ -8,7 +8,9 @@ import pytest
 
 from tests.cli.helpers import Outcome, revcycle
 
-NOTES = Path(__file__).resolve().parents[1] / "fixtures" / "coding" / "eval" / "notes"
+CODING = Path(__file__).resolve().parents[1] / "fixtures" / "coding"
+NOTES = CODING / "eval" / "notes"
+FHIR_BUNDLE = str(CODING / "fhir" / "office-visit-bundle.json")
 FIRST = str(NOTES / "htn-dm2-ckd.txt")
 SECOND = str(NOTES / "asthma.txt")
 CONTRACT = {"encounter_date", "mode", "diagnoses", "excluded", "procedures", "queries", "em", "warnings"}
@@ -75,3 +77,36 @@ def test_bad_options_are_usage_errors(capsys: pytest.CaptureFixture[str], store:
     outcome = code_note(capsys, store, FIRST, option, value)
     assert outcome.status == 2
     assert option in outcome.stderr
+
+
+def test_a_fhir_bundle_is_coded_on_its_encounter_date(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    found = code_note(capsys, store, FHIR_BUNDLE, "--json").json()
+    assert set(found) == CONTRACT
+    assert found["encounter_date"] == "2026-03-12"
+    assert code_note(capsys, store, FHIR_BUNDLE, "--json", "--date", "2026-05-01").json()["encounter_date"] == (
+        "2026-05-01"
+    )
+
+
+def test_a_fhir_bundle_shows_the_codes_it_records(capsys: pytest.CaptureFixture[str], store: str) -> None:
+    outcome = code_note(capsys, store, FHIR_BUNDLE)
+    assert outcome.status == 0
+    assert "Codes the file records (FHIR)" in outcome.stdout
+    assert "J7613" in outcome.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"resourceType": "Bundle",\n', "line 2 column 1: not valid JSON"),
+        ('{"resourceType": "Patient", "id": "p"}', "resourceType: 'Patient': expected a Bundle"),
+    ],
+)
+def test_json_that_is_not_a_fhir_note_is_refused(
+    capsys: pytest.CaptureFixture[str], store: str, tmp_path: Path, content: str, message: str
+) -> None:
+    document = tmp_path / "note.json"
+    document.write_text(content)
+    outcome = code_note(capsys, store, str(document))
+    assert outcome.status == 1
+    assert f"{document}: {message}" in outcome.stderr

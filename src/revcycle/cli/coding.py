@@ -52,7 +52,12 @@ def _encounter_day(text: str | None) -> date | None:
 
 @code_app.command("note")
 def note_command(
-    paths: Annotated[list[Path], typer.Argument(help="Notes: plain text files.", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Notes: plain text, or FHIR R4 JSON (Bundle, DocumentReference, Composition).", show_default=False
+        ),
+    ],
     mode: ModeOption = "billing",
     on: Annotated[
         str | None,
@@ -117,6 +122,12 @@ def _show_note(note: CodedNote) -> None:
             [(query.about, query.text, "\n".join(query.options) or "(open)") for query in result.queries],
         )
     _show_em(result)
+    if note.hints:
+        rows_table(
+            "Codes the file records (FHIR), for comparison",
+            ["code", "system", "status", "display"],
+            [(hint.code, hint.system, hint.status or "", hint.display or "") for hint in note.hints],
+        )
 
 
 def _show_em(result: CodingResult) -> None:

@@ -6,6 +6,7 @@ the coder is then loaded once for all the notes of a request.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from typing import NamedTuple
 
 from revcycle.coding.coder import MODES, Coder
 from revcycle.coding.evaluation import EvaluationReport, evaluate, load_gold
+from revcycle.coding.fhir import FhirHint, read_fhir_note
 from revcycle.coding.result import CodingResult
 from revcycle.errors import InputFileError, RevcycleError
 from revcycle.refdata.store import ReferenceStore
@@ -26,12 +28,12 @@ class NoteInput(NamedTuple):
         text: the note's text.
         day: the encounter date the file states (a FHIR document's date); None for plain text, where the coder
             reads the date from the note itself.
-        hints: codes the file already carries (FHIR Condition and Procedure resources), none for plain text.
+        hints: codes the file already records (FHIR Condition and Procedure resources), none for plain text.
     """
 
     text: str
     day: date | None
-    hints: tuple[str, ...]
+    hints: tuple[FhirHint, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +43,12 @@ class CodedNote:
     Attributes:
         path: the file as the user named it.
         result: the coder's suggestions.
+        hints: the codes the file already records (FHIR), shown beside the suggestions for the coder to compare.
     """
 
     path: Path
     result: CodingResult
+    hints: tuple[FhirHint, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The result as the JSON contract writes it, with the ``file`` it came from first."""
@@ -63,10 +67,14 @@ def check_mode(mode: str) -> str:
 
 
 def read_note_file(path: Path) -> NoteInput:
-    """Read a plain-text note.
+    """Read a note: plain text, or a FHIR R4 Bundle, DocumentReference or Composition (JSON), told by content.
+
+    A file whose text starts with ``{`` is taken as JSON, since no clinical note starts that way; anything else
+    is the note itself.
 
     Raises:
-        InputFileError: the file cannot be read or is not UTF-8 text.
+        InputFileError: the file cannot be read, is not UTF-8 text, is broken JSON, or is JSON but not a FHIR
+            document holding a note.
     """
     try:
         data = path.read_bytes()
@@ -76,7 +84,14 @@ def read_note_file(path: Path) -> NoteInput:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputFileError(str(path), f"byte {error.start}", "not UTF-8 text") from None
-    return NoteInput(text, None, ())
+    if not text.lstrip().startswith("{"):
+        return NoteInput(text, None, ())
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(str(path), f"line {error.lineno} column {error.colno}", "not valid JSON") from None
+    note = read_fhir_note(document, str(path))
+    return NoteInput(note.text, note.date, note.hints)
 
 
 def code_notes(
@@ -86,9 +101,10 @@ def code_notes(
 
     Args:
         store: the reference store.
-        paths: the note files (plain text).
+        paths: the note files (plain text or FHIR JSON, see `read_note_file`).
         mode: ``billing`` or ``mentions``.
-        day: the encounter date for every note; None to take each note's stated date, else today.
+        day: the encounter date for every note; None to take the date each file states (FHIR), else the date
+            the note's text states, else today.
         embeddings: whether the embedding stage is on.
 
     Raises:
@@ -99,7 +115,7 @@ def code_notes(
     notes = [read_note_file(path) for path in paths]
     coder = Coder.load(store, embeddings=embeddings)
     return [
-        CodedNote(path, coder.code(note.text, day=day or note.day, mode=mode))
+        CodedNote(path, coder.code(note.text, day=day or note.day, mode=mode), note.hints)
         for path, note in zip(paths, notes, strict=True)
     ]
 
