@@ -34,10 +34,11 @@ _MONTHS = {
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
+# Month names are tried only where a word is followed by a number: the lookahead keeps the scan fast.
 _DATE = re.compile(
     rf"(?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))(?!\d)"
     rf"|(?<!\d)(?P<us>(?P<um>\d{{1,2}})[/.-](?P<ud>\d{{1,2}})[/.-](?P<uy>\d{{4}}|\d{{2}}))(?![\d/])"
-    rf"|\b(?P<named>(?P<nm>{_MONTH})\.?\s+(?P<nd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ny>\d{{4}}))\b"
+    rf"|\b(?=[A-Za-z]{{3,9}}\.?\s+\d)(?P<named>(?P<nm>{_MONTH})\.?\s+(?P<nd>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<ny>\d{{4}}))\b"
     rf"|\b(?P<dmy>(?P<dd>\d{{1,2}})\s+(?P<dm>{_MONTH})\.?,?\s+(?P<dy>\d{{4}}))\b",
     re.IGNORECASE,
 )
