@@ -21,6 +21,7 @@ import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,9 @@ def latency_figures(coded: list[Coded], wall: float) -> dict[str, Any]:
     if not coded:
         return {"notes": 0}
     seconds = sorted(item[1] for item in coded)
-    crashes = [{"note_id": identifier, "error": error} for identifier, _, error in coded if error]
+    crashes = [(identifier, error) for identifier, _, error in coded if error]
+    # The same bug usually crashes many notes: each distinct error once, with how many notes it crashed.
+    errors = Counter(error for _, error in crashes).most_common(10)
     return {
         "notes": len(coded),
         "notes_per_s": round(len(coded) / wall, 1) if wall else None,
@@ -139,7 +142,8 @@ def latency_figures(coded: list[Coded], wall: float) -> dict[str, Any]:
         "max_ms": round(seconds[-1] * 1000, 1),
         "slowest_note_id": max(coded, key=lambda item: item[1])[0],
         "crashes": len(crashes),
-        "crashed": crashes,
+        "crashed_note_ids": [identifier for identifier, _ in crashes],
+        "crash_errors": [{"error": error, "notes": count} for error, count in errors],
     }
 
 
