@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from revcycle.coding.assertion import Assertion, assertion_of
-from revcycle.coding.document import Note, SectionKind
+from revcycle.coding.document import Note, SectionKind, Sentence
 from revcycle.coding.lexicon import Lexicon
 from revcycle.coding.mentions import Mention, find_mentions, sentence_words
 from revcycle.coding.result import Evidence
@@ -99,17 +99,33 @@ TEST_AFTER = re.compile(
 
 RISK_CUE = re.compile(
     r"\b(risks?|complications? (?:include|such as|of)|call (?:for|if|with)|return (?:for|if)|watch for|"
-    r"signs of|warning signs|precautions|to prevent|prophylaxis (?:for|against))\b",
+    r"signs of|warning signs|precautions|to prevent|prophylaxis (?:for|against)|go to the (?:ed|er|emergency)|"
+    r"seek (?:care|attention)|come back (?:for|if))\b",
     re.IGNORECASE,
 )
 """Words that make what follows a risk explained or a sign to watch for, not a condition the patient has."""
+
+
+def _leading(note: Note, sentence: Sentence, reach: int = 4) -> str:
+    """The sentences just before one in the same section (a list's heading line and earlier items)."""
+    found: list[str] = []
+    current = sentence
+    for _ in range(reach):
+        previous = note.sentence_at(current.start - 1)
+        if previous == current or previous.section != sentence.section:
+            break
+        found.append(note.text[previous.start : previous.end])
+        current = previous
+    return " ".join(reversed(found))
 
 
 def _named_not_had(note: Note, mention: Mention, code: str) -> str | None:
     """Why a mention names a condition the patient is not said to have (a vaccine, a test), or None."""
     before = note.text[mention.sentence.start : mention.start]
     sentence = note.text[mention.sentence.start : mention.sentence.end]
-    if code.startswith(VACCINE_PREVENTABLE) and VACCINE_CUE.search(sentence):
+    # A vaccine list names its vaccines on their own lines, under a heading or a sentence that says what they are.
+    around = f"{mention.section.title} {_leading(note, mention.sentence)} {sentence}"
+    if code.startswith(VACCINE_PREVENTABLE) and VACCINE_CUE.search(around):
         return "names a vaccine, not a condition"
     if TEST_CUE.search(before) or TEST_AFTER.match(note.text[mention.end : mention.sentence.end]):
         return "names a test or screening, not a condition"

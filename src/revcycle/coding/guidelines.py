@@ -196,9 +196,11 @@ def apply_assertions(coding: Coding, candidates: list[Candidate]) -> None:
     has_assessment = any(section.kind in CONCLUDING for section in coding.note.sections)
     for candidate in candidates:
         status = candidate.status
-        if _stands(candidate.code, status):
+        if _stands(candidate):
             status = Assertion.PRESENT
         present = [item for item in candidate.found if item.status is Assertion.PRESENT] or candidate.found
+        if Assertion.FAMILY in candidate.statuses and status is not Assertion.FAMILY:
+            _history_code(coding, candidate, FAMILY_HISTORY, "family history")
         if status is Assertion.PRESENT:
             if has_assessment and not candidate.sections & ADDRESSED and not _is_status_code(candidate.code):
                 where = ", ".join(sorted(kind.value.replace("_", " ") for kind in candidate.sections))
@@ -218,16 +220,44 @@ def apply_assertions(coding: Coding, candidates: list[Candidate]) -> None:
             _history_code(coding, candidate, FAMILY_HISTORY, "family history")
 
 
-def _stands(code: str, status: Assertion) -> bool:
-    """Whether a code is reported whatever its mention's assertion, short of a denial.
+STARTED = re.compile(
+    r"\b(start(?:ed|ing)?|begin|began|initiat\w*|prescrib\w*|given|administered|trial of|switch\w* to)\b", re.I
+)
 
-    An encounter reason is the visit's, whoever else the sentence names ("vaccines given, discussed with
-    mother"); a status ("s/p coronary stent", "history of left mastectomy") is past by its nature and still true.
+
+def drop_new_drugs(coding: Coding) -> None:
+    """A long-term drug code needs a drug the patient already takes, not one started or given today (I.C.21.c.3)."""
+    for item in coding.starting("Z79"):
+        ongoing = [
+            found
+            for found in item.candidate.found
+            if found.mention.section.kind is not SectionKind.PLAN
+            and not STARTED.search(coding.note.text[found.mention.sentence.start : found.mention.start])
+        ]
+        if not ongoing:
+            coding.drop(item, "a drug started or given at this visit, not long-term use yet (I.C.21.c.3)")
+
+
+def drop_treated_history(coding: Coding) -> None:
+    """A cancer reported as a personal history (Z85) is not also reported as current (I.C.2.d)."""
+    for item in list(coding.reported):
+        target = _first_match(item.code, PERSONAL_HISTORY) if item.code.startswith("C") else None
+        if target is not None and target in coding.codes():
+            coding.drop(item, f"the note reports it as history: {target} (I.C.2.d)")
+
+
+def _stands(candidate: Candidate) -> bool:
+    """Whether a code is reported whatever its mentions' assertions, short of a denial.
+
+    An encounter reason is the visit's, whoever else the sentence names or whatever risks it explains
+    ("counseled mother on the risks of each vaccine"); a status ("s/p coronary stent", "history of left
+    mastectomy") is past by its nature and still true.
     """
-    if status in {Assertion.NEGATED, Assertion.UNCERTAIN, Assertion.HYPOTHETICAL, Assertion.CONDITIONAL}:
-        return False
-    return code.startswith(ENCOUNTER_PREFIXES) or (
-        status is Assertion.HISTORICAL and code.startswith(("Z95", "Z96", "Z90", "Z98", "Z79", "Z87", "Z85", "Z86"))
+    statuses = candidate.statuses
+    if candidate.code.startswith(ENCOUNTER_PREFIXES):
+        return statuses != {Assertion.NEGATED}
+    return statuses == {Assertion.HISTORICAL} and candidate.code.startswith(
+        ("Z95", "Z96", "Z90", "Z98", "Z79", "Z87", "Z85", "Z86")
     )
 
 
@@ -288,7 +318,7 @@ SYMPTOM_SYSTEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 a cough is part of a respiratory diagnosis, not of a knee sprain."""
 
 
-PAIN_CODES = ("M25.5", "M54.5", "M54.2", "M54.6", "M54.9", "M79.6", "M79.1", "M79.7", "G89")
+PAIN_CODES = ("M25.5", "M54.5", "M54.2", "M54.6", "M54.9", "M79.6", "M79.1", "M79.7", "G89", "L29", "H57.1", "H92.0")
 """Pain codes outside Chapter 18 that still only name a symptom: part of an injury or joint diagnosis."""
 
 
@@ -296,7 +326,17 @@ def _is_symptom(code: str) -> bool:
     return code.startswith("R") or code.startswith(PAIN_CODES)
 
 
+GENERAL_SYMPTOMS = ("R50", "R52", "R53", "R58", "R68", "R69")
+"""Fever, pain, fatigue, bleeding: part of almost any diagnosis that comes with them."""
+
+
 def _system_of(symptom: str) -> tuple[str, ...]:
+    if symptom.startswith(GENERAL_SYMPTOMS):
+        return ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "S", "T", "U")
+    if symptom.startswith(("L29",)):
+        return ("L", "B3", "B8")
+    if symptom.startswith(("H57.1", "H92.0")):
+        return ("H", "S0")
     if symptom.startswith(PAIN_CODES):
         return ("S", "M", "T", "G5")
     block = symptom[:3]
@@ -310,22 +350,28 @@ def drop_integral_symptoms(coding: Coding) -> None:
     and the symptom is not itself an item of the assessment; a symptom the assessment lists on its own line is
     coded, unless that line also holds the diagnosis ("cough due to acute bronchitis").
     """
+    # Without an assessment (a dictated paragraph), the whole note is the clinician's conclusion.
+    concluding = CONCLUDING if any(section.kind in CONCLUDING for section in coding.note.sections) else None
     definitive = [
-        item for item in coding.reported if _is_definitive(item.code) and item.candidate.sections & CONCLUDING
+        item
+        for item in coding.reported
+        if _is_definitive(item.code) and (concluding is None or item.candidate.sections & concluding)
     ]
     for item in list(coding.reported):
-        if not item.code.startswith("R"):
+        if not _is_symptom(item.code):
             continue
         related = [other for other in definitive if other.code.startswith(_system_of(item.code))]
         if not related:
             continue
         own_lines = {
-            found.mention.sentence.start for found in item.candidate.found if found.mention.section.kind in CONCLUDING
+            found.mention.sentence.start
+            for found in item.candidate.found
+            if found.mention.section.kind is SectionKind.ASSESSMENT
         }
         shared = [
             other for other in related if own_lines & {found.mention.sentence.start for found in other.candidate.found}
         ]
-        if own_lines and not shared:
+        if own_lines and not shared and concluding is not None:
             continue
         cause = shared[0] if shared else related[0]
         coding.drop(item, f"integral symptom of {cause.code} (IV.D)")
@@ -360,15 +406,15 @@ def combine_diabetes(coding: Coding) -> None:
         for prefixes, suffix, keep in DIABETES_WITH:
             complications = [item for item in coding.reported if item.code.startswith(prefixes)]
             target = f"{family}{suffix}"
-            if not complications or target in coding.codes():
+            if not complications:
                 continue
-            added = coding.add(
+            coding.add(
                 target,
                 base,
                 f'{base.code} with {complications[0].code}: the tabular\'s "with" links them (I.A.15) -> {target}',
                 f"guideline: diabetes with {complications[0].code} -> {target}",
             )
-            if added is not None and not keep:
+            if target in coding.codes() and not keep:
                 for item in complications:
                     coding.drop(item, f"combined into {target} (I.A.15)")
         unspecified = f"{family}.9"
@@ -381,7 +427,7 @@ def combine_diabetes(coding: Coding) -> None:
 
 def combine_hypertension(coding: Coding) -> None:
     """Hypertension with heart failure or chronic kidney disease is I11, I12 or I13 (I.C.9.a)."""
-    hypertension = [item for item in coding.reported if item.code in {"I10", "I11.9", "I12.9"}]
+    hypertension = [item for item in coding.reported if item.code.startswith(("I10", "I11", "I12", "I13"))]
     if not hypertension:
         return
     failure = coding.starting("I50")
@@ -404,7 +450,7 @@ def combine_hypertension(coding: Coding) -> None:
         f"guideline: hypertension combination -> {target}",
     )
     if target in coding.codes():
-        for item in hypertension:
+        for item in [other for other in coding.reported if other.code.startswith(("I10", "I11", "I12", "I13"))]:
             if item.code != target:
                 coding.drop(item, f"combined into {target} (I.C.9.a)")
 
@@ -476,7 +522,7 @@ def order_claim(coding: Coding) -> None:
 
 
 CATCH_ALL: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("T14.", ("S", "T0", "T1", "T2", "T3")),
+    ("T14.", ("S", "T0", "T1", "T2", "T3", "L0", "L8", "L9")),
     ("R52", ("R07", "R10", "R51", "M25.5", "M54", "M79.6", "G89", "N94", "H92", "R30")),
     ("B99.9", ("A", "B", "J0", "J1", "J2", "N39.0", "N30", "L0", "H66", "H60", "K35", "K57", "K81", "N10", "N70")),
     ("D49.9", ("C", "D0", "D1", "D2", "D3", "D4")),
@@ -566,6 +612,8 @@ def apply_guidelines(coding: Coding, candidates: list[Candidate]) -> None:
     """Every rule, in the order a coder applies them."""
     apply_assertions(coding, candidates)
     drop_substance_use(coding)
+    drop_new_drugs(coding)
+    drop_treated_history(coding)
     harmonise_diabetes_type(coding)
     combine_diabetes(coding)
     combine_hypertension(coding)

@@ -65,8 +65,8 @@ class SentenceWords:
 
     Attributes:
         words: (token index, word) pairs, abbreviations expanded in place.
-        bound: per abbreviation token, the words it expanded to: a term may use them only all together, so that
-            the "2" of "DM2" says type 2 diabetes and nothing else ("CKD stage 2", "MI type 2").
+        bound: per abbreviation with a number in it, the words it expanded to: a term may use them only all
+            together, so that the "2" of "DM2" says type 2 diabetes and nothing else ("CKD stage 2", "MI type 2").
         fillers: tokens made only of stopwords ("of", "disease", "stage"), skipped when judging adjacency.
         denied: tokens of a "without ..." phrase, which cannot make a term true ("laceration without foreign
             body" says no foreign body).
@@ -94,6 +94,7 @@ class SentenceWords:
 _WITHOUT_WORDS = frozenset({"without", "w/o", "wo"})
 _WITHOUT_REACH = 3
 _CLAUSE_BREAK = frozenset({"with", "and", "but", "or", "right", "left", "r", "l", "bilateral", "initial"})
+_NON_WORDS = frozenset({"nonunion", "none", "non", "nonspecific", "nontoxic", "nonalcoholic", "noninfective"})
 _LIST_NUMBER = re.compile(r"\d{1,2}|#\d{1,2}|[a-h]")
 
 
@@ -121,8 +122,14 @@ def sentence_words(lexicon: Lexicon, tokens: list[Token]) -> SentenceWords:
             expanded = ("with",)
         if expanded is not None:
             found += [(index, word) for word in expanded]
-            bound[index] = frozenset(word for word in expanded if word not in STOPWORDS and word not in SOFT_STOPWORDS)
+            if any(word[0].isdigit() for word in expanded):
+                bound[index] = frozenset(
+                    word for word in expanded if word not in STOPWORDS and word not in SOFT_STOPWORDS
+                )
             continue
+        if (token.lower.startswith(("non-", "non")) and token.lower not in _NON_WORDS) or token.lower.endswith("-free"):
+            # "non-smoker", "pain-free": the word denies what it contains.
+            denied.add(index)
         parts = split_words(token.lower)
         found += [(index, part) for part in parts]
         if all(part in STOPWORDS or part in SOFT_STOPWORDS for part in parts):

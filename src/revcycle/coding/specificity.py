@@ -97,7 +97,7 @@ def seventh_character(options: tuple[SeventhCharacter, ...], sentence: str, note
     fracture_open = bool(OPEN_FRACTURE.search(sentence))
     candidates = [option for option in options if wanted in option.meaning.lower()]
     if not candidates:
-        return None
+        return _described_character(options, sentence)
     if any("fracture" in option.meaning.lower() for option in candidates):
         kind = "open fracture" if fracture_open else "closed fracture"
         candidates = [option for option in candidates if kind in option.meaning.lower()] or candidates
@@ -105,6 +105,23 @@ def seventh_character(options: tuple[SeventhCharacter, ...], sentence: str, note
             routine = [option for option in candidates if "routine healing" in option.meaning.lower()]
             candidates = routine or candidates
     return min(candidates, key=lambda option: (len(option.meaning), option.character))
+
+
+def _described_character(options: tuple[SeventhCharacter, ...], sentence: str) -> SeventhCharacter | None:
+    """A 7th character that is not an encounter (a glaucoma stage, ...).
+
+    The one whose meaning the sentence states ("moderate stage"), else the one that says it is not stated.
+    """
+    lower = sentence.lower()
+    stated = [
+        option
+        for option in options
+        if (word := option.meaning.lower().split(" stage")[0].split(",")[0].strip()) and word in lower
+    ]
+    if stated:
+        return max(stated, key=lambda option: len(option.meaning))
+    unstated = [option for option in options if "unspecified" in option.meaning.lower()]
+    return unstated[0] if unstated else None
 
 
 def with_seventh(code: str, character: str) -> str:

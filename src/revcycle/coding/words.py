@@ -23,7 +23,7 @@ STOPWORDS = frozenset(
 SOFT_STOPWORDS = frozenset(
     {
         "mellitus", "condition", "disorder", "disorders", "disease", "diseases", "site", "sites", "type", "part",
-        "region", "state", "current", "episode", "ear", "eye", "stage", "use", "abnormality", "abnormalities",
+        "region", "state", "current", "episode", "stage", "use", "abnormality", "abnormalities",
     }
 )  # fmt: skip
 """Words clinicians drop where the tabular keeps them ("CKD 3b", "thyroid", "type 2 diabetes"), so a term does not
@@ -103,6 +103,8 @@ SINGULAR_IN_S = frozenset(
 )  # fmt: skip
 """Words whose singular ends in s: never folded as plurals."""
 
+_PLAIN_PLURALS = frozenset({"doses", "closes", "exposes", "proposes", "supposes", "roses", "noses", "hoses"})
+
 _WORD = re.compile(r"[a-z0-9]+")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WITHOUT = re.compile(r"\bwithout\b.*?(?=\bof\b|,|$)")
@@ -118,6 +120,9 @@ def stem(word: str) -> str:
         return CANONICAL[word]
     if word in SINGULAR_IN_S:
         return word
+    if len(word) > 5 and word.endswith(("oses", "tases", "yses")) and word not in _PLAIN_PLURALS:
+        # Greek plurals: keratoses, metastases, paralyses.
+        return word[:-2] + "is"
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith("es") and word[-3] in "sxz" and not word.endswith("ses"):
