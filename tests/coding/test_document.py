@@ -200,3 +200,24 @@ def test_plain_text_note_with_short_labels_and_hash_items() -> None:
         ("# HTN - uncontrolled, increase lisinopril.", SectionKind.ASSESSMENT),
         ("# Cough - likely viral URI; supportive care.", SectionKind.ASSESSMENT),
     ]
+
+
+def test_dictated_note_in_lower_case() -> None:
+    text = (
+        "date of service 06/23/2026. no fractures, no falls. her mother had a hip fracture at 70. past history "
+        "is notable for DVT. exam: no calf tenderness. she takes 5 mg. daily. assessment: osteoporosis."
+    )
+    assert _sentences(text) == [
+        ("date of service 06/23/2026.", SectionKind.OTHER),
+        ("no fractures, no falls.", SectionKind.OTHER),
+        ("her mother had a hip fracture at 70.", SectionKind.OTHER),
+        ("past history is notable for DVT.", SectionKind.OTHER),
+        ("no calf tenderness.", SectionKind.EXAM),
+        ("she takes 5 mg. daily.", SectionKind.EXAM),
+        ("osteoporosis.", SectionKind.ASSESSMENT),
+    ]
+
+
+def test_an_upper_case_abbreviation_alone_on_its_line_is_a_heading() -> None:
+    text = "Exam: lungs clear.\n\nA/P\n1. CHF - stable.\n"
+    assert _sentences(text)[-1] == ("1. CHF - stable.", SectionKind.ASSESSMENT)

@@ -243,12 +243,19 @@ _HEADING_WORD = re.compile(
     r"\b(?:history|hx|exam|examination|assessment|impression|plan|diagnos[ie]s|medications|meds|allergies|"
     r"review of systems|ros|complaint|results|labs|vitals|vital signs|procedures?|subjective|objective)\b"
 )
+
+
+def _is_abbreviation(title: str) -> bool:
+    """Whether a heading is an upper-case abbreviation that may stand alone on its line ("A/P", "HPI", "ROS")."""
+    return title.isupper() and len(title) > 1
+
+
 # Words a label does not begin with: "The plan: recheck" is a sentence.
 _NOT_A_LABEL = frozenset({"the", "a", "an", "his", "her", "our", "my", "their", "this", "that", "no", "any"})
 # A number after a one-letter label makes it a vital sign ("P: 72"), not a SOAP heading.
 _VALUE_AFTER = re.compile(r"[ \t]*\d")
 # A heading in any case after a sentence on the same line ("... stable. Plan: recheck in 3 months").
-_INLINE_HEADING = re.compile(r"(?<=[.!?] )[ \t]*([A-Z][A-Za-z]*(?: [A-Za-z/&-]+){0,4}?)[ \t]*:(?!\d)")
+_INLINE_HEADING = re.compile(r"(?<=[.!?] )[ \t]*([A-Za-z][A-Za-z]*(?: [A-Za-z/&-]+){0,4}?)[ \t]*:(?!\d)")
 
 _MIXED_CASE_HEADINGS = frozenset(
     {
@@ -344,7 +351,7 @@ def _headings(text: str) -> list[_Heading]:
         for match in pattern.finditer(text):
             title = match.group(1).strip()
             words = _words(title)
-            known = words in _MIXED_CASE_HEADINGS or (with_colon and words in HEADINGS)
+            known = words in _MIXED_CASE_HEADINGS or (words in HEADINGS and (with_colon or _is_abbreviation(title)))
             # A short label at the start of a line naming a heading's own words ("Social Hx:", "Surgical history:").
             if not known and pattern is _LINE_HEADING and len(words.split()) <= 4:
                 known = _HEADING_WORD.search(words) is not None and words.split()[0] not in _NOT_A_LABEL
@@ -416,6 +423,31 @@ _ABBREVIATIONS = frozenset(
         "ht",
         "etc",
         "inc",
+        "yrs",
+        "hrs",
+        "mos",
+        "wks",
+        "min",
+        "mins",
+        "sec",
+        "tab",
+        "tabs",
+        "cap",
+        "caps",
+        "tsp",
+        "tbsp",
+        "inj",
+        "amt",
+        "dept",
+        "hosp",
+        "vol",
+        "susp",
+        "soln",
+        "dil",
+        "subq",
+        "sq",
+        "sig",
+        "influen",
         "mt",
         "ft",
         "al",
@@ -432,7 +464,9 @@ _ABBREVIATIONS = frozenset(
     }
 )
 # A place a sentence may end: a sentence mark and a space before a capital, a digit, a bullet or a quote.
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u2022*-])")
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?(?P<next>[A-Za-z0-9\u2022*-]))")
+# A number, date or time ending a sentence ("at 70.", "on 06/23/2026.").
+_NUMBER = re.compile(r"\d[\d/:-]*")
 # A list item's number or letter ("1.", "2)", "a.") which must stay with its item.
 _ITEM_NUMBER = re.compile(r"(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})$")
 # Breaks of lines: a real line break, or an MTSamples comma that stands for one (",1.  Caudal", ".,POSTOPERATIVE").
@@ -471,6 +505,11 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
             continue
         word = before.rsplit(None, 1)[-1].lstrip("([\"'").lower()
         if text[mark] == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+            continue
+        # Dictated notes start sentences in lower case; after a plain word ("stomach. she") that is a new
+        # sentence, and so after a number ("at 70. past history"); after a short or dotted word ("mg. daily",
+        # "p.o. with meals") it is not.
+        if match.group("next").islower() and not ((len(word) > 2 and word.isalpha()) or _NUMBER.fullmatch(word)):
             continue
         ends.append(match.end())
         piece_start = match.end()
