@@ -1,6 +1,7 @@
 """Coding's embedding stage: model load, phrases embedded per second, a 20,000-description index, memory.
 
 Run:  .venv/bin/python benchmarks/bench_embedding.py [--descriptions 20000] [--cache build/bench-embedding.npz]
+      OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/bench_embedding.py   (numpy's BLAS on one thread)
 Embeds the descriptions of ICD-10-CM billable codes (the tabular list bundled in simple-icd-10-cm) with
 all-MiniLM-L6-v2 run in numpy (revcycle.coding.embedding): the phrases are their first 1 to 12 words, the index their
 full text.
@@ -9,6 +10,7 @@ full text.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -58,6 +60,10 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("build/bench-embedding.npz"))
     arguments = parser.parse_args()
 
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"
+    )
     cold = [float(subprocess.check_output([sys.executable, "-c", COLD_LOAD])) for _ in range(3)]
     started = time.perf_counter()
     embedder = Embedder.load()
@@ -99,6 +105,7 @@ def main() -> None:
     single = (time.perf_counter() - started) / len(queries)
     print(f"nearest 5 codes among {len(codes):,}, one phrase at a time: {single * 1000:.2f} ms a phrase")
     print(f"process peak RSS with the model and the index: {peak_rss_mib():.0f} MiB")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
