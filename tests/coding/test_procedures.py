@@ -292,6 +292,33 @@ def test_planned_declined_and_historical_services_are_not_coded() -> None:
     assert [line.code for line in found] == ["99213"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ANESTHESIA: General endotracheal.\nProcedure: Excision of a 2 cm lipoma of the back. Wound closed in layers.",
+        "EMERGENCY DEPARTMENT NOTE\nProcedure: 3 cm laceration of the arm repaired with sutures.",
+        "Procedure: Repair of a second-degree perineal laceration after delivery with 3-0 Vicryl.",
+    ],
+)
+def test_operating_room_emergency_and_obstetric_cases_are_left_alone(text: str) -> None:
+    assert code(text) == ([], [])
+
+
+def test_drugs_that_are_part_of_another_procedure() -> None:
+    epidural = lines("Procedure: L5-S1 epidural steroid injection with 80 mg Depo-Medrol under fluoroscopy.")
+    assert set(epidural) == {"J1010"}
+    assert epidural["J1010"].units == 80
+    local = "Procedure: Right knee injected with 40 mg Kenalog after 1% lidocaine with epinephrine."
+    assert set(lines(local)) == {"J3301", "20610"}
+    assert "J1885" not in lines("Plan: Ketorolac 10 mg tablets prescribed for pain.")
+
+
+def test_an_ecg_is_coded_only_when_done_here() -> None:
+    assert "93000" not in lines("Results: ECG from the ED last week showed sinus rhythm.")
+    assert "93000" not in lines("Results: EKG shows sinus tachycardia.")
+    assert lines("Results: 12-lead ECG performed in clinic today: sinus rhythm.")["93000"].units == 1
+
+
 def test_non_office_note_has_no_em_but_keeps_its_procedures() -> None:
     text = "PROCEDURE NOTE\nProcedure: Right knee injected with 40 mg Kenalog."
     assert [line.code for line in code(text)[0]] == ["J3301", "20610"]

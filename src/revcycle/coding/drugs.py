@@ -38,6 +38,17 @@ _INFUSION = re.compile(r"\binfus\w*|\bdrip\b|over \d+ ?min", re.IGNORECASE)
 _INJECTED = re.compile(r"inject\w*|\bgiven\b|administered|\bshot\b", re.IGNORECASE)
 _JOINT_ACT = re.compile(r"inject\w*|intra-?articular|arthrocentesis|aspirat\w*", re.IGNORECASE)
 
+_OTHER_PROCEDURE = re.compile(
+    r"epidural|intralaminar|transforaminal|facet|nerve block|trigger point|fluoroscop|intra-?lesional|intradermal|"
+    r"tendon sheath|carpal tunnel|intravitreal|sacroiliac",
+    re.IGNORECASE,
+)
+"""Drugs given in a procedure this coder does not code: the drug line is reported, its administration is not."""
+_TAKE_HOME = re.compile(r"prescri\w*|tablets?|capsules?|\bpo\b|by mouth|orally|\brx\b|at home", re.IGNORECASE)
+"""A drug prescribed or taken by mouth is not one injected here."""
+_LOCAL_ANESTHETIC = re.compile(r"lidocaine|xylocaine|bupivacaine|marcaine|sensorcaine|ropivacaine|carbocaine", re.I)
+"""Epinephrine mixed into a local anesthetic ("1% lidocaine with epinephrine") is part of the procedure."""
+
 _MASS = {"mcg": Decimal("0.001"), "µg": Decimal("0.001"), "mg": Decimal(1), "g": Decimal(1000), "gm": Decimal(1000)}
 _VOLUME = {"ml": Decimal(1), "cc": Decimal(1)}
 _COUNT = {"units": Decimal(1), "unit": Decimal(1), "iu": Decimal(1)}
@@ -169,6 +180,8 @@ def find_drugs(note: Note, store: ReferenceStore | None, day: date) -> list[Serv
         for match in pattern.finditer(text):
             drug = by_word[match.group().lower()]
             start, end = sentence.start + match.start(), sentence.start + match.end()
+            if _LOCAL_ANESTHETIC.search(text[max(match.start() - 30, 0) : match.start()]):
+                continue
             if not done(note, start, end).performed:
                 continue
             given = _given(note, sentence, match, drug)
@@ -188,6 +201,10 @@ def find_drugs(note: Note, store: ReferenceStore | None, day: date) -> list[Serv
 
 def _route(note: Note, sentence: Sentence) -> str | None:
     text = note.text[sentence.start : sentence.end]
+    if _OTHER_PROCEDURE.search(text):
+        return "procedure"
+    if _TAKE_HOME.search(text):
+        return None
     if _JOINT_ACT.search(text) and _joint_words().search(text):
         return "joint"
     for pattern, route in (
@@ -264,7 +281,7 @@ def _administration(note: Note, sentence: Sentence, route: str, pushes: int) -> 
         code = "96374" if pushes == 1 else "96375"
         why = "IV push, first drug" if pushes == 1 else "IV push of an additional drug"
         return Service(ProcedureSuggestion(code, (), 1, evidence, why, 0.8), "injection", needs_25=True)
-    # A joint injection's drug is the joint procedure's; an infusion's administration is not coded here.
+    # A joint injection's drug is the joint procedure's; an infusion's or another procedure's is not coded here.
     return None
 
 

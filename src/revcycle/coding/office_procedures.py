@@ -191,7 +191,12 @@ def _destruction_lines(
 # --- excision -----------------------------------------------------------------------------------------------------
 
 _EXCISE = re.compile(r"\bexcis(?:ed|ion|ional)\b", re.IGNORECASE)
-_NOT_EXCISION = re.compile(r"shave|punch biopsy|debridement", re.IGNORECASE)
+_NOT_EXCISION = re.compile(r"shave|punch biopsy|debridement|mohs", re.IGNORECASE)
+_SKIN_LESION = re.compile(
+    r"lesion|nev(?:us|i)|mole|cyst|lipoma|papilloma|keratos[ie]s|carcinoma|\bbcc\b|\bscc\b|melanoma|"
+    r"dermatofibroma|skin tag|acrochordon|growth",
+    re.IGNORECASE,
+)
 _MALIGNANT = re.compile(r"carcinoma|\bbcc\b|\bscc\b|melanoma|malignan", re.IGNORECASE)
 _MALIGNANT_CODES = ("C43", "C44", "C4A", "D03", "D04")
 _LENGTH = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>cm|mm)\b", re.IGNORECASE)
@@ -232,6 +237,8 @@ def find_excisions(note: Note, diagnoses: Sequence[str]) -> tuple[list[Service],
             continue
         nearby = [item for item in working_sentences(note) if item.section == sentence.section]
         region = " ".join(_sentence_text(note, item) for item in nearby)
+        if not _SKIN_LESION.search(text) and not _SKIN_LESION.search(region):
+            continue
         group = site_group(text) or site_group(region)
         malignant = bool(_MALIGNANT.search(region)) or any(
             code.upper().replace(".", "").startswith(_MALIGNANT_CODES) for code in diagnoses
@@ -294,13 +301,20 @@ _REPAIR = re.compile(
     r"approximated",
     re.IGNORECASE,
 )
-_WOUND = re.compile(r"lacerations?|\blacs?\b|wounds?|\bcuts?\b", re.IGNORECASE)
+_WOUND = re.compile(r"lacerations?|\blacs?\b|\bcuts?\b|avulsion|skin tear", re.IGNORECASE)
+_SURGICAL = re.compile(
+    r"incision (?:was )?made|incised|port sites?|trocar|perineal|vaginal|labia|vestibul|periurethral|episiotomy|"
+    r"(?:first|second|third|fourth)[- ]degree|delivery",
+    re.IGNORECASE,
+)
+"""A surgical incision's closure is part of the surgery, and an obstetric laceration's repair part of the delivery:
+neither is an office wound repair."""
 _LAYERED = re.compile(
     r"layered|intermediate|deep sutures|subcutaneous (?:sutures|layer|tissue was closed)|dermal sutures|"
     r"deep dermal|buried|vicryl|monocryl|two[- ]layer",
     re.IGNORECASE,
 )
-_REMOVAL = re.compile(r"\bremov(?:ed|al)\b|steri-?strips? only", re.IGNORECASE)
+_REMOVAL = re.compile(r"\bremov(?:ed|al)\b|steri-?strips? only|granulation|healing|healed", re.IGNORECASE)
 _SECTION_WEIGHT = {SectionKind.PROCEDURE: 3, SectionKind.ASSESSMENT: 2, SectionKind.PLAN: 2, SectionKind.EXAM: 1}
 
 
@@ -334,6 +348,8 @@ def find_repairs(note: Note) -> tuple[list[Service], list[ClinicianQuery]]:
         and not _REMOVAL.search(_sentence_text(note, item))
     ]
     if not repairs or not any(_WOUND.search(_sentence_text(note, item)) for item in working_sentences(note)):
+        return [], []
+    if _SURGICAL.search(note.text):
         return [], []
     overall = _complexity(" ".join(_sentence_text(note, item) for item in repairs)) or "simple"
     default_group = next((group for item in repairs if (group := site_group(_line(note, item.start)))), None)

@@ -16,10 +16,11 @@ from revcycle.coding.visit import span
 
 _ECG = re.compile(r"\b(?:ecg|ekg|electrocardiogram)\b", re.IGNORECASE)
 _ECG_DONE = re.compile(
-    r"performed|obtained|\bdone\b|shows?|showed|reveal\w*|demonstrat\w*|normal sinus|\bnsr\b|sinus (?:rhythm|"
-    r"tachy\w*|brady\w*)|interpret\w*|\btoday\b|in (?:the )?office|\brate\b|:",
+    r"performed|obtained|\bdone\b|in (?:the )?office|in-office|in (?:the )?clinic|\btoday\b|\bhere\b|"
+    r"my (?:own )?(?:read|interpretation)|interpreted by me|i interpreted",
     re.IGNORECASE,
 )
+_NOT_RESTING_ECG = re.compile(r"stress|treadmill|exercis|holter|telemetry|monitor", re.IGNORECASE)
 _TRACING_ONLY = re.compile(r"tracing only|sent (?:out )?for (?:over-?read|interpretation)", re.IGNORECASE)
 _READ_ONLY = re.compile(r"interpretation only|over-?read", re.IGNORECASE)
 _ELSEWHERE = re.compile(r"\b(?:from|at) (?:the )?(?:ed|er|hospital|urgent care|cardiology)\b|outside", re.IGNORECASE)
@@ -30,7 +31,11 @@ def find_ecg(note: Note) -> list[Service]:
     for sentence in working_sentences(note):
         text = note.text[sentence.start : sentence.end]
         match = _ECG.search(text)
-        if match is None or not _ECG_DONE.search(text) or _ELSEWHERE.search(text):
+        if match is None:
+            continue
+        # Words about this ECG sit near it: a long dictated sentence also tells of other things.
+        near = text[max(match.start() - 80, 0) : match.end() + 80]
+        if not _ECG_DONE.search(near) or _ELSEWHERE.search(near) or _NOT_RESTING_ECG.search(near):
             continue
         start, end = sentence.start + match.start(), sentence.start + match.end()
         if not done(note, start, end, result_counts=True).performed:

@@ -114,10 +114,17 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(term) for term in ordered) + r")(?![\w-])", re.IGNORECASE)
 
 
+_NOT_SERVICES = HISTORY_SECTIONS | {SectionKind.FAMILY_HISTORY, SectionKind.HPI, SectionKind.CHIEF_COMPLAINT}
+
+
 def working_sentences(note: Note) -> Iterator[Sentence]:
-    """The sentences that can document this visit's services (not history, medication or allergy lists)."""
+    """The sentences that can document this visit's services.
+
+    Not the history, medication or allergy lists, and not the HPI or chief complaint: what they tell of care
+    ("the ED stapled the laceration", "here for a Depo shot") happened elsewhere or is yet to be done.
+    """
     for sentence in note.sentences:
-        if sentence.section.kind not in HISTORY_SECTIONS and sentence.section.kind is not SectionKind.FAMILY_HISTORY:
+        if sentence.section.kind not in _NOT_SERVICES:
             yield sentence
 
 

@@ -10,6 +10,7 @@ distinct site; RT/LT/50 come from the finders.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -47,6 +48,8 @@ def suggest_procedures(
         day: the encounter date.
         diagnoses: ICD-10-CM codes already found (malignant lesions, problems when no assessment is written).
     """
+    if operating_room(note):
+        return [], []
     services, queries = _services(note, store, day, diagnoses)
     services = _distinct_sites(services)
     em = level_em(note, diagnoses=diagnoses, day=day)
@@ -55,6 +58,33 @@ def suggest_procedures(
     line, services = _em_line(note, em, services, diagnoses)
     lines = [service.suggestion for service in services]
     return ([line] if line else []) + lines, queries
+
+
+_OPERATING_ROOM = re.compile(
+    r"general (?:endotracheal )?anesthesia|anesthesia:[\s,]*(?:general|mac|monitored|spinal|epidural)|"
+    r"operating (?:room|table)|operative suite|recovery room|\bpacu\b|endotracheal|"
+    r"intubat|laryngeal mask|post-?anesthesia care",
+    re.IGNORECASE,
+)
+
+
+_OR_ABBREVIATION = re.compile(r"\b(?:the|to|in) OR\b")
+_HOSPITAL = re.compile(r"discharge summary|hospital course|\bed course\b|admission (?:h&p|history and physical)", re.I)
+_EMERGENCY_TITLE = re.compile(r"emergency (?:department|room)|\b(?:ED|ER) (?:visit|note|report)", re.IGNORECASE)
+
+
+def operating_room(note: Note) -> bool:
+    """Whether the note is an operating room, emergency department or hospital case, which an office coder leaves.
+
+    Closures, excisions and drugs of a surgery belong to its global package and the facility's claim; emergency
+    and hospital services have their own E/M families and facility claims.
+    """
+    return bool(
+        _OPERATING_ROOM.search(note.text)
+        or _OR_ABBREVIATION.search(note.text)
+        or _HOSPITAL.search(note.text)
+        or _EMERGENCY_TITLE.search(note.text[:300])
+    )
 
 
 def _services(
