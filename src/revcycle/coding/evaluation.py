@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -488,13 +488,7 @@ def _ranked(notes_by_code: dict[str, list[str]], top: int) -> tuple[Miss, ...]:
     return tuple(Miss(code, count, tuple(notes_by_code[code][:EXAMPLES])) for code, count in ranked)
 
 
-def evaluate(
-    coder: NoteCoder,
-    gold: GoldSet | Path,
-    mode: str,
-    limit: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> EvaluationReport:
+def evaluate(coder: NoteCoder, gold: GoldSet | Path, mode: str, limit: int | None = None) -> EvaluationReport:
     """Code each note of a gold set once and keep the predictions for scoring.
 
     A note on which the coder raises is recorded as a crash (scored as coding nothing) rather than ending the run,
@@ -505,7 +499,6 @@ def evaluate(
         gold: a gold set, or the path to read one from (see `load_gold`).
         mode: ``billing`` or ``mentions``, passed to the coder.
         limit: code only the first ``limit`` notes.
-        progress: called with (notes done, notes in all) after each note.
 
     Raises:
         InputFileError: the gold set cannot be read.
@@ -516,12 +509,10 @@ def evaluate(
         raise RevcycleError(f"limit must be at least 1, not {limit}")
     notes = chosen.notes[:limit] if limit is not None else chosen.notes
     outcomes: list[NoteOutcome] = []
-    for number, note in enumerate(notes, start=1):
+    for note in notes:
         try:
             prediction = Prediction.of(coder.code(note.text, day=note.day, mode=mode))
         except Exception as error:  # a coder bug becomes a reported crash: see the docstring
             prediction = Prediction(error=f"{type(error).__name__}: {error}")
         outcomes.append(NoteOutcome(note, prediction))
-        if progress is not None:
-            progress(number, len(notes))
     return EvaluationReport(chosen.path, chosen.format, mode, tuple(outcomes))

@@ -7,7 +7,7 @@ the coder is then loaded once for all the notes of a request.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -121,12 +121,7 @@ def code_notes(
 
 
 def evaluate_gold(
-    store: ReferenceStore,
-    gold: Path,
-    mode: str,
-    limit: int | None,
-    embeddings: bool,
-    progress: Callable[[int, int], None] | None = None,
+    store: ReferenceStore, gold: Path, mode: str, limit: int | None, embeddings: bool
 ) -> EvaluationReport:
     """Code a gold set's notes with one coder and score them (see `revcycle.coding.evaluation`).
 
@@ -136,4 +131,4 @@ def evaluate_gold(
     """
     check_mode(mode)
     gold_set = load_gold(gold)
-    return evaluate(Coder.load(store, embeddings=embeddings), gold_set, mode, limit, progress)
+    return evaluate(Coder.load(store, embeddings=embeddings), gold_set, mode, limit)
