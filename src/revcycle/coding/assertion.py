@@ -133,16 +133,17 @@ RULES: tuple[ContextRule, ...] = (
                 r"lacks|without|w/o|rather than|never had|never developed|fails? to reveal|unremarkable for|"
                 r"no longer has|resolution of|ruled out(?: for)?|doubt", _N, _FWD),
     ContextRule(r"unlikely|not likely", _N, _BI, 4),
-    ContextRule(r"(?:(?:was|were|is|are|has been|have been|now|been) )?(?:ruled out|excluded)|"
+    ContextRule(r"(?:was|were|is|are|has been|have been|now|been) (?:ruled out|excluded)|"
                 r"(?:(?:is|was|are|were|has been|test(?:ed)?|came back|returned|screen) )?"
                 r"(?:negative|neg)(?=\s*[.;,]?\s*$|\s*[;,])|"
                 r"(?:absent|free|(?:not|none) (?:seen|noted|present|appreciated|evident|identified)|"
-                r"no longer present|denied|none|no)" + _AT_END, _N, _BACK, 6),
+                r"no longer present|denied|none|no|ruled out|excluded)" + _AT_END, _N, _BACK, 6),
     # Uncertainty.
     ContextRule(r"possible|possibly|poss|probable|probably|likely|most likely|presumed|presumably|presumptive|"
                 r"suspected|suspect|suspicious (?:for|of)|suspicion (?:for|of)|questionable|question of|"
                 r"r/o|rule(?: him| her| the patient)? out(?: for)?|to rule out|concern(?:ed|ing)? (?:for|about)|"
-                r"worrisome for|worried about|differential(?: diagnosis)?(?: includes?| of)?|ddx|consistent with|"
+                r"worrisome for|worried about|consistent with|"
+                r"differential(?: diagnosis| dx)?(?: includes?| is| of|:)|differential diagnosis|ddx|"
                 r"compatible with|suggestive of|suggests|suggesting|may be|might be|could be|may have|might have|"
                 r"cannot (?:exclude|rule out)|can not (?:exclude|rule out)|can't (?:exclude|rule out)|"
                 r"equivocal(?: for)?|evaluate for|evaluation for|eval for|assess for|check for|"
@@ -168,7 +169,9 @@ RULES: tuple[ContextRule, ...] = (
                 r"familial (?:medical )?history(?: is)?(?: significant for| positive for| of)?", _F, _FWD),
     ContextRule(_RELATIVES, _F, _BI, 6),
     # Hypothetical.
-    ContextRule(r"if|return if|call if|come back (?:if|for|to)|returns? for|"
+    ContextRule(r"if|return if|call if|come back (?:if|for|to)|return for|"
+                r"(?:return (?:or go )?|go )to (?:the )?(?:ed|er|emergency (?:room|department)|urgent care) (?:for|if)|"
+                r"seek (?:medical )?(?:care|attention) (?:for|if)|"
                 r"should(?= (?:he|she|they|you|the|his|her|there|symptoms|any|it|this|these|pain|fever)\b)|"
                 r"in case of|in the event of|watch for|watch out for|"
                 r"monitor for|look out for|warning signs of|signs and symptoms of|risks? (?:of|for)|at risk for|"
@@ -200,8 +203,10 @@ RULES: tuple[ContextRule, ...] = (
                 r"(?:without|no) (?:any |significant )?(?:increase|increased|worsening|change) in|"
                 r"(?:\d+|one|two|three|four|five|six|seven|ten|several|a few)[- ](?:days?|weeks?|months?|years?)[- ]"
                 r"(?:history|hx|h/o)(?: of)?|long(?:-?standing)? history(?: of)?|"
-                r"(?:with|by) (?:his|her|their|the) (?:mother|father|parents?|mom|dad|grandmother|grandfather|"
-                r"sister|brother|daughter|son|wife|husband|family)|"
+                r"(?:with|by|w/|from|caring for|care for|counsel(?:ed|ing)?|told|informed|reassured) "
+                r"(?:his |her |their |the |both )?(?:mother|father|parents?|mom|dad|grandmother|grandfather|"
+                r"sister|brother|daughter|son|wife|husband|family|guardian)|"
+                r"(?:cbc|count) (?:with|w/) diff(?:erential)?|with differential|differential count|"
                 r"gram[- ]negative|negative (?:pressure|inspiratory)|"
                 r"history of present illness|history and physical|social history|"
                 r"history (?:was|is) (?:obtained|taken|provided|given|limited|reviewed)|history from|"
