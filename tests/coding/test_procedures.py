@@ -277,6 +277,17 @@ def test_outside_x_ray_is_data_not_a_line() -> None:
     assert [line.code for line in code(text)[0]] == ["99212"]
 
 
+@pytest.mark.parametrize(
+    ("status", "minutes", "units"),
+    [("New patient", 74, 0), ("New patient", 75, 1), ("Established patient", 55, 1), ("Established patient", 85, 3)],
+)
+def test_prolonged_service_beyond_the_highest_time(status: str, minutes: int, units: int) -> None:
+    text = f"HPI: {status} with a rash.\nAssessment: Dermatitis.\nPlan: Total time spent today: {minutes} minutes."
+    found = lines(text)
+    assert (found["99417"].units if "99417" in found else 0) == units
+    assert "99205" in found or "99215" in found
+
+
 # --- performed only -----------------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from revcycle.coding.listed_procedures import find_listed_procedures
 from revcycle.coding.mdm import HISTORY_SECTIONS, data_element, mdm_level, problems_element, rank, risk_element
 from revcycle.coding.office_tests import find_ecg, find_lab_tests, find_xrays
 from revcycle.coding.result import EmLevel, Evidence
-from revcycle.coding.visit import patient_age, patient_status, preventive_code, preventive_cue, span
+from revcycle.coding.visit import outside_office, patient_age, patient_status, preventive_code, preventive_cue, span
 
 TIME_NEW = ((60, "99205"), (45, "99204"), (30, "99203"), (15, "99202"))
 """Minimum total minutes on the date of the encounter for each new-patient level, highest first."""
@@ -64,7 +64,7 @@ def is_office_visit(note: Note) -> bool:
     It does when it has an assessment, plan, history or exam, no operative, hospital or emergency department
     markers, and no title saying it is a procedure note.
     """
-    if _NOT_OFFICE_ANYWHERE.search(note.text) or _NOT_OFFICE_TITLE.match(note.text):
+    if _NOT_OFFICE_ANYWHERE.search(note.text) or _NOT_OFFICE_TITLE.match(note.text) or outside_office(note):
         return False
     # A dictation without headings is a visit when it speaks like one.
     return any(section.kind in _VISIT_SECTIONS for section in note.sections) or bool(_VISIT_WORDS.search(note.text))

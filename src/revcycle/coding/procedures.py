@@ -10,7 +10,6 @@ distinct site; RT/LT/50 come from the finders.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -30,6 +29,7 @@ from revcycle.coding.office_tests import find_ecg, find_lab_tests, find_xrays
 from revcycle.coding.performed import Service
 from revcycle.coding.result import ClinicianQuery, EmLevel, ProcedureSuggestion
 from revcycle.coding.vaccines import find_vaccines
+from revcycle.coding.visit import outside_office
 from revcycle.refdata.store import ReferenceStore
 
 ADD_ON_CODES = frozenset({"17003", "90461", "90472", "90474", "96375"})
@@ -48,7 +48,7 @@ def suggest_procedures(
         day: the encounter date.
         diagnoses: ICD-10-CM codes already found (malignant lesions, problems when no assessment is written).
     """
-    if operating_room(note):
+    if outside_office(note):
         return [], []
     services, queries = _services(note, store, day, diagnoses)
     services = _distinct_sites(services)
@@ -57,34 +57,8 @@ def suggest_procedures(
         return [service.suggestion for service in services], queries
     line, services = _em_line(note, em, services, diagnoses)
     lines = [service.suggestion for service in services]
-    return ([line] if line else []) + lines, queries
-
-
-_OPERATING_ROOM = re.compile(
-    r"general (?:endotracheal )?anesthesia|anesthesia:[\s,]*(?:general|mac|monitored|spinal|epidural)|"
-    r"operating (?:room|table)|operative suite|recovery room|\bpacu\b|endotracheal|"
-    r"intubat|laryngeal mask|post-?anesthesia care",
-    re.IGNORECASE,
-)
-
-
-_OR_ABBREVIATION = re.compile(r"\b(?:the|to|in) OR\b")
-_HOSPITAL = re.compile(r"discharge summary|hospital course|\bed course\b|admission (?:h&p|history and physical)", re.I)
-_EMERGENCY_TITLE = re.compile(r"emergency (?:department|room)|\b(?:ED|ER) (?:visit|note|report)", re.IGNORECASE)
-
-
-def operating_room(note: Note) -> bool:
-    """Whether the note is an operating room, emergency department or hospital case, which an office coder leaves.
-
-    Closures, excisions and drugs of a surgery belong to its global package and the facility's claim; emergency
-    and hospital services have their own E/M families and facility claims.
-    """
-    return bool(
-        _OPERATING_ROOM.search(note.text)
-        or _OR_ABBREVIATION.search(note.text)
-        or _HOSPITAL.search(note.text)
-        or _EMERGENCY_TITLE.search(note.text[:300])
-    )
+    head = [line, *_prolonged(em)] if line else []
+    return head + lines, queries
 
 
 def _services(
@@ -148,6 +122,23 @@ def _em_line(
         modifiers, why = ("25",), f"{why}; 25: separately identifiable from the injection or vaccine administration"
     line = ProcedureSuggestion(em.code, modifiers, 1, em.evidence, f"E/M by {em.basis}: {why}", confidence)
     return line, services
+
+
+PROLONGED_FROM = {"99205": 60, "99215": 40}
+"""The level whose time prolonged service extends, and that level's minimum minutes."""
+
+
+def _prolonged(em: EmLevel) -> list[ProcedureSuggestion]:
+    """99417 for each full 15 minutes beyond the highest level's minimum time (AMA rule), when levelled by time."""
+    base = PROLONGED_FROM.get(em.code)
+    if em.basis != "time" or base is None or em.minutes is None or em.minutes < base + 15:
+        return []
+    units = (em.minutes - base) // 15
+    why = (
+        f"prolonged service: {em.minutes} minutes is {units} full 15-minute period(s) beyond the {base} of {em.code} "
+        "(AMA rule; Medicare pays G2212 instead, from 89 or 69 minutes)"
+    )
+    return [ProcedureSuggestion("99417", (), units, em.evidence[-1:], why, 0.8)]
 
 
 def _annotate(services: list[Service], target: Service, reason: str) -> list[Service]:

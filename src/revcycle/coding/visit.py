@@ -159,3 +159,30 @@ def preventive_code(new: bool, years: int) -> str:
     """The preventive medicine code for a new (9938x) or established (9939x) patient of ``years``."""
     digit = next((last for bound, last in PREVENTIVE_BANDS if years < bound), "7")
     return ("9938" if new else "9939") + digit
+
+
+_OPERATING_ROOM = re.compile(
+    r"general (?:endotracheal )?anesthesia|anesthesia:[\s,]*(?:general|mac|monitored|spinal|epidural)|"
+    r"operating (?:room|table)|operative suite|recovery room|\bpacu\b|endotracheal|"
+    r"intubat|laryngeal mask|post-?anesthesia care",
+    re.IGNORECASE,
+)
+
+
+_OR_ABBREVIATION = re.compile(r"\b(?:the|to|in) OR\b")
+_HOSPITAL = re.compile(r"discharge summary|hospital course|\bed course\b|admission (?:h&p|history and physical)", re.I)
+_EMERGENCY_TITLE = re.compile(r"emergency (?:department|room)|\b(?:ED|ER) (?:visit|note|report)", re.IGNORECASE)
+
+
+def outside_office(note: Note) -> bool:
+    """Whether the note is an operating room, emergency department or hospital case, which an office coder leaves.
+
+    Closures, excisions and drugs of a surgery belong to its global package and the facility's claim; emergency
+    and hospital services have their own E/M families and facility claims.
+    """
+    return bool(
+        _OPERATING_ROOM.search(note.text)
+        or _OR_ABBREVIATION.search(note.text)
+        or _HOSPITAL.search(note.text)
+        or _EMERGENCY_TITLE.search(note.text[:300])
+    )
