@@ -175,6 +175,14 @@ def test_no_em_when_the_procedure_is_the_only_problem() -> None:
     assert "no E/M reported" in found[1].rationale
 
 
+def test_preventive_visit_with_a_procedure_takes_25() -> None:
+    text = (
+        "CC: Annual physical.\nHPI: 45 yo M, established patient.\nAssessment: Well adult exam. Common wart.\n"
+        "Procedure: Cryotherapy with liquid nitrogen to 2 warts on the right hand."
+    )
+    assert claim(text) == [("99396", ("25",), 1), ("17110", (), 1)]
+
+
 def test_bilateral_and_ultrasound() -> None:
     found = lines(KNEE.format(extra="", side="bilateral knees", guided=" under ultrasound guidance"))
     assert found["20611"].modifiers == ("50",)

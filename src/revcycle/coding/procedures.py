@@ -112,7 +112,9 @@ def _em_line(
     if em.code == "99211" and bundling:
         reason = "no E/M reported: a nurse visit is included in the procedure or injection done at it"
         return None, _annotate(services, bundling[0], reason)
-    if surgery:
+    if surgery and em.basis == "preventive":
+        modifiers, why = ("25",), f"{why}; 25: the preventive visit is separate from the procedure"
+    elif surgery:
         significant, because = mdm_is_significant(note, diagnoses)
         if not significant:
             reason = f"no E/M reported: not separately identifiable from the procedure ({because})"
