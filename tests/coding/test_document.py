@@ -221,3 +221,12 @@ def test_dictated_note_in_lower_case() -> None:
 def test_an_upper_case_abbreviation_alone_on_its_line_is_a_heading() -> None:
     text = "Exam: lungs clear.\n\nA/P\n1. CHF - stable.\n"
     assert _sentences(text)[-1] == ("1. CHF - stable.", SectionKind.ASSESSMENT)
+
+
+def test_windows_line_endings() -> None:
+    text = "HPI: cough and\r\nfever.\r\nASSESSMENT AND PLAN\r\n1. Acute bronchitis.\r\n\u2022 HTN\r\n"
+    assert _sentences(text) == [
+        ("cough and\r\nfever.", SectionKind.HPI),
+        ("1. Acute bronchitis.", SectionKind.ASSESSMENT),
+        ("\u2022 HTN", SectionKind.ASSESSMENT),
+    ]

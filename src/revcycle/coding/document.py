@@ -226,7 +226,7 @@ _CAPS_HEADING = re.compile(r"(?<![A-Za-z0-9'])([A-Z][A-Z0-9/&'\- ]{0,60}?(?:\s?\
 # A heading in any case with its colon, at the start of a line.
 _LINE_HEADING = re.compile(r"^[ \t]*([A-Za-z][A-Za-z /&'()-]{0,50}?)[ \t]*:(?!\d)", re.MULTILINE)
 # A heading alone on its line, without a colon ("ASSESSMENT AND PLAN", "Final diagnosis").
-_BARE_HEADING = re.compile(r"^[ \t]*([A-Za-z][A-Za-z /&'()-]{0,50}?)[ \t]*$", re.MULTILINE)
+_BARE_HEADING = re.compile(r"^[ \t]*([A-Za-z][A-Za-z /&'()-]{0,50}?)[ \t\r]*$", re.MULTILINE)
 # What may stand before a heading: the start, a line break, an MTSamples comma, a sentence end or another colon.
 _BEFORE_HEADING = re.compile(r"(?:^|[\n.!?,;:])[ \t,]*$")
 # A numbered item's label is a diagnosis ("1. HYPERTENSION: controlled"), not a heading.
@@ -471,8 +471,8 @@ _NUMBER = re.compile(r"\d[\d/:-]*")
 _ITEM_NUMBER = re.compile(r"(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})$")
 # Breaks of lines: a real line break, or an MTSamples comma that stands for one (",1.  Caudal", ".,POSTOPERATIVE").
 _LINE_BREAK = re.compile(r"\n|(?<=[.:])(?<![a-zA-Z]\.[a-zA-Z]\.)[ \t]*,|,(?=[^\s\d])|(?<!\d),(?=\d)")
-_LIST_START = re.compile(r"[ \t]*(?:[-*#\u2022\u25cf+]|\d{1,2}[.)]|[a-z][.)])\s")
-_OPEN_LINE_END = re.compile(r"[A-Za-z0-9,(/-][ \t]*$")
+_LIST_START = re.compile(r"[ \t]*(?:[-*#\u2022\u25cf\u25aa\u25e6\u00b7+]|\d{1,2}[.)]|[a-z][.)])\s")
+_OPEN_LINE_END = re.compile(r"[A-Za-z0-9,(/-][ \t\r]*$")
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
