@@ -71,6 +71,7 @@ class Found:
     path: tuple[str, ...]
     defaulted: tuple[str, ...]
     reason: str | None = None
+    denied: bool = False
 
 
 VACCINE_CUE = re.compile(
@@ -93,7 +94,8 @@ TEST_CUE = re.compile(
 """Words that make what follows them a test being done, not a condition the patient has."""
 
 TEST_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,2}?(test(?:s|ed|ing)?|screen(?:s|ed|ing)?|serolog\w*|titers?|panel|pcr|swab)\b", re.I
+    r"^\W*(?:\w+\W+){0,2}?(test(?:s|ed|ing)?|screen(?:s|ed|ing)?|serolog\w*|titers?|panel|pcr|swab|score)\b",
+    re.I,
 )
 """A test named right after the condition: "HIV and syphilis testing offered", "urine pregnancy test"."""
 
@@ -228,14 +230,21 @@ def find_candidates(store: ReferenceStore, lexicon: Lexicon, note: Note, day: da
         if resolved is None:
             continue
         code, description, steps, defaulted = resolved
-        status = assertion_of(note, mention.start, mention.end).status
+        judged = assertion_of(note, mention.start, mention.end)
+        status = judged.status
+        if status is Assertion.PRESENT and len(mention.tokens) > 1:
+            # A mention spread over a trigger ("thyroid nodule, cannot exclude malignancy") is judged by its
+            # last word too.
+            last = mention.tokens[-1]
+            status = assertion_of(note, last.start, last.end).status
         reason = _named_not_had(note, mention, code)
         if reason is not None:
             status = Assertion.HYPOTHETICAL
         confidence = SOURCE_CONFIDENCE[mention.term.source] * SECTION_WEIGHT.get(mention.section.kind, 0.8)
         if defaulted:
             confidence -= 0.08
-        found = Found(code, description, mention, status, confidence, steps, defaulted, reason)
+        denied = Assertion.NEGATED in judged.statuses
+        found = Found(code, description, mention, status, confidence, steps, defaulted, reason, denied)
         candidate = candidates.setdefault(code, Candidate(code, description))
         candidate.found.append(found)
         if not candidate.path:

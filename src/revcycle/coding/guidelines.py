@@ -76,7 +76,8 @@ PERSONAL_HISTORY: tuple[tuple[str, str], ...] = (
     ("N20", "Z87.442"),
     ("J18", "Z87.01"),
     ("N39.0", "Z87.440"),
-    ("D12", "Z86.010"),
+    ("D12", "Z86.0101"),
+    ("K63.5", "Z86.0100"),
     ("K35", "Z87.19"),
     ("O24.4", "Z86.32"),
     ("O14", "Z87.59"),
@@ -199,7 +200,8 @@ def apply_assertions(coding: Coding, candidates: list[Candidate]) -> None:
         if _stands(candidate):
             status = Assertion.PRESENT
         present = [item for item in candidate.found if item.status is Assertion.PRESENT] or candidate.found
-        if Assertion.FAMILY in candidate.statuses and status is not Assertion.FAMILY:
+        relatives = [item for item in candidate.found if item.status is Assertion.FAMILY and not item.denied]
+        if relatives and status is not Assertion.FAMILY:
             _history_code(coding, candidate, FAMILY_HISTORY, "family history")
         if status is Assertion.PRESENT:
             if has_assessment and not candidate.sections & ADDRESSED and not _is_status_code(candidate.code):
@@ -210,19 +212,23 @@ def apply_assertions(coding: Coding, candidates: list[Candidate]) -> None:
                     )
                 )
                 continue
-            coding.reported.append(_reported(coding.note, candidate, present))
+            if candidate.code not in coding.codes():
+                coding.reported.append(_reported(coding.note, candidate, present))
             continue
         reason = NOT_REPORTED.get(status, candidate.reason)
         coding.excluded.append(ExcludedCode(candidate.code, reason, candidate.evidence()))
         if status is Assertion.HISTORICAL:
             _history_code(coding, candidate, PERSONAL_HISTORY, "personal history")
-        elif status is Assertion.FAMILY:
+        elif status is Assertion.FAMILY and relatives:
             _history_code(coding, candidate, FAMILY_HISTORY, "family history")
 
 
 STARTED = re.compile(
-    r"\b(start(?:ed|ing)?|begin|began|initiat\w*|prescrib\w*|given|administered|trial of|switch\w* to)\b", re.I
+    r"\b(start(?:ed|ing)?|begin|began|initiat\w*|prescrib\w*|given|administered|chewed|trial of|switch\w* to|"
+    r"completed|no longer|stopped|discontinu\w*|off|held|finished|treated with|course of)\b",
+    re.I,
 )
+"""Words that make a drug one started or given today, or one no longer taken: not long-term use."""
 
 
 def drop_new_drugs(coding: Coding) -> None:
@@ -231,8 +237,8 @@ def drop_new_drugs(coding: Coding) -> None:
         ongoing = [
             found
             for found in item.candidate.found
-            if found.mention.section.kind is not SectionKind.PLAN
-            and not STARTED.search(coding.note.text[found.mention.sentence.start : found.mention.start])
+            if found.status is Assertion.PRESENT
+            and not STARTED.search(coding.note.text[found.mention.sentence.start : found.mention.sentence.end])
         ]
         if not ongoing:
             coding.drop(item, "a drug started or given at this visit, not long-term use yet (I.C.21.c.3)")
@@ -326,7 +332,7 @@ def _is_symptom(code: str) -> bool:
     return code.startswith("R") or code.startswith(PAIN_CODES)
 
 
-GENERAL_SYMPTOMS = ("R50", "R52", "R53", "R58", "R68", "R69")
+GENERAL_SYMPTOMS = ("R50", "R52", "R53", "R58", "R63", "R68", "R69")
 """Fever, pain, fatigue, bleeding: part of almost any diagnosis that comes with them."""
 
 
@@ -532,6 +538,7 @@ CATCH_ALL: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Z80.9", ("Z80.0", "Z80.1", "Z80.2", "Z80.3", "Z80.4", "Z80.5", "Z80.6", "Z80.7", "Z80.8")),
     ("R69", ("A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N")),
     ("L98.9", ("L",)),
+    ("I51.9", ("I0", "I1", "I2", "I3", "I4", "I50")),
 )
 """Codes that say only that something is there (an injury, a pain, an infection, a neoplasm): a coder reports
 them only when nothing more specific is (I.B.18: code to the highest specificity documented)."""

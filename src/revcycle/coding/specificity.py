@@ -16,7 +16,9 @@ from revcycle.coding.lexicon import Lexicon
 from revcycle.coding.words import content_words
 from revcycle.refdata.icd10cm import PLACEHOLDER, SeventhCharacter
 
-_DEFAULT_WORDS = ("unspecified", "without", "nos")
+_DEFAULT_WORDS = ("uncomplicated", "without", "unspecified", "nos")
+"""What a default child's title adds, most telling first: "uncomplicated" and "without" say the note documents no
+complication, "unspecified" only that it does not say which (F17.210 before F17.219, E11.9 before E11.8)."""
 SUBSEQUENT = re.compile(
     r"\b(subsequent|follow[- ]?up|recheck|routine healing|healing well|post[- ]?op|returns)\b", re.I
 )
@@ -44,14 +46,19 @@ def _own_words(lexicon: Lexicon, child: str, parent: str) -> set[str]:
     return set(content_words(child_info.description)) - set(content_words(parent_info.description))
 
 
-def _is_default(lexicon: Lexicon, child: str, parent: str) -> bool:
-    """Whether a child is its parent's default: what its title adds says "unspecified", "without" or "NOS"."""
+def _default_rank(lexicon: Lexicon, child: str, parent: str) -> int | None:
+    """How good a default a child is (lower is better), None when it is no default.
+
+    A child is a default when what its title adds to its parent's says "uncomplicated", "without", "unspecified"
+    or "NOS".
+    """
     # A multiset difference: "Unspecified fracture of ... unspecified radius" adds an "unspecified" to a parent
     # title that already has one.
     added = Counter(lexicon.codes[child].description.lower().replace(",", " ").split()) - Counter(
         lexicon.codes[parent].description.lower().replace(",", " ").split()
     )
-    return any(word in added for word in _DEFAULT_WORDS)
+    ranks = [rank for rank, word in enumerate(_DEFAULT_WORDS) if word in added]
+    return min(ranks) if ranks else None
 
 
 def make_specific(lexicon: Lexicon, key: str, context: set[str]) -> Specific:
@@ -69,10 +76,12 @@ def make_specific(lexicon: Lexicon, key: str, context: set[str]) -> Specific:
                 f"{lexicon.codes[chosen].code}: the note says {', '.join(sorted(told[children.index(chosen)][1]))}"
             )
         else:
-            defaults = [child for child in children if _is_default(lexicon, child, current)]
-            if not defaults:
+            ranked = [
+                (rank, child) for child in children if (rank := _default_rank(lexicon, child, current)) is not None
+            ]
+            if not ranked:
                 break
-            chosen = min(defaults, key=lambda child: (len(child), child))
+            chosen = min(ranked, key=lambda item: (item[0], len(item[1]), item[1]))[1]
             steps.append(f"{lexicon.codes[chosen].code}: default, the note does not say more")
             defaulted.append(lexicon.codes[chosen].description)
         current = chosen
