@@ -70,7 +70,8 @@ _MARKER = re.compile(r"^[ \t]*(?:\d+[.)]|[-*\u2022#])[ \t]*", re.MULTILINE)
 _PLAN_ONLY = _compile(
     r"^(?:continue|start|increase|decrease|return|follow|rtc|f/u|recommend|order|check|will|prescribe|rx|discussed|"
     r"counsel|advised|refer|schedule|labs?\b|plan|patient (?:was )?(?:educated|instructed|advised)|ice|rest|"
-    r"tylenol|ibuprofen|see |call|signed|electronically)"
+    r"tylenol|ibuprofen|see |call|signed|electronically|the patient\b|patient\b|she\b|he\b|we\b|i\b|they\b|"
+    r"her\b|his\b|it\b|this\b|there\b|total time)"
 )
 _THREAT = _compile(
     r"threat to (?:life|bodily function)|life[- ]threatening|severe exacerbation|severely (?:uncontrolled|worsening)",
@@ -151,7 +152,8 @@ def _classify(text: str, start: int, end: int) -> _Problem | None:
         return _Problem("stable chronic illness", "low", start, end)
     if _MINOR.search(lower):
         return _Problem("self-limited or minor problem", "minimal", start, end)
-    return _Problem("acute uncomplicated illness or injury", "low", start, end)
+    # A problem whose words name no kind is counted low, as an acute uncomplicated one would be.
+    return _Problem("problem of unstated kind (counted low)", "low", start, end)
 
 
 def _problems_found(note: Note) -> list[_Problem]:
@@ -411,7 +413,11 @@ _RX_DRUG = _compile(
     r"\bprescription\b",
 )
 _DOSED_DRUG = re.compile(r"\b([A-Za-z][A-Za-z-]{3,})\s+\d+(?:\.\d+)?\s*(?:mg|mcg|units?|ml)\b", re.IGNORECASE)
-_NOT_DRUG = frozenset({"dose", "with", "take", "then", "daily", "total", "give", "given", "increase", "decrease"})
+_NOT_DRUG = frozenset(
+    {"dose", "dosage", "with", "take", "then", "daily", "total", "give", "given", "increase", "decrease", "increased",
+     "decreased", "from", "about", "approximately", "than", "once", "twice", "each", "every", "over", "weight",
+     "weighs", "glucose", "sugar", "sugars", "level", "levels", "only", "down", "back", "taking"}
+)  # fmt: skip
 _LOW_RISK = _compile(
     r"physical therapy|occupational therapy|\biv fluids\b|cryotherapy|liquid nitrogen|incision and drainage|"
     r"\bi ?& ?d\b|excis|laceration repair|sutur|injection|aspiration|arthrocentesis",
