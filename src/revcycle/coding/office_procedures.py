@@ -70,7 +70,7 @@ def find_joint_procedures(note: Note) -> list[Service]:
     services = []
     for code, found in sides.items():
         kind = next(size for size, (plain, guided, _w) in joints.items() if code in (plain, guided))
-        guided_why = "with ultrasound guidance" if code == joints[kind][1] else "without ultrasound guidance"
+        guided_why = "guided by ultrasound" if code == joints[kind][1] else "no ultrasound"
         modifiers: tuple[str, ...]
         if found == {"RT", "LT"}:
             modifiers, side = ("50",), "both sides"
@@ -78,7 +78,7 @@ def find_joint_procedures(note: Note) -> list[Service]:
             modifiers, side = (next(iter(found)),), "the right side" if found == {"RT"} else "the left side"
         else:
             modifiers, side = (), "side not stated"
-        why = f"{kind} joint injection/aspiration {guided_why}, {side}"
+        why = f"{kind} joint injected or aspirated, {guided_why}, {side}"
         suggestion = ProcedureSuggestion(code, modifiers, 1, _unique(evidence[code]), why, 0.85 if found else 0.6)
         services.append(Service(suggestion, "minor surgery", site=f"joint:{kind}:{found}", needs_25=True))
     return services
@@ -95,7 +95,7 @@ _COMPLICATED = re.compile(r"complicated|multiple (?:abscess|lesion)|loculation|e
 
 
 def find_drainage(note: Note) -> list[Service]:
-    """Incision and drainage of an abscess: simple or single, or complicated or multiple."""
+    """Incision and drainage of an abscess: one uncomplicated abscess, or a complicated one or several."""
     for sentence in working_sentences(note):
         text = _sentence_text(note, sentence)
         match = _DRAINAGE.search(text)
@@ -111,8 +111,10 @@ def find_drainage(note: Note) -> list[Service]:
             for item in working_sentences(note)
             if item.section.kind in kinds
         )
-        code, why = ("10061", "complicated or multiple") if complicated else ("10060", "simple or single")
-        suggestion = ProcedureSuggestion(code, (), 1, (span(note, start, end),), f"incision and drainage, {why}")
+        code, why = (
+            ("10061", "a complicated abscess or several") if complicated else ("10060", "one uncomplicated abscess")
+        )
+        suggestion = ProcedureSuggestion(code, (), 1, (span(note, start, end),), f"abscess opened and drained: {why}")
         return [Service(suggestion, "minor surgery", site=site_group(text), needs_25=True)]
     return []
 
@@ -176,14 +178,14 @@ def _destruction_lines(
 ) -> list[Service]:
     if kind == "benign":
         code = "17111" if count >= 15 else "17110"
-        band = "15 or more" if count >= 15 else "up to 14"
-        lines = [(code, 1, f"destruction of benign lesions other than skin tags, {band}: {stated}")]
+        band = "fifteen or more" if count >= 15 else "fourteen or fewer"
+        lines = [(code, 1, f"warts or other benign growths destroyed, {band}: {stated}")]
     elif count >= 15:
-        lines = [("17004", 1, f"destruction of premalignant lesions, 15 or more: {stated}")]
+        lines = [("17004", 1, f"actinic keratoses destroyed, fifteen or more: {stated}")]
     else:
-        lines = [("17000", 1, f"destruction of premalignant lesions, first lesion: {stated}")]
+        lines = [("17000", 1, f"actinic keratosis destroyed, the first one: {stated}")]
         if count > 1:
-            lines.append(("17003", count - 1, f"each premalignant lesion from the 2nd to the 14th: {count - 1}"))
+            lines.append(("17003", count - 1, f"each further actinic keratosis up to the fourteenth: {count - 1}"))
     return [Service(ProcedureSuggestion(code, (), units, evidence, why, confidence), "minor surgery", site, True)
             for code, units, why in lines]  # fmt: skip
 

@@ -41,11 +41,11 @@ def find_ecg(note: Note) -> list[Service]:
         if not done(note, start, end, result_counts=True).performed:
             continue
         if _TRACING_ONLY.search(text):
-            code, why = "93005", "ECG tracing only, read elsewhere"
+            code, why = "93005", "ECG recorded here, read elsewhere"
         elif _READ_ONLY.search(text):
-            code, why = "93010", "ECG interpretation and report only"
+            code, why = "93010", "ECG read here, recorded elsewhere"
         else:
-            code, why = "93000", "ECG with tracing, interpretation and report in the office"
+            code, why = "93000", "ECG recorded and read in the office"
         evidence = (span(note, start, end), span(note, sentence.start, sentence.end))
         return [Service(ProcedureSuggestion(code, (), 1, evidence, why, 0.85), "test")]
     return []
