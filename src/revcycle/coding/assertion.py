@@ -121,7 +121,7 @@ RULES: tuple[ContextRule, ...] = (
     ContextRule(r"no (?:evidence|signs?|symptoms?|suggestion|findings?|history|complaints?|hx|h/o)(?: of| for)?|"
                 r"no (?:known|new|other|further|significant|abnormal|obvious|definite|apparent|current)",
                 _N, _FWD),
-    ContextRule(r"not|n't|cannot", _N, _FWD, 5),
+    ContextRule(r"not|n't|cannot", _N, _FWD, 4),
     # "not" reaches a whole list when it says "any": "has not been having any coughing, gagging or vomiting".
     ContextRule(r"(?:not|n't|never) (?:\w+ ){0,3}(?:any|anything)", _N, _FWD),
     ContextRule(r"(?:does|did|do|is|was|are|were|has|have|had) not "
@@ -131,7 +131,9 @@ RULES: tuple[ContextRule, ...] = (
     ContextRule(r"(?:is|was|are|were) not (?:seen|noted|present|appreciated|evident|identified)", _N, _BACK, 6),
     ContextRule(r"den(?:y|ies|ied|ying)|declines?|negative for|neg for|free of|clear of|absence of|absent|lack of|"
                 r"lacks|without|w/o|rather than|never had|never developed|fails? to reveal|unremarkable for|"
-                r"no longer has|resolution of|ruled out(?: for)?|doubt", _N, _FWD),
+                r"no longer has|ruled out(?: for)?|doubt", _N, _FWD),
+    # What has resolved is past, not absent: "after resolution of the pneumonia" is historical.
+    ContextRule(r"(?:after |since |with )?resolution of", _H, _FWD, 3),
     ContextRule(r"unlikely|not likely", _N, _BI, 4),
     ContextRule(r"(?:was|were|is|are|has been|have been|now|been) (?:ruled out|excluded)|"
                 r"(?:(?:is|was|are|were|has been|test(?:ed)?|came back|returned|screen) )?"
@@ -184,11 +186,12 @@ RULES: tuple[ContextRule, ...] = (
                 r"when taking|after taking|triggered by", _C, _BACK, 6),
     # Terminating phrases: end the scope of the triggers before and after them.
     ContextRule(r"but|however|although|though|nevertheless|yet|except|aside from|apart from|other than|which|"
+                r"while|whereas|whilst|instead|"
                 r"secondary to|due to|because|since|presents?|presenting|presented|comes? in with|came in with|;",
                 None, _END),
     ContextRule(r"still|as a cause (?:of|for)|"
                 r"cause (?:of|for)|causes|etiology (?:of|for)|source (?:of|for)|origin (?:of|for)|reason for|"
-                r"complains? of|complaining of|c/o|reports?|reported|reporting|endorses|endorsed|admits(?: to)?|"
+                r"complain(?:s|ed|ing)? of|c/o|reports?|reported|reporting|endorses|endorsed|admits(?: to)?|"
                 r"positive for|notes|noted to have|states|now has|has had|diagnosed with|found to have|"
                 r"is being treated for|treated for|here for|seen for", _N, _END),
     ContextRule(r"presentation|now|currently|today|presently|at this time|recently|new onset|this morning",
@@ -200,8 +203,12 @@ RULES: tuple[ContextRule, ...] = (
                 r"taking|tolerate|tolerated|tolerating|respond|responded|responding|relieved|resolved|"
                 r"helped|helping|want|wish|controlled|well controlled|optimally|changed|had time)|"
                 r"without (?:difficulty|improvement|relief)|"
+                r"(?:no|without) (?:significant |relevant |other )?(?:past )?(?:medical |surgical |personal )?"
+                r"(?:history|antecedents|background)(?: of interest)?(?=\s*(?:[,.;:]|who\b|that\b|except\b|$))|"
+                r"(?:no|without) (?:\w+ ){0,3}of interest|"
                 r"(?:without|no) (?:any |significant )?(?:increase|increased|worsening|change) in|"
-                r"(?:\d+|one|two|three|four|five|six|seven|ten|several|a few)[- ](?:days?|weeks?|months?|years?)[- ]"
+                r"(?:\d+|one|two|three|four|five|six|seven|ten|several|a few)[- ]"
+                r"(?:hours?|days?|weeks?|months?|years?)[- ]"
                 r"(?:history|hx|h/o)(?: of)?|long(?:-?standing)? history(?: of)?|"
                 r"(?:with|by|w/|from|caring for|care for|counsel(?:ed|ing)?|told|informed|reassured) "
                 r"(?:his |her |their |the |both )?(?:mother|father|parents?|mom|dad|grandmother|grandfather|"
