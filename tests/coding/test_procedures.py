@@ -332,6 +332,11 @@ def test_drugs_that_are_part_of_another_procedure() -> None:
     assert "J1885" not in lines("Plan: Ketorolac 10 mg tablets prescribed for pain.")
 
 
+def test_a_lab_value_is_an_office_test_only_with_a_word_saying_so() -> None:
+    assert set(lines("S: 60 yo F est pt. A1c 9.1 today (POC). Hgb by fingerstick 10.2.")) >= {"83036", "85018"}
+    assert not {"83036", "85018"} & set(lines("Results: A1c 8.0 and hemoglobin 12.1 from the lab last week."))
+
+
 def test_an_ecg_is_coded_only_when_done_here() -> None:
     assert "93000" not in lines("Results: ECG from the ED last week showed sinus rhythm.")
     assert "93000" not in lines("Results: EKG shows sinus tachycardia.")

@@ -10,7 +10,7 @@ import re
 
 from revcycle.coding.document import Note
 from revcycle.coding.performed import Service, done, laterality, term_pattern, working_sentences
-from revcycle.coding.procedure_catalog import catalog
+from revcycle.coding.procedure_catalog import InOfficeTest, catalog
 from revcycle.coding.result import ProcedureSuggestion
 from revcycle.coding.visit import span
 
@@ -59,26 +59,31 @@ _LAB_DONE = re.compile(
 
 def find_lab_tests(note: Note) -> list[Service]:
     """Waived and point-of-care tests done here (dipstick, rapid strep, glucometer, ...), and venipuncture."""
-    tests = catalog().tests
-    by_word = {word.lower(): test for test in tests for word in test.words}
-    pattern = term_pattern(by_word)
     found: dict[str, Service] = {}
+    for test in catalog().tests:
+        for service in _test_lines(note, test):
+            found.setdefault(test.code, service)
+    if "81003" in found:
+        # An automated urinalysis is the one reported when both words appear.
+        found.pop("81002", None)
+    return list(found.values())
+
+
+def _test_lines(note: Note, test: InOfficeTest) -> list[Service]:
+    pattern = term_pattern(test.words)
+    near = term_pattern(test.near) if test.near else None
     for sentence in working_sentences(note):
         text = note.text[sentence.start : sentence.end]
         for match in pattern.finditer(text):
-            test = by_word[match.group().lower()]
             start, end = sentence.start + match.start(), sentence.start + match.end()
-            if test.code in found or not _LAB_DONE.search(text):
+            if not _LAB_DONE.search(text) or (near is not None and near.search(text) is None):
                 continue
             if not done(note, start, end, result_counts=True).performed:
                 continue
             why = f"{test.kind} done in the office"
             suggestion = ProcedureSuggestion(test.code, (), 1, (span(note, start, end),), why, 0.85)
-            found[test.code] = Service(suggestion, "test")
-    if "81003" in found:
-        # An automated urinalysis is the one reported when both words appear.
-        found.pop("81002", None)
-    return list(found.values())
+            return [Service(suggestion, "test")]
+    return []
 
 
 _XRAY = re.compile(r"x-?rays?|\bxr\b|radiographs?|\bfilms?\b|\bviews?\b|\bcxr\b", re.IGNORECASE)

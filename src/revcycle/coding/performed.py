@@ -124,7 +124,9 @@ def working_sentences(note: Note) -> Iterator[Sentence]:
     ("the ED stapled the laceration", "here for a Depo shot") happened elsewhere or is yet to be done.
     """
     for sentence in note.sentences:
-        if sentence.section.kind not in _NOT_SERVICES:
+        # A SOAP note's "S:" also carries what was measured at the visit (vitals, point-of-care results).
+        subjective = sentence.section.title.lower() in {"s", "subjective"}
+        if sentence.section.kind not in _NOT_SERVICES or subjective:
             yield sentence
 
 

@@ -61,11 +61,20 @@ class Vaccine:
 
 @dataclass(frozen=True, slots=True)
 class InOfficeTest:
-    """A test done in the office: its code, our short name for it, and the words that document it."""
+    """A test done in the office.
+
+    Attributes:
+        code: its code.
+        kind: our short name for it.
+        words: the words that name it.
+        near: when not empty, one of these must be in the same sentence to show it was done here ("A1c" is a lab
+            value anywhere; "POC A1c" or "A1c by fingerstick" is the office's test).
+    """
 
     code: str
     kind: str
     words: tuple[str, ...]
+    near: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +184,7 @@ def _catalog(document: dict[str, Any]) -> Catalog:
         repair={kind: _groups(groups) for kind, groups in document["repair"].items()},
         sites={group: tuple(str(word) for word in words) for group, words in document["sites"].items()},
         tests=tuple(
-            InOfficeTest(str(test["code"]), str(test["kind"]), tuple(str(word) for word in test["words"]))
+            InOfficeTest(str(test["code"]), str(test["kind"]), _words(test["words"]), _words(test.get("near", [])))
             for test in document["tests"]
         ),
         xrays={
