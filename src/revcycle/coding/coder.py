@@ -6,16 +6,20 @@ is then fast and can be called for many notes in one process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from revcycle.coding.candidates import Candidate, find_candidates
-from revcycle.coding.document import read_note
+from revcycle.coding.document import Note, read_note
+from revcycle.coding.em import level_em
+from revcycle.coding.fhir import FhirHint
 from revcycle.coding.guidelines import Coding, apply_guidelines
 from revcycle.coding.lexicon import Lexicon, load_lexicon
 from revcycle.coding.note_date import stated_date
+from revcycle.coding.procedures import suggest_procedures
 from revcycle.coding.queries import draft_queries
-from revcycle.coding.result import CodingResult, DiagnosisSuggestion
+from revcycle.coding.result import CodingResult, DiagnosisSuggestion, EmLevel, ExcludedCode
 from revcycle.errors import RevcycleError
 from revcycle.refdata.icd10cm import Icd10cmCode, lookup_icd10cm
 from revcycle.refdata.reference import NoRelease, in_force
@@ -48,13 +52,18 @@ class Coder:
         """The lexicon of the ICD-10-CM release in force on ``day`` (built once per release)."""
         return load_lexicon(self.store, day)
 
-    def code(self, text: str, *, day: date | None = None, mode: str = "billing") -> CodingResult:
+    def code(
+        self, text: str, *, day: date | None = None, mode: str = "billing", hints: Sequence[FhirHint] = ()
+    ) -> CodingResult:
         """Code one note.
 
         Args:
             text: the note's text.
             day: the encounter date; default the date stated in the note, else today.
             mode: ``billing`` applies the guidelines; ``mentions`` lists every recognised condition.
+            hints: codes the record already holds (FHIR Condition resources): a hinted code the note supports
+                gains confidence; one it does not support is listed as set aside, never suggested without
+                evidence.
 
         Raises:
             RevcycleError: an unknown mode.
@@ -68,26 +77,34 @@ class Coder:
         candidates = find_candidates(self.store, self.lexicon(judged), note, judged)
         if mode == "mentions":
             mentioned = tuple(_mention(candidate) for candidate in candidates)
-            return CodingResult(encounter, mode, mentioned, warnings=warnings)
+            procedures, _ = suggest_procedures(note, self.store, encounter, diagnoses=[item.code for item in mentioned])
+            return CodingResult(encounter, mode, mentioned, procedures=tuple(procedures), warnings=warnings)
         coding = Coding(note, lambda code: self._describe(code, judged))
         apply_guidelines(coding, candidates)
-        diagnoses = tuple(
-            DiagnosisSuggestion(
-                code=item.code,
-                description=item.description,
-                evidence=item.candidate.evidence(),
-                confidence=max(0.05, min(item.confidence, 0.99)),
-                rationale=item.rationale,
-                path=item.path,
-            )
-            for item in coding.reported
+        diagnoses = _with_hints(
+            tuple(
+                DiagnosisSuggestion(
+                    code=item.code,
+                    description=item.description,
+                    evidence=item.candidate.evidence(),
+                    confidence=max(0.05, min(item.confidence, 0.99)),
+                    rationale=item.rationale,
+                    path=item.path,
+                )
+                for item in coding.reported
+            ),
+            hints,
         )
+        codes = [item.code for item in diagnoses]
+        procedures, procedure_queries = suggest_procedures(note, self.store, encounter, diagnoses=codes)
         return CodingResult(
             encounter,
             mode,
             diagnoses,
-            excluded=tuple(coding.excluded),
-            queries=tuple(draft_queries(coding)),
+            excluded=(*coding.excluded, *_unsupported(hints, diagnoses, coding.excluded)),
+            procedures=tuple(procedures),
+            queries=(*draft_queries(coding), *procedure_queries),
+            em=_em(note, codes, encounter),
             warnings=warnings,
         )
 
@@ -116,6 +133,53 @@ class Coder:
 
     def _describe(self, code: str, day: date) -> Icd10cmCode | None:
         return lookup_icd10cm(self.store, code, day)
+
+
+def _em(note: Note, codes: list[str], day: date) -> EmLevel | None:
+    return level_em(note, diagnoses=codes, day=day)
+
+
+REFUTED = frozenset({"refuted", "entered-in-error"})
+
+
+def _icd_hints(hints: Sequence[FhirHint]) -> list[FhirHint]:
+    return [hint for hint in hints if hint.system == "icd10cm" and (hint.status or "") not in REFUTED]
+
+
+def _display(code: str) -> str:
+    bare = code.strip().upper().replace(".", "")
+    return f"{bare[:3]}.{bare[3:]}" if len(bare) > 3 else bare
+
+
+def _with_hints(
+    diagnoses: tuple[DiagnosisSuggestion, ...], hints: Sequence[FhirHint]
+) -> tuple[DiagnosisSuggestion, ...]:
+    """Diagnoses a FHIR Condition of the record also holds gain confidence and say so in their path."""
+    hinted = {_display(hint.code): hint for hint in _icd_hints(hints)}
+    return tuple(
+        replace(
+            item,
+            confidence=min(item.confidence + 0.05, 0.99),
+            path=(*item.path, f"hint: FHIR Condition at {hinted[item.code].location}"),
+        )
+        if item.code in hinted
+        else item
+        for item in diagnoses
+    )
+
+
+def _unsupported(
+    hints: Sequence[FhirHint], diagnoses: tuple[DiagnosisSuggestion, ...], excluded: list[ExcludedCode]
+) -> list[ExcludedCode]:
+    """Hinted codes the note gives no evidence for: listed for the coder, never suggested."""
+    known = {item.code for item in diagnoses} | {item.code for item in excluded}
+    return [
+        ExcludedCode(
+            _display(hint.code), f"recorded by the FHIR Condition at {hint.location}; the note gives no evidence", ()
+        )
+        for hint in _icd_hints(hints)
+        if _display(hint.code) not in known
+    ]
 
 
 def _mention(candidate: Candidate) -> DiagnosisSuggestion:

@@ -115,7 +115,7 @@ def code_notes(
     notes = [read_note_file(path) for path in paths]
     coder = Coder.load(store, embeddings=embeddings)
     return [
-        CodedNote(path, coder.code(note.text, day=day or note.day, mode=mode), note.hints)
+        CodedNote(path, coder.code(note.text, day=day or note.day, mode=mode, hints=note.hints), note.hints)
         for path, note in zip(paths, notes, strict=True)
     ]
 
