@@ -18,6 +18,8 @@ def _status(text: str, mention: str) -> Assertion:
     ("sentence", "mention", "expected"),
     [
         ("Patient denies fever, chills or cough.", "fever", Assertion.NEGATED),
+        ("Never smoker.", "smoker", Assertion.NEGATED),
+        ("Never diagnosed with high blood pressure.", "high blood pressure", Assertion.NEGATED),
         ("Patient denies fever, chills or cough.", "chills", Assertion.NEGATED),
         ("Patient denies fever, chills or cough.", "cough", Assertion.NEGATED),
         ("No fever but reports cough.", "fever", Assertion.NEGATED),

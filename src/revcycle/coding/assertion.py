@@ -131,7 +131,7 @@ RULES: tuple[ContextRule, ...] = (
     ContextRule(r"(?:is|was|are|were) not (?:seen|noted|present|appreciated|evident|identified)", _N, _BACK, 6),
     ContextRule(r"den(?:y|ies|ied|ying)|declines?|negative for|neg for|free of|clear of|absence of|absent|lack of|"
                 r"lacks|without|w/o|rather than|never had|never developed|fails? to reveal|unremarkable for|"
-                r"no longer has|ruled out(?: for)?|doubt", _N, _FWD),
+                r"no longer has|ruled out(?: for)?|doubt|never(?: been)?(?: diagnosed with)?|never a", _N, _FWD),
     # What has resolved is past, not absent: "after resolution of the pneumonia" is historical.
     ContextRule(r"(?:after |since |with )?resolution of", _H, _FWD, 3),
     ContextRule(r"unlikely|not likely", _N, _BI, 4),
