@@ -19,7 +19,14 @@ from revcycle.coding.specificity import make_specific, seventh_character, with_s
 from revcycle.refdata.icd10cm import lookup_icd10cm
 from revcycle.refdata.store import ReferenceStore
 
-SOURCE_CONFIDENCE = {"synonym": 0.92, "tabular": 0.88, "inclusion": 0.85, "index": 0.85, "embedding": 0.6}
+SOURCE_CONFIDENCE = {
+    "organisation": 0.93,
+    "synonym": 0.92,
+    "tabular": 0.88,
+    "inclusion": 0.85,
+    "index": 0.85,
+    "embedding": 0.6,
+}
 SECTION_WEIGHT = {
     SectionKind.ASSESSMENT: 1.0,
     SectionKind.PLAN: 0.97,

@@ -40,17 +40,29 @@ class Coder:
 
     store: ReferenceStore
     embeddings: bool = True
+    synonyms: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def load(cls, store: ReferenceStore, *, embeddings: bool = True) -> Coder:
-        """A coder with its lexicon (and, when asked, its embedding model) loaded for today's release."""
-        coder = cls(store, embeddings)
+    def load(cls, store: ReferenceStore, *, embeddings: bool = True, synonyms: Sequence[tuple[str, str]] = ()) -> Coder:
+        """A coder with its lexicon (and, when asked, its embedding model) loaded for today's release.
+
+        Args:
+            store: the reference store.
+            embeddings: whether the embedding stage is on.
+            synonyms: an organisation's own (phrase, ICD-10-CM code) pairs, learnt from its coders' decisions;
+                they rank above the maintained synonym table.
+        """
+        coder = cls(store, embeddings, tuple(synonyms))
         coder.lexicon(coder._judging_day(date.today())[0])
         return coder
 
     def lexicon(self, day: date) -> Lexicon:
-        """The lexicon of the ICD-10-CM release in force on ``day`` (built once per release)."""
-        return load_lexicon(self.store, day)
+        """The lexicon of the ICD-10-CM release in force on ``day`` with the organisation's synonyms."""
+        base = load_lexicon(self.store, day)
+        if not self.synonyms:
+            return base
+        key = ("coding-lexicon-extended", base.release.id, self.synonyms)
+        return self.store.derived(key, lambda: base.extended(self.synonyms))
 
     def code(
         self, text: str, *, day: date | None = None, mode: str = "billing", hints: Sequence[FhirHint] = ()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -32,7 +33,7 @@ from revcycle.refdata.store import ReferenceStore
 LEXICON_FORMAT = 3
 """Bumped whenever the way terms are made changes, so caches built by an older revcycle are rebuilt."""
 
-SOURCE_RANK = {"synonym": 0, "tabular": 1, "inclusion": 2, "index": 3}
+SOURCE_RANK = {"organisation": 0, "synonym": 1, "tabular": 2, "inclusion": 3, "index": 4, "embedding": 5}
 """Which source wins when two terms with the same words lead to different codes (the curated table first)."""
 
 EXCLUDED_CHAPTERS = frozenset({"20"})
@@ -95,6 +96,30 @@ class Lexicon:
     def code_of(self, key: str) -> CodeInfo | None:
         """The tabular entry ``key``, or None."""
         return self.codes.get(key)
+
+    def extended(self, synonyms: Sequence[tuple[str, str]], source: str = "organisation") -> Lexicon:
+        """This lexicon plus ``synonyms`` (phrase, ICD-10-CM code), e.g. an organisation's own, as a new lexicon.
+
+        The release's terms are shared, not copied; the new terms are anchored on their rarest word as known
+        to this lexicon. Phrases that name no condition and codes the release does not hold are skipped.
+        """
+        extra = []
+        for phrase, code in synonyms:
+            key = code.replace(".", "").strip().upper()
+            words = content_words(phrase)
+            if key in self.codes and _names_a_condition(words):
+                extra.append(Term(words, key, source, phrase))
+        if not extra:
+            return self
+        frequency = {word: len(self.anchored.get(word, ())) for term in extra for word in term.words}
+        anchored = dict(self.anchored)
+        terms = [*self.terms, *extra]
+        for index, term in enumerate(extra, start=len(self.terms)):
+            anchor = min(term.words, key=lambda word: (frequency[word], word))
+            anchored[anchor] = [*anchored.get(anchor, ()), index]
+        return Lexicon(
+            self.release, terms, anchored, self.codes, self.children, self.abbreviations, self.case_sensitive
+        )
 
 
 def _matchable_title(title: str) -> bool:
