@@ -410,3 +410,35 @@ claim_findings = Table(
     Column("as_of", Date, nullable=False),
     Column("scrubbed_at", DateTime(timezone=True), nullable=False),
 )
+
+# A coder's decisions on the coding engine's suggestions for a stored encounter (revision 0005), one row each, keyed
+# by the client's id or one derived from the content so a batch recorded twice is stored once. A decision stays
+# when its encounter stays; the synonyms learnt from it name it.
+coding_decisions = Table(
+    "coding_decisions",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("organisation", String(ID), nullable=False, index=True),
+    Column("encounter_id", String(ID), ForeignKey("encounters.id"), nullable=False, index=True),
+    Column("code_system", String(10), nullable=False),
+    Column("suggested_code", String(CODE)),
+    Column("decision", String(10), nullable=False),
+    Column("final_code", String(CODE)),
+    Column("evidence_text", String(200), nullable=False),
+    Column("decided_by", String(ID), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+# What an organisation's coders taught the coder (revision 0005): a phrase of the notes (lower case, spaces
+# collapsed) and the code they chose for it, with how many decisions confirm the pair. Rows at zero are removed.
+coding_synonyms = Table(
+    "coding_synonyms",
+    metadata,
+    Column("organisation", String(ID), primary_key=True),
+    Column("phrase", String(200), primary_key=True),
+    Column("code", String(CODE), primary_key=True),
+    Column("code_system", String(10), nullable=False),
+    Column("times_confirmed", Integer, nullable=False),
+    Column("first_decision_id", String(ID), ForeignKey("coding_decisions.id"), nullable=False),
+    Column("last_decision_id", String(ID), ForeignKey("coding_decisions.id"), nullable=False),
+)
