@@ -188,6 +188,17 @@ def test_not_an_office_visit() -> None:
     assert level_em(read_note(nurse)) is None
 
 
+def test_no_level_without_a_problem_or_time() -> None:
+    assert level_em(read_note("HPI: Established patient.\nExam: Normal.")) is None
+
+
+def test_every_level_has_evidence_in_the_note() -> None:
+    text = timed("Established patient returns", 25)
+    found = level(text)
+    assert found.evidence
+    assert all(text[item.start : item.end] == item.text for item in found.evidence)
+
+
 def test_nurse_visit_without_injection_is_99211() -> None:
     found = level("Nurse visit: blood pressure check, established patient. Exam: BP 132/80.\nPlan: Continue.")
     assert found.code == "99211"

@@ -93,7 +93,7 @@ def _code_by_time(new: bool, minutes: int) -> str | None:
 
 
 def level_em(note: Note, *, diagnoses: Sequence[str] = (), day: date | None = None) -> EmLevel | None:
-    """The E/M level the note supports, or None when the note is not an office visit.
+    """The E/M level the note supports, or None when the note is not an office visit or addresses no problem.
 
     Args:
         note: the note.
@@ -124,6 +124,10 @@ def level_em(note: Note, *, diagnoses: Sequence[str] = (), day: date | None = No
         read = _ordered((preventive, age.evidence, *status_evidence))
         return EmLevel(code, "preventive", None, None, None, None, steps, read)
     elements = (problems_element(note, diagnoses), data_element(note, billed_tests(note)), risk_element(note))
+    timed = documented_minutes(note)
+    if elements[0].count == 0 and timed is None:
+        # Nothing addressed and no time: there is no visit to level and nothing to show for one.
+        return None
     mdm = mdm_level(elements)
     by_mdm = (MDM_NEW if status.new else MDM_ESTABLISHED)[mdm]
     reasoning = [status.reason]
@@ -133,7 +137,6 @@ def level_em(note: Note, *, diagnoses: Sequence[str] = (), day: date | None = No
     levels = ", ".join(f"{element.name} {element.level}" for element in elements)
     reasoning.append(f"MDM {mdm} (two of three elements: {levels}) supports {by_mdm}")
     evidence = [*status_evidence, *(item for element in elements for item in element.evidence)]
-    timed = documented_minutes(note)
     by_time = _code_by_time(status.new, timed[0]) if timed else None
     basis = "mdm"
     code = by_mdm
