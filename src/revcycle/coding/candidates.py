@@ -14,6 +14,7 @@ from revcycle.coding.assertion import Assertion, assertion_of
 from revcycle.coding.document import Note, SectionKind, Sentence
 from revcycle.coding.lexicon import Lexicon
 from revcycle.coding.mentions import Mention, find_mentions, sentence_words
+from revcycle.coding.note_date import patient_sex
 from revcycle.coding.result import Evidence
 from revcycle.coding.specificity import make_specific, seventh_character, with_seventh
 from revcycle.refdata.icd10cm import lookup_icd10cm
@@ -151,6 +152,7 @@ class Candidate:
     description: str
     found: list[Found] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
+    billable: bool = True
 
     @property
     def statuses(self) -> set[Assertion]:
@@ -199,44 +201,56 @@ class Candidate:
         return tuple(sorted(spans, key=lambda span: (span.start, span.end)))
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Where a mention's code ended: billable, or as far as the note allows (then only its history can be coded)."""
+
+    code: str
+    description: str
+    steps: tuple[str, ...]
+    defaulted: tuple[str, ...]
+    billable: bool
+
+
 def _resolve(
-    store: ReferenceStore, lexicon: Lexicon, note: Note, mention: Mention, day: date
-) -> tuple[str, str, tuple[str, ...], tuple[str, ...]] | None:
-    """The billable code a mention leads to, its title, the steps and defaults; None when it cannot be made so."""
+    store: ReferenceStore, lexicon: Lexicon, note: Note, mention: Mention, day: date, sex: set[str]
+) -> Resolved | None:
+    """The code a mention leads to, made as specific as its sentence (and the patient's sex) allow."""
     words = sentence_words(lexicon, note.words(mention.sentence))
-    context = {word for index, word in words.words if index not in words.denied}
+    context = {word for index, word in words.words if index not in words.denied} | sex
     specific = make_specific(lexicon, mention.key, context)
     info = lexicon.code_of(specific.key)
     if info is None:
         return None
     steps = [f"{mention.term.source}: {mention.term.text!r} -> {lexicon.codes[mention.key].code}", *specific.steps]
-    code = info.code
-    found = lookup_icd10cm(store, code, day)
+    found = lookup_icd10cm(store, info.code, day)
     if found is None:
         return None
     if not found.billable and found.seventh_character_options:
         sentence = note.text[mention.sentence.start : mention.sentence.end]
         character = seventh_character(found.seventh_character_options, sentence, note.text)
-        if character is None:
-            return None
-        code = with_seventh(code, character.character)
-        steps.append(f"7th character {character.character}: {character.meaning}")
-        found = lookup_icd10cm(store, code, day)
-        if found is None:
-            return None
-    if not found.billable:
-        return None
-    return found.code, found.description, tuple(steps), specific.defaulted
+        completed = (
+            None if character is None else lookup_icd10cm(store, with_seventh(info.code, character.character), day)
+        )
+        if character is not None and completed is not None:
+            steps.append(f"7th character {character.character}: {character.meaning}")
+            found = completed
+    return Resolved(found.code, found.description, tuple(steps), specific.defaulted, found.billable)
+
+
+SEX_WORDS = {"F": {"female"}, "M": {"male"}}
+"""What the patient's sex adds to every sentence's words: the tabular splits some codes by it (C50.91-, C50.92-)."""
 
 
 def find_candidates(store: ReferenceStore, lexicon: Lexicon, note: Note, day: date) -> list[Candidate]:
     """Every code the note mentions, each with its mentions, in order of first mention."""
     candidates: dict[str, Candidate] = {}
+    sex = SEX_WORDS.get(patient_sex(note.text) or "", set())
     for mention in find_mentions(lexicon, note):
-        resolved = _resolve(store, lexicon, note, mention, day)
+        resolved = _resolve(store, lexicon, note, mention, day, sex)
         if resolved is None:
             continue
-        code, description, steps, defaulted = resolved
+        code, description, steps, defaulted = resolved.code, resolved.description, resolved.steps, resolved.defaulted
         judged = assertion_of(note, mention.start, mention.end)
         status = judged.status
         if status is Assertion.PRESENT and len(mention.tokens) > 1:
@@ -252,7 +266,7 @@ def find_candidates(store: ReferenceStore, lexicon: Lexicon, note: Note, day: da
             confidence -= 0.08
         denied = Assertion.NEGATED in judged.statuses
         found = Found(code, description, mention, status, confidence, steps, defaulted, reason, denied)
-        candidate = candidates.setdefault(code, Candidate(code, description))
+        candidate = candidates.setdefault(code, Candidate(code, description, billable=resolved.billable))
         candidate.found.append(found)
         if not candidate.path:
             candidate.path = list(steps)

@@ -88,7 +88,7 @@ class Coder:
         note = read_note(text)
         candidates = find_candidates(self.store, self.lexicon(judged), note, judged)
         if mode == "mentions":
-            mentioned = tuple(_mention(candidate) for candidate in candidates)
+            mentioned = tuple(_mention(candidate) for candidate in candidates if candidate.billable)
             procedures, _ = suggest_procedures(note, self.store, encounter, diagnoses=[item.code for item in mentioned])
             return CodingResult(encounter, mode, mentioned, procedures=tuple(procedures), warnings=warnings)
         coding = Coding(note, lambda code: self._describe(code, judged))

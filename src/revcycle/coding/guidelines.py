@@ -203,6 +203,15 @@ def apply_assertions(coding: Coding, candidates: list[Candidate]) -> None:
         relatives = [item for item in candidate.found if item.status is Assertion.FAMILY and not item.denied]
         if relatives and status is not Assertion.FAMILY:
             _history_code(coding, candidate, FAMILY_HISTORY, "family history")
+        if status is Assertion.PRESENT and not candidate.billable:
+            coding.excluded.append(
+                ExcludedCode(
+                    candidate.code,
+                    "the documentation stops short of a billable code (a category or subcategory)",
+                    candidate.evidence(),
+                )
+            )
+            continue
         if status is Assertion.PRESENT:
             if has_assessment and not candidate.sections & ADDRESSED and not _is_status_code(candidate.code):
                 where = ", ".join(sorted(kind.value.replace("_", " ") for kind in candidate.sections))

@@ -41,9 +41,13 @@ class Specific:
     defaulted: tuple[str, ...]
 
 
+IMPLIED = frozenset({"ear", "eye", "side"})
+"""Words a child's title adds with its laterality ("left ear") that a note need not repeat ("otitis media, left")."""
+
+
 def _own_words(lexicon: Lexicon, child: str, parent: str) -> set[str]:
     child_info, parent_info = lexicon.codes[child], lexicon.codes[parent]
-    return set(content_words(child_info.description)) - set(content_words(parent_info.description))
+    return set(content_words(child_info.description)) - set(content_words(parent_info.description)) - IMPLIED
 
 
 def _default_rank(lexicon: Lexicon, child: str, parent: str) -> int | None:
