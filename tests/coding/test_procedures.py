@@ -188,6 +188,52 @@ def test_bilateral_and_ultrasound() -> None:
     assert found["20611"].modifiers == ("50",)
 
 
+# A synthetic NCCI practitioner PTP file in CMS's text layout: one pair, a modifier allowed (v32.2 governs 2026 Q3).
+PTP_FILE = "\n".join(
+    [
+        "Column1/Column2 Edits\t\t\t\t\t\t",
+        "Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale",
+        "\t\tprior to 1996\tDate\tDate\t0=not allowed\t",
+        "\t\t\t\t*=no data\t1=allowed\t",
+        "\t\t\t\t\t9=not applicable\t",
+        "10060\t12001\t\t20200101\t*\t1\tMutually exclusive procedures",
+        "",
+    ]
+)
+Q3 = date(2026, 8, 15)
+TWO_SITES = (
+    "Procedure: Incision and drainage of an abscess of the back. "
+    "A 2 cm laceration of the left forearm was repaired with sutures."
+)
+NO_PAIR = "Procedure: Right knee injected with 40 mg Kenalog. Cryotherapy to 2 warts on the left hand."
+
+
+@pytest.fixture(scope="module")
+def ncci_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceStore]:
+    from revcycle.services.refdata import import_reference_file
+
+    folder = tmp_path_factory.mktemp("ncci")
+    (folder / "ccipra-v322r0-f1.txt").write_text(PTP_FILE, encoding="utf-8")
+    store = ReferenceStore(folder / "refdata.sqlite")
+    import_reference_file(store, folder / "ccipra-v322r0-f1.txt")
+    yield store
+    store.close()
+
+
+def test_xs_follows_the_ncci_pairs_when_loaded(ncci_store: ReferenceStore) -> None:
+    paired = {line.code: line for line in suggest_procedures(read_note(TWO_SITES), ncci_store, Q3)[0]}
+    assert (paired["10060"].modifiers, paired["12001"].modifiers) == ((), ("XS",))
+    assert "NCCI practitioner pair with 10060" in paired["12001"].rationale
+    unpaired = suggest_procedures(read_note(NO_PAIR), ncci_store, Q3)[0]
+    assert all("XS" not in line.modifiers for line in unpaired)
+
+
+def test_xs_is_assumed_at_a_distinct_site_without_ncci_pairs() -> None:
+    found = lines(NO_PAIR)
+    assert found["17110"].modifiers == ("XS",)
+    assert "NCCI pairs not loaded" in found["17110"].rationale
+
+
 def test_small_and_intermediate_joints() -> None:
     assert lines("Procedure: Left wrist aspirated; 2 mL fluid removed.")["20605"].modifiers == ("LT",)
     assert "20600" in lines("Procedure: Right thumb IP joint injected with 10 mg triamcinolone.")

@@ -5,7 +5,7 @@ After the E/M come vaccines, injections and drugs, minor procedures, tests and r
 Modifier 25 goes on the E/M when a procedure NCCI would bundle it into was done and the visit is significant and
 separately identifiable (another problem was addressed, or decision making went beyond the procedure); when it is
 not, the E/M is not reported and the procedure's rationale says why. XS marks a further minor procedure at a
-distinct site; RT/LT/50 come from the finders.
+distinct site when NCCI bundles the pair; RT/LT/50 come from the finders.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from revcycle.coding.performed import Service
 from revcycle.coding.result import ClinicianQuery, EmLevel, ProcedureSuggestion
 from revcycle.coding.vaccines import find_vaccines
 from revcycle.coding.visit import outside_office
+from revcycle.refdata.edit_tables import PtpSetting, ptp_edit
+from revcycle.refdata.reference import NoRelease
 from revcycle.refdata.store import ReferenceStore
 
 ADD_ON_CODES = frozenset({"17003", "90461", "90472", "90474", "96375"})
@@ -51,7 +53,7 @@ def suggest_procedures(
     if outside_office(note):
         return [], []
     services, queries = _services(note, store, day, diagnoses)
-    services = _distinct_sites(services)
+    services = _distinct_sites(services, store, day)
     em = level_em(note, diagnoses=diagnoses, day=day)
     if em is None:
         return [service.suggestion for service in services], queries
@@ -80,25 +82,72 @@ def _services(
     return services, queries
 
 
-def _distinct_sites(services: list[Service]) -> list[Service]:
-    """XS on each further minor procedure at a site distinct from the earlier ones (NCCI would bundle it)."""
-    seen: list[str] = []
-    marked: list[Service] = []
-    for service in services:
-        suggestion = service.suggestion
-        if service.family != "minor surgery" or suggestion.code in ADD_ON_CODES:
-            marked.append(service)
+def _distinct_sites(services: list[Service], store: ReferenceStore | None, day: date) -> list[Service]:
+    """XS on a minor procedure at a site distinct from an earlier one when NCCI would bundle the pair.
+
+    With NCCI practitioner (else hospital) pairs loaded, only a pair that has an edit allowing a modifier gets XS,
+    on its column 2 code; without them, every further procedure at a distinct site is assumed bundled.
+    """
+    marked = list(services)
+    for index, service in enumerate(services):
+        if not _distinct_candidate(service):
             continue
-        if seen and service.site is not None and service.site not in seen and "59" not in suggestion.modifiers:
-            suggestion = replace(
-                suggestion,
-                modifiers=(*suggestion.modifiers, "XS"),
-                rationale=f"{suggestion.rationale}; XS: a separate site from the first procedure",
-            )
-        if service.site is not None:
-            seen.append(service.site)
-        marked.append(replace(service, suggestion=suggestion))
+        for before in range(index):
+            earlier = marked[before]
+            if not _distinct_candidate(earlier) or earlier.site in {None, service.site}:
+                continue
+            verdict = _ncci(store, earlier.suggestion.code, service.suggestion.code, day)
+            if verdict is None:
+                marked[index] = _with_xs(marked[index], "a separate site (NCCI pairs not loaded: bundling assumed)")
+                break
+            if verdict[0]:
+                column2, setting = verdict
+                target = index if column2 == service.suggestion.code else before
+                other = earlier.suggestion.code if target == index else service.suggestion.code
+                marked[target] = _with_xs(marked[target], f"a separate site; NCCI {setting} pair with {other}")
+                break
     return marked
+
+
+def _distinct_candidate(service: Service) -> bool:
+    suggestion = service.suggestion
+    return (
+        service.family == "minor surgery"
+        and suggestion.code not in ADD_ON_CODES
+        and "59" not in suggestion.modifiers
+        and service.site is not None
+    )
+
+
+def _with_xs(service: Service, why: str) -> Service:
+    suggestion = service.suggestion
+    if "XS" in suggestion.modifiers:
+        return service
+    marked = replace(
+        suggestion, modifiers=(*suggestion.modifiers, "XS"), rationale=f"{suggestion.rationale}; XS: {why}"
+    )
+    return replace(service, suggestion=marked)
+
+
+def _ncci(store: ReferenceStore | None, first: str, second: str, day: date) -> tuple[str, str] | None:
+    """The column 2 code and setting of a modifier-allowed NCCI pair of the two codes; ("", setting) for none.
+
+    None when no NCCI pairs are loaded (or there is no store).
+    """
+    if store is None:
+        return None
+    settings: tuple[PtpSetting, ...] = ("practitioner", "hospital")
+    for setting in settings:
+        try:
+            edits = [
+                ptp_edit(store, first, second, day, setting=setting),
+                ptp_edit(store, second, first, day, setting=setting),
+            ]
+        except NoRelease:
+            continue
+        allowed = [edit for edit in edits if edit is not None and edit.modifier_allowed]
+        return (allowed[0].column2, setting) if allowed else ("", setting)
+    return None
 
 
 def _em_line(
