@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from revcycle import __version__
 from revcycle.api.errors import register_error_handlers
 from revcycle.api.record_schemas import record_components
-from revcycle.api.routes import api_router
+from revcycle.api.routes import api_router, coding
 from revcycle.config import Settings
 from revcycle.services.database import engine_for
 
@@ -57,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     register_error_handlers(app)
     app.include_router(api_router)
+    app.include_router(coding.router)
     return app

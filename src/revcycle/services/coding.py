@@ -1,23 +1,28 @@
 """Coding notes and evaluating the coder, in the shape the CLI and the REST API print.
 
 Files are read and checked before the coder is loaded, so that a bad file fails fast and nothing is half done;
-the coder is then loaded once for all the notes of a request.
+the coder is then loaded once for all the notes of a request. Coders are kept loaded for the life of the process
+(`coder_for`), one per reference store, embedding stage and synonym set: a server answers each request with a warm
+coder, and a decision that changes an organisation's synonyms changes the set, so the next request gets a coder
+that knows them.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from revcycle.coding.coder import MODES, Coder
 from revcycle.coding.evaluation import EvaluationReport, evaluate, load_gold
 from revcycle.coding.fhir import FhirHint, read_fhir_note
 from revcycle.coding.result import CodingResult
-from revcycle.errors import InputFileError, RevcycleError
+from revcycle.errors import InputFileError, InvalidRecord, RevcycleError
 from revcycle.refdata.store import ReferenceStore
 
 
@@ -94,8 +99,59 @@ def read_note_file(path: Path) -> NoteInput:
     return NoteInput(note.text, note.date, note.hints)
 
 
+CACHED_CODERS = 8
+"""Coders kept loaded at once: a server with more organisations than this reloads the least recently used."""
+_CODERS: OrderedDict[tuple[ReferenceStore, bool, tuple[tuple[str, str], ...]], Coder] = OrderedDict()
+_CODERS_LOCK = threading.Lock()
+
+
+def coder_for(store: ReferenceStore, *, embeddings: bool, synonyms: Sequence[tuple[str, str]] = ()) -> Coder:
+    """The process's coder for ``store``, the embedding stage on or off, and an organisation's synonyms.
+
+    Loaded on first use and kept (the `CACHED_CODERS` most recently used); requests running at the same time wait
+    for one load rather than each loading the lexicon.
+
+    Raises:
+        NoRelease: the store holds no ICD-10-CM release.
+    """
+    key = (store, embeddings, tuple(synonyms))
+    with _CODERS_LOCK:
+        found = _CODERS.get(key)
+        if found is None:
+            found = _CODERS[key] = Coder.load(store, embeddings=embeddings, synonyms=key[2])
+            while len(_CODERS) > CACHED_CODERS:
+                _CODERS.popitem(last=False)
+        _CODERS.move_to_end(key)
+        return found
+
+
+def note_from_request(text: str | None, fhir: dict[str, Any] | None) -> NoteInput:
+    """The note of a coding request: its ``text``, or the note of its ``fhir`` document, never both.
+
+    Raises:
+        InvalidRecord: neither or both are given, or the text is blank (``loc`` names the field).
+        InputFileError: the FHIR document holds no note (``loc`` is its path under ``fhir``).
+    """
+    if (text is None) == (fhir is None):
+        raise InvalidRecord("CodingRequest", "text", "give the note as text or as a FHIR document (fhir), not both")
+    if text is not None:
+        if not text.strip():
+            raise InvalidRecord("CodingRequest", "text", "the note is empty")
+        return NoteInput(text, None, ())
+    try:
+        note = read_fhir_note(fhir or {}, "fhir")
+    except InputFileError as error:
+        raise InputFileError("fhir", f"fhir.{error.location}" if error.location else "fhir", error.reason) from None
+    return NoteInput(note.text, note.date, note.hints)
+
+
 def code_notes(
-    store: ReferenceStore, paths: Sequence[Path], mode: str, day: date | None, embeddings: bool
+    store: ReferenceStore,
+    paths: Sequence[Path],
+    mode: str,
+    day: date | None,
+    embeddings: bool,
+    synonyms: Sequence[tuple[str, str]] = (),
 ) -> list[CodedNote]:
     """Code each file's note with one coder.
 
@@ -106,6 +162,8 @@ def code_notes(
         day: the encounter date for every note; None to take the date each file states (FHIR), else the date
             the note's text states, else today.
         embeddings: whether the embedding stage is on.
+        synonyms: an organisation's own (phrase, ICD-10-CM code) pairs
+            (`revcycle.services.coding_decisions.synonyms_of`).
 
     Raises:
         InputFileError: a file cannot be read (before any note is coded).
@@ -113,7 +171,7 @@ def code_notes(
     """
     check_mode(mode)
     notes = [read_note_file(path) for path in paths]
-    coder = Coder.load(store, embeddings=embeddings)
+    coder = coder_for(store, embeddings=embeddings, synonyms=synonyms)
     return [
         CodedNote(path, coder.code(note.text, day=day or note.day, mode=mode, hints=note.hints), note.hints)
         for path, note in zip(paths, notes, strict=True)
