@@ -90,6 +90,10 @@ def test_catalogue_amounts_match_the_hcpcs_2026_file(hcpcs_store: ReferenceStore
             assert entry.valid, item.code
             assert entry.description, item.code
             assert descriptor_amount(entry.description) == (item.amount, item.unit), (item.code, entry.description)
+    for device in catalog().devices:
+        entry = lookup_procedure(hcpcs_store, device.code, DAY)
+        assert entry is not None, device.code
+        assert entry.valid, device.code
 
 
 @pytest.mark.parametrize(
