@@ -82,7 +82,7 @@ _THREAT = _compile(
 _WORSENING = _compile(
     r"worsen|exacerbat|\bflare|uncontrolled|not (?:well[- ])?controlled|poorly controlled|inadequately controlled",
     r"suboptimal|not at goal|above (?:goal|target)|progress(?:ion|ing|ed)\b|side effects?|adverse effect|deteriorat",
-    r"\bexac\b|acute on chronic|failing",
+    r"\bexac\b|acute on chronic|failing|increas\w* (?:frequency|severity)|more frequent|worse\b",
 )
 _UNDIAGNOSED = _compile(
     r"uncertain prognosis|undiagnosed|unclear (?:etiology|cause)|new (?:problem|finding)|concerning for",
@@ -100,7 +100,14 @@ _CHRONIC = _compile(
     r"cardiomyopathy|cirrhosis|multiple sclerosis|lupus|crohn|colitis|\bibs\b|macular degeneration",
 )
 _PAST = _compile(r"\bold\b|history of|\bh/o\b|\bs/p\b|status post|\bprior\b|\bremote\b|resolved")
-_NOT_A_PROBLEM = _compile(r"^(?:no|not|negative|denies|without|rule out)\b")
+_NOT_A_PROBLEM = _compile(
+    r"^(?:no|not|negative|denies|without|rule out|health maintenance|screening|preventive|immunizations?|vaccines?)\b"
+)
+_ACUTE = _compile(
+    r"\bacute\b|uncomplicated|otitis|sinusitis|pharyngitis|strep|tonsillitis|\buri\b|upper respiratory|bronchitis",
+    r"cystitis|\buti\b|urinary tract infection|conjunctivitis|gastroenteritis|sprain|strain|contusion|laceration",
+    r"abrasion|cellulitis|abscess|influenza|covid|rash|dermatitis|cough|wart|verruca|burn|bite|vaginitis|impetigo",
+)
 _MINOR = _compile(r"self[- ]limit|\bminor\b|common cold|insect bite|\btinea\b|skin tag|cerumen")
 _CHRONIC_CODES = re.compile(
     r"^(?:I1[0-6]|E0[89]|E1[013]|E78|E66|J4[45]|N18|E0[35]|K21|F3[2-4]|F41|I50|I48|I25|M1[5-9]|N40|G43|G40|M81|F90|"
@@ -152,6 +159,8 @@ def _classify(text: str, start: int, end: int) -> _Problem | None:
         return _Problem("stable chronic illness", "low", start, end)
     if _MINOR.search(lower):
         return _Problem("self-limited or minor problem", "minimal", start, end)
+    if _ACUTE.search(lower):
+        return _Problem("acute uncomplicated illness or injury", "low", start, end)
     # A problem whose words name no kind is counted low, as an acute uncomplicated one would be.
     return _Problem("problem of unstated kind (counted low)", "low", start, end)
 
