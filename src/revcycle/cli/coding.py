@@ -1,4 +1,4 @@
-"""``revcycle code note`` and ``revcycle code eval``: code clinical notes, and measure the coder on a gold set.
+"""``revcycle code note``, ``code decide`` and ``code eval``: code notes, record decisions, measure the coder.
 
 The commands join the ``revcycle code`` group of `revcycle.cli.codes`; importing this module registers them.
 The coding engine (its lexicon code, numpy and the tokenizer) is imported only when one of them runs, so that
@@ -17,6 +17,7 @@ from rich.markup import escape
 from revcycle.cli.codes import code_app
 from revcycle.cli.output import JsonOption, console, emit_json, errors, key_values, rows_table
 from revcycle.cli.refdata import StoreOption
+from revcycle.cli.state import DbOption, database_url
 from revcycle.coding.evaluation import LEVELS, EvaluationReport, Score
 from revcycle.coding.result import CodingResult, Evidence
 from revcycle.refdata.reference import reference
@@ -52,6 +53,7 @@ def _encounter_day(text: str | None) -> date | None:
 
 @code_app.command("note")
 def note_command(
+    context: typer.Context,
     paths: Annotated[
         list[Path],
         typer.Argument(
@@ -65,17 +67,61 @@ def note_command(
     ] = None,
     store: StoreOption = None,
     embeddings: EmbeddingsOption = True,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation", help="Use the synonyms this organisation's coders taught (`code decide`; needs --db)."
+        ),
+    ] = None,
+    db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Code clinical notes: ICD-10-CM and CPT/HCPCS codes with their evidence, exclusions and clinician queries."""
     from revcycle.services.coding import code_notes
+    from revcycle.services.coding_decisions import synonyms_of
+    from revcycle.services.database import ready_engine
 
-    coded = code_notes(reference(store), paths, _mode(mode), _encounter_day(on), embeddings)
+    synonyms = synonyms_of(ready_engine(database_url(context, db)), organisation) if organisation else []
+    coded = code_notes(reference(store), paths, _mode(mode), _encounter_day(on), embeddings, synonyms)
     if as_json:
         emit_json(coded[0].result.to_json() if len(coded) == 1 else [note.to_json() for note in coded])
         return
     for note in coded:
         _show_note(note)
+
+
+@code_app.command("decide")
+def decide_command(
+    context: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="Decisions JSON (docs/coding-decisions.md): organisation, encounter, decisions.")
+    ],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a coder's accept/reject/edit/add decisions on an encounter; they teach the organisation's synonyms."""
+    from revcycle.services.coding_decisions import read_batch_file, record_decisions
+    from revcycle.services.database import ready_engine
+
+    batch = read_batch_file(path)
+    outcome = record_decisions(ready_engine(database_url(context, db)), batch)
+    if as_json:
+        emit_json(outcome.as_json())
+        return
+    console.print(
+        f"[bold]{escape(str(path))}[/]: {len(outcome.recorded)} decision(s) recorded on encounter "
+        f"{escape(batch.encounter_id)} for {escape(batch.organisation)}, {len(outcome.unchanged)} already recorded",
+        highlight=False,
+    )
+    if outcome.synonyms:
+        rows_table(
+            f"Synonyms of {batch.organisation} changed",
+            ["phrase", "code", "system", "times confirmed"],
+            [
+                (change.phrase, change.code, change.code_system, change.times_confirmed or "0 (removed)")
+                for change in outcome.synonyms
+            ],
+        )
 
 
 def _evidence(spans: tuple[Evidence, ...]) -> str:

@@ -18,15 +18,17 @@ Only ICD-10-CM pairs feed the coder (`organisation_synonyms`): CPT and HCPCS pai
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
-from revcycle.errors import Conflict, InvalidRecord
+from revcycle.errors import Conflict, InputFileError, InvalidRecord
 from revcycle.store import UnitOfWork
 from revcycle.store.coding import CodingDecision, CodingDecisions, CodingSynonym
 
@@ -249,6 +251,28 @@ def parse_batch(document: object, now: datetime | None = None) -> DecisionBatch:
     return DecisionBatch(
         organisation, encounter_id, tuple(item for item, _ in parsed), tuple(timed for _, timed in parsed)
     )
+
+
+def read_batch_file(path: Path, now: datetime | None = None) -> DecisionBatch:
+    """A batch of decisions from a JSON file (docs/coding-decisions.md).
+
+    Raises:
+        InputFileError: the file cannot be read, is not JSON, or a field is missing or wrong (named by its path).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InputFileError(str(path), "", f"cannot be read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise InputFileError(str(path), f"byte {error.start}", "not UTF-8 text") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(str(path), f"line {error.lineno} column {error.colno}", "not valid JSON") from None
+    try:
+        return parse_batch(document, now)
+    except InvalidRecord as error:
+        raise InputFileError(str(path), error.field, error.reason) from None
 
 
 def _same(stored: CodingDecision, given: CodingDecision, timed: bool) -> bool:
