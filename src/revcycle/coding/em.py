@@ -27,7 +27,8 @@ MDM_NEW = {"minimal": "99202", "low": "99203", "moderate": "99204", "high": "992
 MDM_ESTABLISHED = {"minimal": "99212", "low": "99213", "moderate": "99214", "high": "99215"}
 
 _TIME = re.compile(
-    r"(?:total (?:time|of)|\bspent\b|face[- ]to[- ]face|time (?:spent|on the date)|\btime\s*:)[^.\n]{0,150}?"
+    r"(?:total (?:time|of)|\bspent\b|face[- ]to[- ]face|time (?:spent|on the date|today)|\bmy time\b|\btime\s*:)"
+    r"[^.\n]{0,150}?"
     r"\b(?P<a>\d{1,3})\s*(?:minutes|mins?)\b"
     r"|\b(?P<b>\d{1,3})\s*(?:minutes|mins?)\b[^.\n]{0,40}?(?:were spent|was spent|spent|total time|in total|"
     r"face[- ]to[- ]face|on the date of)",

@@ -79,14 +79,18 @@ _THREAT = _compile(
     r"unstable angina|rapid ventricular response|\brvr\b|decompensat",
     r"ketoacidosis|suicidal|\bstroke\b|\btia\b|respiratory distress|anaphylaxis|hypertensive (?:emergency|urgency)",
 )
-_WORSENING = _compile(
-    r"worsen|exacerbat|\bflare|uncontrolled|not (?:well[- ])?controlled|poorly controlled|inadequately controlled",
-    r"suboptimal|not at goal|above (?:goal|target)|progress(?:ion|ing|ed)\b|side effects?|adverse effect|deteriorat",
-    r"\bexac\b|acute on chronic|failing|increas\w* (?:frequency|severity)|more frequent|worse\b",
+_CHRONIC_WORSENING = _compile(
+    r"exacerbat|\bexac\b|\bflare|uncontrolled|not (?:well[- ])?controlled|poorly controlled|inadequately controlled",
+    r"suboptimal(?:ly)? controlled|not at (?:goal|target)|above (?:goal|target)|progress(?:ion|ing|ed)\b",
+    r"side effects? of|adverse effect|acute on chronic|wearing[- ]off|motor fluctuations|failing",
 )
+"""Words that make a problem a chronic illness getting worse by themselves (a flare is of a chronic disease)."""
+_WORSENING = _compile(r"worsen|deteriorat|increas\w* (?:frequency|severity)|more frequent|worse\b|side effects?")
+"""Words that make a chronic illness worse only when the problem is named as chronic."""
 _UNDIAGNOSED = _compile(
     r"uncertain prognosis|undiagnosed|unclear (?:etiology|cause)|new (?:problem|finding)|concerning for",
     r"suspicious for|\bmass\b|\blump\b|\bnodule\b|(?:cannot|can't|unable to) (?:exclude|rule out)",
+    r"cannot be (?:excluded|ruled out)",
 )
 _SYSTEMIC = _compile(r"systemic symptoms|pyelonephritis|pneumonia|\bwith fevers?\b|\bfebrile\b")
 _COMPLICATED_INJURY = _compile(r"complicated (?:injury|laceration)|\bfracture|dislocat")
@@ -97,7 +101,8 @@ _CHRONIC = _compile(
     r"osteoarthritis|\boa\b|\bbph\b|migraine|epilepsy|seizure disorder|obesity|osteoporosis|adhd|bipolar",
     r"schizophrenia|psoriasis|eczema|atopic dermatitis|rheumatoid|\bgout\b|\bhiv\b|hepatitis c|parkinson|dementia",
     r"insomnia|neuropathy|allergic rhinitis|sleep apnea|\bosa\b|anemia|hypothyroidism|glaucoma|\bpoag\b|coronary",
-    r"cardiomyopathy|cirrhosis|multiple sclerosis|lupus|crohn|colitis|\bibs\b|macular degeneration",
+    r"cardiomyopathy|cirrhosis|multiple sclerosis|lupus|crohn|colitis|\bibs\b|macular degeneration|\buc\b",
+    r"atherosclero|peripheral arter|\bpad\b|claudication|respiratory failure|emphysema|gammopathy|hepatitis b",
 )
 _PAST = _compile(r"\bold\b|history of|\bh/o\b|\bs/p\b|status post|\bprior\b|\bremote\b|resolved")
 _NOT_A_PROBLEM = _compile(
@@ -113,6 +118,9 @@ _CHRONIC_CODES = re.compile(
     r"^(?:I1[0-6]|E0[89]|E1[013]|E78|E66|J4[45]|N18|E0[35]|K21|F3[2-4]|F41|I50|I48|I25|M1[5-9]|N40|G43|G40|M81|F90|"
     r"L40|M05|M06|M1A|M10|B20|B18|G20|G30|F03|G47|G62|G63|J30|D50|D63|D64)"
 )
+
+
+_UNSTATED = "problem of unstated kind (counted low)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +155,7 @@ def _classify(text: str, start: int, end: int) -> _Problem | None:
     chronic = _CHRONIC.search(lower) is not None
     if _THREAT.search(lower) and not _PAST.search(lower):
         return _Problem("threat to life or bodily function / severe exacerbation", "high", start, end)
-    if chronic and _WORSENING.search(lower):
+    if _CHRONIC_WORSENING.search(lower) or (chronic and _WORSENING.search(lower)):
         return _Problem("chronic illness with exacerbation, progression or side effects", "moderate", start, end)
     if _UNDIAGNOSED.search(lower):
         return _Problem("undiagnosed new problem with uncertain prognosis", "moderate", start, end)
@@ -162,7 +170,7 @@ def _classify(text: str, start: int, end: int) -> _Problem | None:
     if _ACUTE.search(lower):
         return _Problem("acute uncomplicated illness or injury", "low", start, end)
     # A problem whose words name no kind is counted low, as an acute uncomplicated one would be.
-    return _Problem("problem of unstated kind (counted low)", "low", start, end)
+    return _Problem(_UNSTATED, "low", start, end)
 
 
 def _problems_found(note: Note) -> list[_Problem]:
@@ -188,15 +196,26 @@ _INLINE_PLAN = _compile(r"\bplan\b|\b(?:she|he|patient) (?:needs|will)\b|\bi (?:
 
 
 def _inline_items(note: Note, start: int) -> list[_Problem]:
-    """Problems of a note written without headings (dictation): from "assessment"/"impression" up to the plan."""
+    """Problems of a note written without headings (dictation): from "assessment"/"impression" up to the plan.
+
+    A dictated assessment runs its problems together with commas ("COPD with emphysema, stable, chronic
+    respiratory failure with hypoxia, stable"): a piece naming a kind of problem opens one, and a piece naming
+    none ("stable", "likely vasovagal") is read with the problem before it.
+    """
     stop = _INLINE_PLAN.search(note.text, start)
     end = stop.start() if stop else min(len(note.text), start + 300)
     items: list[_Problem] = []
-    for piece in re.finditer(r"[^.;]+", note.text[start:end]):
-        begin = start + piece.start()
-        problem = _classify(piece.group(), begin, begin + len(piece.group().rstrip()))
-        if problem is not None:
-            items.append(problem)
+    for piece in re.finditer(r"[^.;,]+", note.text[start:end]):
+        begin, stop_at = start + piece.start(), start + piece.start() + len(piece.group().rstrip())
+        problem = _classify(piece.group(), begin, stop_at)
+        if problem is None:
+            continue
+        if items and problem.kind == _UNSTATED:
+            previous = items[-1]
+            merged = _classify(note.text[previous.start : stop_at], previous.start, stop_at)
+            items[-1] = merged if merged is not None else previous
+            continue
+        items.append(problem)
     return items
 
 
@@ -281,6 +300,12 @@ _TESTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("iron studies", r"ferritin|iron studies"),
     )
 )
+_NAMED_TEST = re.compile(
+    r"\b(?:[a-z0-9-]+ ){0,2}(?:panels?|genotype|rna|antibod(?:y|ies)|serolog(?:y|ies)|viral load|titers?|"
+    r"electrophoresis|immunofixation|light chains|immunoglobulins)\b",
+    re.IGNORECASE,
+)
+"""Laboratory tests the list above does not name ("hepatitis B immunity panel", "HCV genotype"), one per name."""
 _TEST_CUE = _compile(
     r"order|obtain|check|will get|\bdraw|\bsend\b|\bsent\b|repeat|request|review|result|show|reveal|came back|"
     r"normal|abnormal|elevated|\blow\b|\bhigh\b|positive|negative|\d|done|performed|pending"
@@ -340,10 +365,15 @@ def data_element(note: Note, billed: Sequence[tuple[int, int]] = ()) -> Element:
     discussion: Evidence | None = None
     for start, end, text in _working_sentences(note):
         reported = any(start <= begin < end for begin, _stop in billed)
+        cued = not reported and _TEST_CUE.search(text) is not None
         for name, pattern in _TESTS:
             match = pattern.search(text)
-            if match and not reported and name not in tests and _TEST_CUE.search(text):
+            if match and cued and name not in tests:
                 tests[name] = span(note, start + match.start(), start + match.end())
+        for match in _NAMED_TEST.finditer(text) if cued else ():
+            tests.setdefault(
+                " ".join(match.group().lower().split()), span(note, start + match.start(), start + match.end())
+            )
         for match in _EXTERNAL_NOTES.finditer(text):
             notes.setdefault(match.group().lower(), span(note, start + match.start(), start + match.end()))
         for pattern, kind in ((_HISTORIAN, "historian"), (_INTERPRETATION, "interpretation"), (_DISCUSSION, "talk")):
@@ -384,7 +414,11 @@ def data_element(note: Note, billed: Sequence[tuple[int, int]] = ()) -> Element:
 # --- risk ---------------------------------------------------------------------------------------------------------
 
 _HIGH_RISK = _compile(
-    r"hospitali[sz]|admit(?:ted)? (?:to|for)|admission|direct admit|\b(?:send|sent|sending|transfer(?:red)?|"
+    # Hospitalization counts as a decision made at this visit, not as history ("his hospitalization last year").
+    r"(?:decision|decided|recommend\w*|consider\w*|discuss\w*|declin\w*|offer\w*|need\w*|warrant\w*|arrang\w*)"
+    r"\b[^.;]{0,40}(?:hospitali[sz]|admission)|(?:hospitali[sz]ation|admission) (?:is |was )?(?:recommended|"
+    r"considered|discussed|declined|offered|needed|warranted|arranged|not (?:needed|indicated|required))|"
+    r"admit(?:ted)? (?:to|for)|direct admi|\b(?:send|sent|sending|transfer(?:red)?|"
     r"refer(?:red)?) (?:him |her |the patient |patient )?(?:directly )?to (?:the )?(?:ed|er|emergency|hospital)\b",
     r"hospital (?:evaluation|admission|care)|transport\w* to (?:the )?(?:ed|er|emergency|hospital)|\bems\b|ambulance",
     r"intensive monitoring|monitoring for toxicity|\bdnr\b|do not resuscitate|hospice|de-?escalat|"
