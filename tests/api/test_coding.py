@@ -96,7 +96,7 @@ def test_bad_suggest_requests_are_422_naming_the_field(
 def test_decisions_are_stored_once_and_read_back(stored: TestClient) -> None:
     decisions = batch(
         {"decision": "edit", "suggested_code": "N18.9", "final_code": "N18.31", "evidence_text": "CKD stage 3a"},
-        {"decision": "accept", "code_system": "cpt", "suggested_code": "99214", "evidence_text": "follow-up"},
+        {"decision": "add", "code_system": "cpt", "final_code": "99214", "evidence_text": "follow-up"},
     )
     first = stored.post("/coding/decisions", json=decisions)
     assert first.status_code == 200

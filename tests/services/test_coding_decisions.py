@@ -66,34 +66,38 @@ def test_phrases_and_codes_are_normalised() -> None:
     assert normalise_code("hello", "icd10cm") is None
 
 
-def test_edit_accept_and_add_teach_synonyms_and_only_icd10cm_feeds_the_coder(stored: Engine) -> None:
-    outcome = record(stored, EDIT, ACCEPT, ADD, CPT)
-    assert len(outcome["recorded"]) == 4
+def test_edits_and_adds_teach_synonyms_and_only_icd10cm_feeds_the_coder(stored: Engine) -> None:
+    outcome = record(stored, EDIT, ADD, {**CPT, "decision": "add", "suggested_code": None, "final_code": "20610"})
+    assert len(outcome["recorded"]) == 3
     assert outcome["unchanged"] == []
     assert [(item["phrase"], item["code"], item["times_confirmed"]) for item in outcome["synonyms"]] == [
         ("diabetic nephropathy", "E11.22", 1),
-        ("essential hypertension", "I10", 1),
         ("ckd stage 3a", "N18.31", 1),
         ("knee injection", "20610", 1),
     ]
-    assert synonyms_of(stored, "riverbend") == [
-        ("ckd stage 3a", "N18.31"),
-        ("diabetic nephropathy", "E11.22"),
-        ("essential hypertension", "I10"),
-    ]
+    assert synonyms_of(stored, "riverbend") == [("ckd stage 3a", "N18.31"), ("diabetic nephropathy", "E11.22")]
     assert synonyms_of(stored, "lakeside") == []
-    assert [item.code for item in synonym_table(stored, "riverbend")] == ["N18.31", "E11.22", "I10", "20610"]
+    assert [item.code for item in synonym_table(stored, "riverbend")] == ["N18.31", "E11.22", "20610"]
+
+
+def test_an_accept_confirms_a_taught_pair_and_teaches_none(stored: Engine) -> None:
+    assert record(stored, ACCEPT, CPT)["synonyms"] == []
+    assert synonym_table(stored, "riverbend") == []
+    record(stored, {**EDIT, "evidence_text": "essential hypertension", "suggested_code": "I10", "final_code": "I11.9"})
+    accepted = {**ACCEPT, "suggested_code": "I11.9"}
+    assert record(stored, accepted)["synonyms"][0]["times_confirmed"] == 2
+    assert synonyms_of(stored, "riverbend") == [("essential hypertension", "I11.9")]
 
 
 def test_recording_the_same_batch_twice_changes_nothing(stored: Engine) -> None:
     first = record(stored, EDIT, ACCEPT, ADD)
     again = record(stored, EDIT, ACCEPT, ADD)
     assert again == {"recorded": [], "unchanged": first["recorded"], "synonyms": []}
-    assert counts(stored) == (3, 3)
+    assert counts(stored) == (3, 2)
     with_ids = [{**EDIT, "id": "ui-1", "decided_at": "2026-09-08T18:00:00+02:00"}]
     record(stored, *with_ids)
     assert record(stored, *with_ids)["unchanged"] == ["ui-1"]
-    assert counts(stored) == (4, 4)
+    assert counts(stored) == (4, 3)
 
 
 def test_the_same_key_with_other_content_is_a_conflict_and_nothing_is_kept(stored: Engine) -> None:
@@ -104,7 +108,7 @@ def test_the_same_key_with_other_content_is_a_conflict_and_nothing_is_kept(store
 
 
 def test_a_reject_takes_one_confirmation_away_and_removes_the_pair_at_zero(stored: Engine) -> None:
-    record(stored, ACCEPT)
+    record(stored, {**ADD, "final_code": "I10", "evidence_text": "essential hypertension"})
     record(stored, ACCEPT, decided_by="coder-2")
     assert record(stored, REJECT)["synonyms"][0]["times_confirmed"] == 1
     assert synonyms_of(stored, "riverbend") == [("essential hypertension", "I10")]

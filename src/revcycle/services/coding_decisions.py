@@ -8,7 +8,11 @@ How decisions feed the organisation's synonyms (phrase = the decision's evidence
 
 - ``edit`` (suggested X, the coder chose Y) and ``add`` (the coder added Y): the pair phrase -> Y gains one
   confirmation (and is created at one);
-- ``accept`` of X: phrase -> X gains one confirmation;
+- ``accept`` of X: phrase -> X gains one confirmation when the organisation already has the pair (the coder
+  suggested X through it); otherwise the coder found X on its own and there is nothing to teach. Creating pairs from
+  accepts would be wrong as well as useless: X is often reached from T by a guideline, not because T means X
+  ("hypertension" accepted as I12.9 because the note also documents CKD), and the pair would then rank above the
+  maintained table for every later note saying "hypertension";
 - ``reject`` of X: phrase -> X loses one confirmation, and is removed at zero (a reject of a pair never confirmed
   changes nothing).
 
@@ -328,7 +332,7 @@ def _feed(store: CodingDecisions, decision: CodingDecision) -> list[SynonymChang
         return []
     found = store.synonym(decision.organisation, phrase, code)
     if found is None:
-        if step < 0:
+        if decision.decision in ("accept", "reject"):
             return []
         found = CodingSynonym(decision.organisation, phrase, code, decision.code_system, 0, decision.id, decision.id)
     updated = replace(found, times_confirmed=found.times_confirmed + step, last_decision_id=decision.id)
