@@ -330,6 +330,37 @@ def test_listed_procedures_and_devices() -> None:
     assert claim(lab) == [("94060", (), 1)]
 
 
+def test_more_listed_procedures() -> None:
+    allergy = "Injections:\n- vial A 0.5 mL SC L arm\n- vial B 0.5 mL SC R arm\nObserved 30 min, no reaction."
+    assert claim(allergy) == [("95117", (), 1)]
+    biopsy = "Procedure: Endometrial sampling performed with a Pipelle, three passes, tissue sent to pathology."
+    assert claim(biopsy) == [("58100", (), 1)]
+    tendon = (
+        "PROCEDURE (L lateral epicondyle, common extensor tendon origin injection):\n"
+        "- peppering technique at the common extensor origin\n- methylprednisolone acetate 40 mg + 1 mL 1% lidocaine"
+    )
+    assert claim(tendon) == [("J1010", (), 40), ("20551", (), 1)]
+
+
+def test_debridement_by_depth_and_area() -> None:
+    text = (
+        "Procedure: Excisional debridement of the left plantar ulcer removing devitalized subcutaneous tissue. "
+        "Area debrided 45 sq cm."
+    )
+    assert claim(text) == [("11042", (), 1), ("11045", (), 2)]
+    selective = "Procedure: Selective debridement of slough from the heel wound with a curette, 3 sq cm."
+    assert claim(selective) == [("97597", (), 1)]
+
+
+def test_a_procedure_only_visit_has_no_em() -> None:
+    text = (
+        "Procedure visit only; no change in his medical management today.\n"
+        "Assessment:\n1. Diabetic foot ulcer, improving.\n2. Type 2 diabetes with neuropathy.\n"
+        "Procedure: Excisional debridement of the ulcer down to subcutaneous tissue, 2 sq cm."
+    )
+    assert [line.code for line in code(text)[0]] == ["11042"]
+
+
 def test_outside_x_ray_is_data_not_a_line() -> None:
     text = "HPI: The chest x-ray her PCP obtained in March, which I reviewed, is clear.\nAssessment: Chronic cough."
     assert [line.code for line in code(text)[0]] == ["99212"]

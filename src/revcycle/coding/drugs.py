@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from revcycle.coding.document import Note, SectionKind, Sentence
-from revcycle.coding.performed import Service, done, term_pattern, working_sentences
+from revcycle.coding.performed import Service, done, list_header, term_pattern, working_sentences
 from revcycle.coding.procedure_catalog import Drug, DrugCode, catalog
 from revcycle.coding.result import Evidence, ProcedureSuggestion
 from revcycle.coding.visit import span
@@ -40,7 +40,8 @@ _JOINT_ACT = re.compile(r"inject\w*|intra-?articular|arthrocentesis|aspirat\w*",
 
 _OTHER_PROCEDURE = re.compile(
     r"epidural|intralaminar|transforaminal|facet|nerve block|trigger point|fluoroscop|intra-?lesional|intradermal|"
-    r"tendon sheath|carpal tunnel|intravitreal|sacroiliac",
+    r"tendon sheath|carpal tunnel|intravitreal|sacroiliac|epicondyl|tendon origin|plantar fascia|trigger finger|"
+    r"de quervain|immunotherapy",
     re.IGNORECASE,
 )
 """Drugs given in a procedure this coder does not code: the drug line is reported, its administration is not."""
@@ -200,7 +201,8 @@ def find_drugs(note: Note, store: ReferenceStore | None, day: date) -> list[Serv
 
 
 def _route(note: Note, sentence: Sentence) -> str | None:
-    text = note.text[sentence.start : sentence.end]
+    # A dose listed under a procedure header ("PROCEDURE (tendon origin injection):") takes the header's context.
+    text = f"{list_header(note, sentence.start)} {note.text[sentence.start : sentence.end]}"
     if _OTHER_PROCEDURE.search(text):
         return "procedure"
     if _TAKE_HOME.search(text):

@@ -166,13 +166,29 @@ def _ordered(evidence: Sequence[Evidence]) -> tuple[Evidence, ...]:
     return tuple(unique[key] for key in sorted(unique))
 
 
+_PROCEDURE_ONLY = re.compile(
+    r"procedure visit only|no change in (?:his|her|their|the) (?:medical )?management|(?:injection|procedure) visit\b|"
+    r"here (?:only )?for (?:a |her |his )?(?:scheduled )?(?:injection|procedure|shot)",
+    re.IGNORECASE,
+)
+_SEPARATE = re.compile(
+    r"separate(?:ly)? (?:and distinct|identifiable)|(?:not counting|excluding|exclusive of|separate from|apart from) "
+    r"(?:the )?(?:injection|procedure|splint\w*|repair)",
+    re.IGNORECASE,
+)
+
+
 def mdm_is_significant(note: Note, diagnoses: Sequence[str] = ()) -> tuple[bool, str]:
     """Whether the visit holds decision making beyond a minor procedure done at it (for modifier 25), and why.
 
-    It does when two or more problems were addressed, when the note says the visit was separately identifiable,
-    or when data of at least a limited level was reviewed or prescription management went beyond the procedure.
+    It does not when the note says the visit was for the procedure only. It does when the note says the visit was
+    separate (or times it apart from the procedure), when two or more problems were addressed, or when data of at
+    least a limited level was reviewed.
     """
-    separate = re.search(r"separate(?:ly)? (?:and distinct|identifiable)", note.text, re.IGNORECASE)
+    only = _PROCEDURE_ONLY.search(note.text)
+    if only:
+        return False, f"the note says the visit was for the procedure: '{only.group()}'"
+    separate = _SEPARATE.search(note.text)
     if separate:
         return True, f"the note says so: '{separate.group()}'"
     problems = problems_element(note, diagnoses)

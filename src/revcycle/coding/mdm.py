@@ -106,7 +106,8 @@ _CHRONIC = _compile(
 )
 _PAST = _compile(r"\bold\b|history of|\bh/o\b|\bs/p\b|status post|\bprior\b|\bremote\b|resolved")
 _NOT_A_PROBLEM = _compile(
-    r"^(?:no|not|negative|denies|without|rule out|health maintenance|screening|preventive|immunizations?|vaccines?)\b"
+    r"^(?:no|not|negative|denies|without|rule out|health maintenance|screening|preventive|immunizations?|vaccines?|"
+    r"history of|hx of|h/o|s/p|status post|long[- ]term|family history)\b"
 )
 _ACUTE = _compile(
     r"\bacute\b|uncomplicated|otitis|sinusitis|pharyngitis|strep|tonsillitis|\buri\b|upper respiratory|bronchitis",

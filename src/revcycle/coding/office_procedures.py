@@ -296,6 +296,50 @@ def _size_query(note: Note, evidence: tuple[Evidence, ...]) -> ClinicianQuery:
     )
 
 
+# --- debridement -------------------------------------------------------------------------------------------------
+
+_DEBRIDE = re.compile(r"\bdebride(?:ment|d)\b", re.IGNORECASE)
+_AREA = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:sq\.?\s*cm|cm2|cm\u00b2|square cent\w*)", re.IGNORECASE)
+_DEPTHS = (
+    ("bone", re.compile(r"\bbone\b(?! (?:not|was not))", re.IGNORECASE), ("11044", "11047")),
+    ("muscle or fascia", re.compile(r"\bmuscle\b|\bfascia\b", re.IGNORECASE), ("11043", "11046")),
+    ("subcutaneous tissue", re.compile(r"subcutaneous|\bfat\b", re.IGNORECASE), ("11042", "11045")),
+)
+_NOT_REACHED = re.compile(r"no (?:bone|tendon|muscle)|(?:bone|tendon|muscle) (?:not|was not) (?:visible|exposed)", re.I)
+
+
+def find_debridement(note: Note) -> list[Service]:
+    """Debridement of a wound or ulcer by the deepest tissue removed, with a unit per further 20 sq cm.
+
+    Tissue removed down to subcutaneous tissue, muscle or fascia, or bone takes the surgical codes; above that
+    (callus, slough, dermis) it is selective debridement.
+    """
+    for sentence in working_sentences(note):
+        text = _sentence_text(note, sentence)
+        act = _DEBRIDE.search(text)
+        if act is None:
+            continue
+        start, end = sentence.start + act.start(), sentence.start + act.end()
+        if not done(note, start, end).performed or sentence.section.kind is not SectionKind.PROCEDURE:
+            continue
+        region = _NOT_REACHED.sub(" ", note.text[sentence.section.start : sentence.section.end])
+        depth, codes = next(((name, codes) for name, pattern, codes in _DEPTHS if pattern.search(region)),
+                            ("skin only", ("97597", "97598")))  # fmt: skip
+        area = _AREA.search(region)
+        size = Decimal(area.group("n")) if area else Decimal(0)
+        further = max(int((size - 1) // 20), 0) if area else 0
+        measured = f"{size.normalize():f} sq cm" if area else "area not stated: the first 20 sq cm"
+        why = f"debridement down to {depth}, {measured}"
+        evidence = (span(note, start, end),)
+        lines = [Service(ProcedureSuggestion(codes[0], (), 1, evidence, why, 0.8), "minor surgery",
+                         site=site_group(text), needs_25=True)]  # fmt: skip
+        if further:
+            add = ProcedureSuggestion(codes[1], (), further, evidence, f"each further 20 sq cm: {further}", 0.8)
+            lines.append(Service(add, "minor surgery", site=site_group(text), needs_25=True))
+        return lines
+    return []
+
+
 # --- wound repair -------------------------------------------------------------------------------------------------
 
 _REPAIR = re.compile(

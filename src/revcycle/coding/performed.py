@@ -30,9 +30,14 @@ _PLANNED = re.compile(
 _HISTORICAL = re.compile(
     r"\b(?:history of|h/o|(?<!from )(?<!to )(?<!with )(?<!than )(?<!no )prior|previous(?:ly)?|"
     r"last (?:year|month|week|visit|fall|season|spring|summer|winter)|"
-    r"ago|in (?:19|20)\d\d|s/p|status post|up to date|utd|outside|at (?:her|his|their|the) [\w/]+ visit)\b",
+    r"ago|in (?:19|20)\d\d|s/p|status post|up to date|utd|outside|at (?:her|his|their|the) [\w/]+ visit|"
+    r"(?:at|in|from|by) (?:the )?(?:ed|er|emergency (?:room|department)|urgent care|hospital)|"
+    r"(?:at|in|from|by) another (?:clinic|office)|"
+    r"home|yesterday|last night)\b",
     re.IGNORECASE,
 )
+CLAUSE_REACH = 150
+"""How far (in characters) before and after a mention its clause can reach."""
 _CLAUSE_BREAK = re.compile(r";|\bbut\b|\bthen\b|\bhowever\b", re.IGNORECASE)
 
 
@@ -45,16 +50,23 @@ class Done:
 
 
 def clause(note: Note, start: int) -> tuple[int, int]:
-    """The clause of the sentence holding ``start``: the sentence cut at semicolons, dashes, ``but`` and ``then``."""
+    """The clause holding ``start``.
+
+    Its sentence cut at semicolons, ``but``, ``then`` and ``however``, and at most CLAUSE_REACH characters either
+    side of the mention.
+    """
     sentence = note.sentence_at(start)
     text = note.text[sentence.start : sentence.end]
-    begin, end = sentence.start, sentence.end
+    # A dictated run-on sentence tells of many things: only words near the mention govern it.
+    begin, end = max(sentence.start, start - CLAUSE_REACH), min(sentence.end, start + CLAUSE_REACH)
     for match in _CLAUSE_BREAK.finditer(text):
         at = sentence.start + match.start()
+        if at < begin:
+            continue
         if at < start:
             begin = sentence.start + match.end()
         else:
-            end = at
+            end = min(end, at)
             break
     return begin, end
 
@@ -114,19 +126,17 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(term) for term in ordered) + r")(?![\w-])", re.IGNORECASE)
 
 
-_NOT_SERVICES = HISTORY_SECTIONS | {SectionKind.FAMILY_HISTORY, SectionKind.HPI, SectionKind.CHIEF_COMPLAINT}
+_NOT_SERVICES = HISTORY_SECTIONS | {SectionKind.FAMILY_HISTORY}
 
 
 def working_sentences(note: Note) -> Iterator[Sentence]:
-    """The sentences that can document this visit's services.
+    """The sentences that can document this visit's services: not the history, medication or allergy lists.
 
-    Not the history, medication or allergy lists, and not the HPI or chief complaint: what they tell of care
-    ("the ED stapled the laceration", "here for a Depo shot") happened elsewhere or is yet to be done.
+    The HPI and chief complaint stay (a note's headings may leave the whole visit under "CC:"); care they tell
+    of that happened elsewhere is set aside by `done` ("stapled in the ED", "home test").
     """
     for sentence in note.sentences:
-        # A SOAP note's "S:" also carries what was measured at the visit (vitals, point-of-care results).
-        subjective = sentence.section.title.lower() in {"s", "subjective"}
-        if sentence.section.kind not in _NOT_SERVICES or subjective:
+        if sentence.section.kind not in _NOT_SERVICES:
             yield sentence
 
 
@@ -145,3 +155,18 @@ def laterality(text: str) -> set[str]:
     if _LEFT.search(text):
         sides.add("LT")
     return sides
+
+
+def list_header(note: Note, start: int) -> str:
+    """The header a list item sits under ("Vaccines administered today:"), which lends it its verb; else empty.
+
+    Items of one list are passed over upwards, so every item of the list finds the same header.
+    """
+    sentence = note.sentence_at(start)
+    for item in reversed([item for item in note.sentences if item.end <= sentence.start]):
+        text = note.text[item.start : item.end].rstrip()
+        if text.endswith(":"):
+            return text
+        if not re.match(r"[-*\u2022]|\d+[.)]", text):
+            return ""
+    return ""

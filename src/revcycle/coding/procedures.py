@@ -19,6 +19,7 @@ from revcycle.coding.drugs import find_drugs, merge_injections
 from revcycle.coding.em import level_em, mdm_is_significant
 from revcycle.coding.listed_procedures import find_listed_procedures
 from revcycle.coding.office_procedures import (
+    find_debridement,
     find_destruction,
     find_drainage,
     find_excisions,
@@ -34,7 +35,7 @@ from revcycle.refdata.edit_tables import PtpSetting, ptp_edit
 from revcycle.refdata.reference import NoRelease
 from revcycle.refdata.store import ReferenceStore
 
-ADD_ON_CODES = frozenset({"17003", "90461", "90472", "90474", "96375"})
+ADD_ON_CODES = frozenset({"17003", "90461", "90472", "90474", "96375", "11045", "11046", "11047", "97598", "99417"})
 """Codes reported only with their primary code: never marked as a distinct procedure."""
 ADMINISTRATION_FAMILIES = frozenset({"vaccine admin", "injection"})
 
@@ -73,6 +74,7 @@ def _services(
         *find_drainage(note),
         *find_destruction(note),
         *find_listed_procedures(note),
+        *find_debridement(note),
     ]
     queries: list[ClinicianQuery] = []
     for found, asked in (find_excisions(note, diagnoses), find_repairs(note)):

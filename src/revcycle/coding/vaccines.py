@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from revcycle.coding.document import Note
-from revcycle.coding.performed import Service, done, term_pattern, working_sentences
+from revcycle.coding.performed import Service, done, list_header, term_pattern, working_sentences
 from revcycle.coding.procedure_catalog import Vaccine, catalog
 from revcycle.coding.result import Evidence, ProcedureSuggestion
 from revcycle.coding.visit import patient_age, span
@@ -37,22 +37,7 @@ def _performed_here(note: Note, start: int, end: int) -> bool:
     sentence = note.sentence_at(start)
     if _GIVEN.search(note.text, sentence.start, sentence.end):
         return True
-    return _GIVEN.search(_header(note, start)) is not None
-
-
-def _header(note: Note, start: int) -> str:
-    """The header a list item sits under ("Vaccines administered today:"), which lends it its verb; else empty.
-
-    Items of one list are passed over upwards, so every item of the list finds the same header.
-    """
-    sentence = note.sentence_at(start)
-    for item in reversed([item for item in note.sentences if item.end <= sentence.start]):
-        text = note.text[item.start : item.end].rstrip()
-        if text.endswith(":"):
-            return text
-        if not re.match(r"[-*\u2022]|\d+[.)]", text):
-            return ""
-    return ""
+    return _GIVEN.search(list_header(note, start)) is not None
 
 
 def find_vaccines(note: Note, day: date | None) -> list[Service]:
@@ -64,7 +49,7 @@ def find_vaccines(note: Note, day: date | None) -> list[Service]:
     given: dict[str, tuple[Vaccine, Evidence]] = {}
     for sentence in working_sentences(note):
         text = note.text[sentence.start : sentence.end]
-        cue = _VACCINE_CUE.search(f"{_header(note, sentence.start)} {text}")
+        cue = _VACCINE_CUE.search(f"{list_header(note, sentence.start)} {text}")
         matches = list(pattern.finditer(text))
         # A brand named in the sentence is the product; generic words beside it ("Hib (PedvaxHIB)") describe it.
         branded = any(match.group().lower() in by_brand for match in matches)
