@@ -1,7 +1,8 @@
 """The terms a note can say a condition with, and the ICD-10-CM codes they lead to.
 
 Terms come from the tabular list in force (every title and inclusion term, categories' "includes"), from the
-ICD-10-CM index when one is loaded, and from a maintained table of clinical synonyms (``data/synonyms.yaml``).
+Index to Diseases, the Neoplasm Table and the Table of Drugs when they are loaded, and from a maintained table of
+clinical synonyms (``data/synonyms.yaml``).
 Each term is reduced to its content words (`revcycle.coding.words.content_words`) and filed under its rarest word,
 so that a sentence is matched by looking up only the terms anchored on the words it holds.
 
@@ -25,9 +26,9 @@ import yaml
 from platformdirs import user_cache_dir
 
 from revcycle.coding.words import GENERIC, MODIFIERS, SOFT_STOPWORDS, content_words, split_words
-from revcycle.refdata.reference import in_force
+from revcycle.refdata.reference import NoRelease, in_force
 from revcycle.refdata.release import ReleaseInfo
-from revcycle.refdata.sets import ICD10CM
+from revcycle.refdata.sets import ICD10CM, ICD10CM_DRUGS, ICD10CM_INDEX, ICD10CM_NEOPLASMS
 from revcycle.refdata.store import ReferenceStore
 
 LEXICON_FORMAT = 3
@@ -149,8 +150,64 @@ def _code_entries(store: ReferenceStore, release: ReleaseInfo) -> dict[str, dict
     return {key: data for key, data in store.entries(release) if data.get("kind") not in {"chapter", "section"}}
 
 
-def build_lexicon(store: ReferenceStore, release: ReleaseInfo) -> Lexicon:
-    """The lexicon of one ICD-10-CM release and the synonym table (no cache)."""
+NEOPLASM_PHRASES = {
+    "malignant_primary": ("malignant neoplasm {site}",),
+    "malignant_secondary": ("secondary malignant neoplasm {site}",),
+    "ca_in_situ": ("carcinoma in situ {site}",),
+    "benign": ("benign neoplasm {site}", "benign tumor {site}"),
+}
+"""How a note names a neoplasm of a Neoplasm Table site, by the table's column."""
+
+DRUG_PHRASES = {
+    "adverse_effect": ("adverse effect {site}", "{site} side effect", "{site} adverse reaction"),
+    "poisoning_accidental": ("poisoning {site}", "{site} overdose"),
+    "underdosing": ("underdosing {site}",),
+}
+"""How a note names a drug's adverse effect, poisoning or underdosing, by the Table of Drugs' column."""
+
+
+def index_releases(store: ReferenceStore, day: date) -> tuple[ReleaseInfo, ...]:
+    """The Index to Diseases, Neoplasm Table and Table of Drugs releases in force on ``day`` (those loaded)."""
+    found = []
+    for code_set in (ICD10CM_INDEX, ICD10CM_NEOPLASMS, ICD10CM_DRUGS):
+        try:
+            found.append(in_force(store, code_set, day).release)
+        except NoRelease:
+            continue
+    return tuple(found)
+
+
+def _index_terms(store: ReferenceStore, releases: Sequence[ReleaseInfo]) -> list[tuple[str, str, str]]:
+    """(code key, source, phrase) for every coded term of the index files loaded.
+
+    An index path reads as a phrase ("Diabetes, diabetic > with > chronic kidney disease" says diabetes with
+    chronic kidney disease); a table row gives one phrase per column ("malignant neoplasm breast", "metastatic
+    breast"). A code printed with a dash (``C79.2-``) leads to its subcategory, made specific from the note.
+    """
+    found: list[tuple[str, str, str]] = []
+    for release in releases:
+        for _, entry in store.entries(release):
+            terms = [str(term).split(",")[0] for term in entry.get("terms") or ()]
+            if release.code_set == ICD10CM_INDEX:
+                if entry.get("code"):
+                    found.append((_index_key(str(entry["code"])), "index", " ".join(terms)))
+                continue
+            phrases = NEOPLASM_PHRASES if release.code_set == ICD10CM_NEOPLASMS else DRUG_PHRASES
+            site = " ".join(terms[1:] if release.code_set == ICD10CM_NEOPLASMS else terms)
+            if not site:
+                continue
+            for column, code in (entry.get("codes") or {}).items():
+                for phrase in phrases.get(column, ()) if code else ():
+                    found.append((_index_key(str(code)), "index", phrase.format(site=site)))
+    return found
+
+
+def _index_key(code: str) -> str:
+    return code.rstrip("-").replace(".", "").strip().upper()
+
+
+def build_lexicon(store: ReferenceStore, release: ReleaseInfo, indexes: Sequence[ReleaseInfo] = ()) -> Lexicon:
+    """The lexicon of one ICD-10-CM release, the index files given and the synonym table (no cache)."""
     table, _ = _synonym_table()
     lexicon = Lexicon(release)
     entries = _code_entries(store, release)
@@ -174,6 +231,11 @@ def build_lexicon(store: ReferenceStore, release: ReleaseInfo) -> Lexicon:
             raw_terms.append((key, "tabular", str(data["description"])))
         raw_terms += [(key, "inclusion", str(text)) for text in data.get("inclusion_terms") or ()]
         raw_terms += [(key, "inclusion", str(text)) for text in data.get("includes") or ()]
+    raw_terms += [
+        (key, source, text)
+        for key, source, text in _index_terms(store, indexes)
+        if key in lexicon.codes and lexicon.codes[key].chapter not in EXCLUDED_CHAPTERS
+    ]
     for phrase, code in (table.get("terms") or {}).items():
         key = str(code).replace(".", "")
         if key not in lexicon.codes:
@@ -200,12 +262,13 @@ def build_lexicon(store: ReferenceStore, release: ReleaseInfo) -> Lexicon:
     return lexicon
 
 
-def _cache_path(release: ReleaseInfo, table: bytes) -> Path:
+def _cache_path(release: ReleaseInfo, table: bytes, indexes: Sequence[ReleaseInfo] = ()) -> Path:
     # The code that makes terms is part of the key: a changed rule must never meet a lexicon made by the old one.
     makers = b"".join(
         resources.files("revcycle.coding").joinpath(name).read_bytes() for name in ("lexicon.py", "words.py")
     )
-    digest = hashlib.sha256(f"{LEXICON_FORMAT}:{release.sha256}:".encode() + table + makers).hexdigest()[:24]
+    sources = ":".join([release.sha256, *(index.sha256 for index in indexes)])
+    digest = hashlib.sha256(f"{LEXICON_FORMAT}:{sources}:".encode() + table + makers).hexdigest()[:24]
     return Path(user_cache_dir("revcycle", appauthor=False)) / "coding" / f"lexicon-{digest}.pickle"
 
 
@@ -221,12 +284,14 @@ def load_lexicon(store: ReferenceStore, day: date, *, cache: bool = True) -> Lex
         NoRelease: no ICD-10-CM release governs ``day``.
     """
     release = in_force(store, ICD10CM, day).release
-    return store.derived(("coding-lexicon", release.id, release.sha256), lambda: _load(store, release, cache))
+    indexes = index_releases(store, day)
+    key = ("coding-lexicon", release.id, release.sha256, *(index.sha256 for index in indexes))
+    return store.derived(key, lambda: _load(store, release, indexes, cache))
 
 
-def _load(store: ReferenceStore, release: ReleaseInfo, cache: bool) -> Lexicon:
+def _load(store: ReferenceStore, release: ReleaseInfo, indexes: tuple[ReleaseInfo, ...], cache: bool) -> Lexicon:
     _, table = _synonym_table()
-    path = _cache_path(release, table)
+    path = _cache_path(release, table, indexes)
     if cache and path.exists():
         try:
             with path.open("rb") as file:
@@ -236,7 +301,7 @@ def _load(store: ReferenceStore, release: ReleaseInfo, cache: bool) -> Lexicon:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             # A cache from an interrupted write or another revcycle is rebuilt, never trusted.
             pass
-    lexicon = build_lexicon(store, release)
+    lexicon = build_lexicon(store, release, indexes)
     if cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
