@@ -43,6 +43,7 @@ def read_train(folder: Path) -> list[CodedNote]:
 
 
 def main() -> None:
+    """Learn the table from the train split and write it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "codiesp-train-synonyms.tsv")
