@@ -14,7 +14,7 @@ from revcycle.cli.refdata import StoreOption
 from revcycle.cli.state import DbOption, database_url
 from revcycle.cli.summary import show_summary
 from revcycle.refdata.reference import reference
-from revcycle.services.demo import DemoResult, DemoScrub, DemoX12, demo_dataset, run_demo
+from revcycle.services.demo import DEMO_CODER, DemoCodedNote, DemoResult, DemoScrub, DemoX12, demo_dataset, run_demo
 from revcycle.services.demo_reference import DEMO_LOCALITY, DemoReference
 from revcycle.store import display_url
 
@@ -30,7 +30,7 @@ def demo_command(
     x12_dir: X12DirectoryOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Load the synthetic practice and reference data; look up, search, price; scrub; write, validate, read X12."""
+    """Load the synthetic practice and reference data; look up, search, price; scrub; X12; code notes into claims."""
     url = database_url(context, db)
     with progress_bar("Loading demo data", demo_dataset().size, hidden=as_json) as progress:
         task = progress.task_ids[0]
@@ -54,6 +54,8 @@ def show_result(result: DemoResult, url: str) -> None:
         show_scrub(result.scrub)
     if result.x12 is not None:
         show_x12(result.x12)
+    if result.coding:
+        show_coding(result.coding)
 
 
 def show_scrub(scrub: DemoScrub) -> None:
@@ -170,3 +172,71 @@ def _first_note(code: dict[str, object]) -> str:
     if isinstance(notes, dict) and notes.get("use_additional_code"):
         return f"use additional code: {notes['use_additional_code'][0]['text']}"
     return ""
+
+
+def _spans(evidence: list[dict[str, object]]) -> str:
+    return " | ".join(" ".join(str(span["text"]).split()) for span in evidence)
+
+
+def show_coding(coded: tuple[DemoCodedNote, ...]) -> None:
+    """Print each bundled note's codes with their evidence, its E/M reasoning and queries, and the claims made."""
+    for note in coded:
+        coding = note.coding
+        title = f"Coding demo_data/notes/{note.note} (encounter {note.encounter_id}, {coding['encounter_date']})"
+        rows_table(
+            f"{title}: diagnoses, claim order",
+            ["code", "description", "evidence"],
+            [(item["code"], item["description"], _spans(item["evidence"])) for item in coding["diagnoses"]],
+        )
+        rows_table(
+            "Procedures",
+            ["code", "modifiers", "units", "evidence"],
+            [
+                (item["code"], " ".join(item["modifiers"]), item["units"], _spans(item["evidence"]))
+                for item in coding["procedures"]
+            ],
+        )
+        em = coding["em"]
+        if em:
+            billed = "" if em["code"] in {item["code"] for item in coding["procedures"]} else " (not billed)"
+            console.print(f"E/M {em['code']}{billed}: {escape(em['reasoning'][-1])}", highlight=False)
+        for query in coding["queries"]:
+            options = f" [{'; '.join(query['options'])}]" if query["options"] else ""
+            console.print(
+                f"Query ({escape(query['about'])}): {escape(query['text'])}{escape(options)}", highlight=False
+            )
+        decided = note.decisions
+        console.print(
+            f"Accepted every code as coder {DEMO_CODER!r} for {escape(note.organisation)}: "
+            f"{len(decided.recorded)} decision(s) recorded, {len(decided.unchanged)} already recorded",
+            highlight=False,
+        )
+    rows_table(
+        "Claims made of the accepted codes (saved and scrubbed; charges: the practice's own per unit, else a demo "
+        "charge)",
+        ["claim", "encounter", "diagnoses", "line", "code", "modifiers", "units", "charge", "pointers"],
+        [
+            (
+                note.claim["patient_control_number"] if line["line_number"] == 1 else "",
+                note.encounter_id if line["line_number"] == 1 else "",
+                " ".join(item["code"] for item in note.claim["diagnoses"]) if line["line_number"] == 1 else "",
+                line["line_number"],
+                line["procedure_code"],
+                " ".join(line.get("modifiers", [])),
+                line["units"],
+                line["charge"],
+                " ".join(str(pointer) for pointer in line["diagnosis_pointers"]),
+            )
+            for note in coded
+            for line in note.claim["lines"]
+        ],
+    )
+    rows_table(
+        "What the scrubber found on them (a coded claim billing what a demo claim already bills is its duplicate)",
+        ["claim", "line", "edit", "severity", "finding"],
+        [
+            (finding["claim"], finding["line"], finding["code"], finding["severity"], finding["message"])
+            for note in coded
+            for finding in note.findings
+        ],
+    )

@@ -5,7 +5,9 @@ fee schedule; load a small practice's records (practices, providers, patients, p
 notes, claims and one remittance), the claims scrubbed as they are saved, and summarise them; scrub three more
 claims made wrong on purpose (``demo_data/demo_wrong_claims.json``) as they would be before submission, and report
 every finding and the clean-claim rate; write the claims as an 837P and validate it, and read and validate the
-bundled synthetic 835 that pays them. Later capabilities extend it along the cycle.
+bundled synthetic 835 that pays them; code three bundled synthetic notes of the dataset's encounters
+(``demo_data/notes``), accept every suggested code as coder ``demo`` and save a claim per note made of the accepted
+codes, scrubbed on save. Later capabilities extend it along the cycle.
 
 The scrubber's tables in the demo's reference store are small extracts of the official CMS files, cut to the demo
 claims' codes (``demo_data/refdata/SOURCES.txt``): medically unlikely edits, HCPCS Level II, the Medicare Code Editor
@@ -27,13 +29,18 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from revcycle.coding.result import CodingResult
+from revcycle.domain import Claim, Encounter
 from revcycle.edits import Finding, History
 from revcycle.edits.engine import not_checked as engine_not_checked
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.claim_findings import ALL_EDITS, findings_of, saving_reference
+from revcycle.services.coding import coder_for
+from revcycle.services.coding_decisions import RecordedBatch, parse_batch, record_decisions
 from revcycle.services.database import DatabaseStatus, engine_for, upgrade_database
-from revcycle.services.datasets import Dataset, ImportResult, import_dataset, read_dataset
+from revcycle.services.datasets import Dataset, ImportResult, import_dataset, parse_dataset, read_dataset
 from revcycle.services.demo_reference import DemoReference, run_demo_reference
+from revcycle.services.records import add_records, record_kind
 from revcycle.services.refdata import ImportOutcome, import_reference_file
 from revcycle.services.scrub import ScrubRun, records_from_json, scrub_records
 from revcycle.services.summary import Summary, summarize
@@ -193,6 +200,186 @@ def run_demo_x12(engine: Engine, dataset: Dataset, directory: Path | None) -> De
     )
 
 
+DEMO_NOTES = (
+    ("ENC-1", "enc-1-diabetes-ckd.txt"),
+    ("ENC-2", "enc-2-knee-injection.txt"),
+    ("ENC-4", "enc-4-well-child.txt"),
+)
+"""The bundled synthetic notes and the dataset's encounters they document (same patient and date of service)."""
+DEMO_CODER = "demo"
+"""Who the demo's decisions are recorded as."""
+DEMO_CHARGE = Decimal("25.00")
+"""The charge per unit of a code the demo claims never bill (the vaccines): a made-up demo price, not a fee."""
+MAX_DIAGNOSES = 12
+"""Diagnoses an 837P claim carries (HI, 12 codes)."""
+MAX_POINTERS = 4
+"""Diagnosis pointers a service line carries (SV107)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCodedNote:
+    """One bundled note coded, its codes accepted, and the claim made of them.
+
+    Attributes:
+        note: the note's file under ``demo_data/notes``.
+        encounter_id: the dataset's encounter the note documents.
+        organisation: the encounter's billing provider, whose coder decided.
+        coding: what the coder suggested, as the JSON contract of ``revcycle code note --json``.
+        decisions: what recording the acceptances did (ids recorded or already recorded, synonyms changed).
+        claim: the claim made of the accepted codes, as stored (the dataset's JSON format).
+        findings: what the scrubber found when the claim was saved, but the edits that could not check.
+    """
+
+    note: str
+    encounter_id: str
+    organisation: str
+    coding: dict[str, Any]
+    decisions: RecordedBatch
+    claim: dict[str, Any]
+    findings: tuple[dict[str, object], ...]
+
+
+def demo_note(name: str) -> str:
+    """The text of a bundled synthetic note."""
+    return (files("revcycle") / "demo_data" / "notes" / name).read_text(encoding="utf-8")
+
+
+def _evidence_text(spans: list[dict[str, Any]], fallback: str) -> str:
+    text = " ".join(spans[0]["text"].split()) if spans else fallback
+    return text[:200]
+
+
+def accept_all(encounter: Encounter, organisation: str, coding: dict[str, Any]) -> dict[str, Any]:
+    """A decisions batch that accepts every code the coder suggested for the encounter (docs/coding-decisions.md).
+
+    A procedure without evidence of its own (an E/M level) is accepted for the E/M's evidence, else its rationale.
+    """
+    em_spans = coding["em"]["evidence"] if coding["em"] else []
+    decisions = [
+        {"decision": "accept", "suggested_code": item["code"], "evidence_text": _evidence_text(item["evidence"], "")}
+        for item in coding["diagnoses"]
+    ]
+    decisions += [
+        {
+            "decision": "accept",
+            "code_system": "cpt" if item["code"][0].isdigit() else "hcpcs",
+            "suggested_code": item["code"],
+            "evidence_text": _evidence_text(item["evidence"] or em_spans, item["rationale"]),
+        }
+        for item in coding["procedures"]
+    ]
+    return {
+        "organisation": organisation,
+        "encounter_id": encounter.id,
+        "decided_by": DEMO_CODER,
+        "decisions": decisions,
+    }
+
+
+def charge_master(claims: tuple[Claim, ...]) -> dict[str, Decimal]:
+    """The practice's charge per unit of each code, as the demo claims bill it (the first line billing it)."""
+    charges: dict[str, Decimal] = {}
+    for claim in claims:
+        for line in claim.lines:
+            charges.setdefault(line.procedure_code, (line.charge / line.units).quantize(Decimal("0.01")))
+    return charges
+
+
+def _is_vaccine(code: str) -> bool:
+    """A vaccine product (90476-90759) or its administration (90460-90474), which point at Z23."""
+    return code.isdigit() and (90460 <= int(code) <= 90474 or 90476 <= int(code) <= 90759)
+
+
+def _pointers(code: str, diagnoses: list[str]) -> list[int]:
+    """The diagnoses a line points at: Z23 for a vaccine line; for the others the first four but Z23."""
+    if "Z23" in diagnoses and _is_vaccine(code):
+        return [diagnoses.index("Z23") + 1]
+    others = [position for position, diagnosis in enumerate(diagnoses, start=1) if diagnosis != "Z23"]
+    return (others or [1])[:MAX_POINTERS]
+
+
+def claim_of(
+    encounter: Encounter, dataset: Dataset, coding: dict[str, Any], charges: dict[str, Decimal]
+) -> dict[str, Any]:
+    """The claim (dataset JSON) of an encounter made of the accepted codes.
+
+    Diagnoses in claim order; one line per procedure with its modifiers and units, charged at the practice's charge
+    per unit (`charge_master`), else `DEMO_CHARGE`; the patient's primary coverage pays.
+    """
+    coverage = next(
+        item
+        for item in dataset.records["coverages"]
+        if item.patient_id == encounter.patient_id and item.order.value == "P"
+    )
+    diagnoses = [item["code"] for item in coding["diagnoses"]][:MAX_DIAGNOSES]
+    lines = []
+    for number, item in enumerate(coding["procedures"], start=1):
+        charge = charges.get(item["code"], DEMO_CHARGE) * item["units"]
+        line: dict[str, Any] = {
+            "line_number": number,
+            "procedure_code": item["code"],
+            "units": str(item["units"]),
+            "charge": f"{charge:.2f}",
+            "service_date": encounter.start_date.isoformat(),
+            "diagnosis_pointers": _pointers(item["code"], diagnoses),
+        }
+        if item["modifiers"]:
+            line["modifiers"] = item["modifiers"]
+        lines.append(line)
+    visit = encounter.id.rsplit("-", 1)[-1]
+    claim: dict[str, Any] = {
+        "id": f"CODED-{encounter.id}",
+        "kind": "professional",
+        "patient_control_number": f"RBC{visit}-{visit}",
+        "patient_id": encounter.patient_id,
+        "coverage_id": coverage.id,
+        "billing_provider_id": encounter.billing_provider_id,
+        "rendering_provider_id": encounter.rendering_provider_id,
+        "encounter_id": encounter.id,
+        "place_of_service": encounter.place_of_service,
+        "diagnoses": [{"code": code} for code in diagnoses],
+        "lines": lines,
+        "total_charge": f"{sum((Decimal(line['charge']) for line in lines), Decimal('0.00')):.2f}",
+    }
+    return claim
+
+
+def run_demo_coding(engine: Engine, store: ReferenceStore, dataset: Dataset) -> tuple[DemoCodedNote, ...]:
+    """Code the bundled notes, accept every suggestion as coder ``demo``, and save a claim per note, scrubbed.
+
+    Each note's acceptances are one batch of decisions (recorded again, they change nothing); the claims are saved
+    together, and scrubbed as they are saved (compared with the patient's claims already stored).
+    """
+    coder = coder_for(store, embeddings=False)
+    encounters = {encounter.id: encounter for encounter in dataset.records["encounters"]}
+    charges = charge_master(dataset.records["claims"])
+    coded: list[tuple[str, Encounter, dict[str, Any], RecordedBatch, dict[str, Any]]] = []
+    for encounter_id, name in DEMO_NOTES:
+        encounter = encounters[encounter_id]
+        result: CodingResult = coder.code(demo_note(name), day=encounter.start_date)
+        coding = result.to_json()
+        decisions = record_decisions(engine, parse_batch(accept_all(encounter, encounter.billing_provider_id, coding)))
+        coded.append((name, encounter, coding, decisions, claim_of(encounter, dataset, coding, charges)))
+    claims = parse_dataset({"claims": [claim for *_, claim in coded]}, "demo coded claims").records["claims"]
+    add_records(engine, record_kind("claims"), claims, scrub=ScrubRun(store, ALL_EDITS, DEMO_AS_OF))
+    with UnitOfWork(engine) as unit:
+        stored = {found.claim_id: found for found in findings_of(unit, [claim.id for claim in claims])}
+    return tuple(
+        DemoCodedNote(
+            note=name,
+            encounter_id=encounter.id,
+            organisation=encounter.billing_provider_id,
+            coding=coding,
+            decisions=decisions,
+            claim=claim,
+            findings=tuple(
+                finding.as_json() for finding in stored[claim["id"]].findings if engine_not_checked(finding) is None
+            ),
+        )
+        for name, encounter, coding, decisions, claim in coded
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DemoResult:
     """What the demo did.
@@ -204,6 +391,7 @@ class DemoResult:
         reference: the lookups, search and prices, when a reference store was given.
         x12: the 837P written from the claims and the bundled 835, validated and read.
         scrub: the claims' findings and the clean-claim rate, when a reference store was given.
+        coding: the bundled notes coded and their claims, when a reference store was given.
     """
 
     database: DatabaseStatus
@@ -212,6 +400,7 @@ class DemoResult:
     reference: DemoReference | None = None
     x12: DemoX12 | None = None
     scrub: DemoScrub | None = None
+    coding: tuple[DemoCodedNote, ...] = ()
 
 
 def run_demo(
@@ -225,7 +414,8 @@ def run_demo(
     With a reference store, first load the demo's reference data, look codes up, search and price the claims; the
     claims are scrubbed as they are saved (with that store, else the process's), and with a store three wrong
     claims are scrubbed too. Then write the claims as an 837P (into ``x12_directory`` when given), validate it and
-    read it back, and read and validate the bundled 835.
+    read it back, and read and validate the bundled 835. With a store, last, code the bundled notes and save their
+    claims (`run_demo_coding`): the summary counts them.
     """
     database = upgrade_database(database_url)
     engine = engine_for(database_url)
@@ -239,4 +429,5 @@ def run_demo(
     imported = import_dataset(engine, dataset, on_records, scrub=saving)
     scrub = run_demo_scrub(engine, store, dataset) if store is not None else None
     x12 = run_demo_x12(engine, dataset, x12_directory)
-    return DemoResult(database, imported, summarize(engine), reference, x12, scrub)
+    coding = run_demo_coding(engine, store, dataset) if store is not None else ()
+    return DemoResult(database, imported, summarize(engine), reference, x12, scrub, coding)
