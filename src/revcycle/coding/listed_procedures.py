@@ -23,8 +23,7 @@ INSERTIONS = frozenset({"58300", "11981"})
 
 @cache
 def _patterns(entry: ListedProcedure) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    cues = "|".join(re.escape(word) for word in entry.done)
-    return term_pattern(entry.words), re.compile(rf"(?<!\w)(?:{cues})", re.IGNORECASE)
+    return term_pattern(entry.words), term_pattern(entry.done)
 
 
 def _shown_done(note: Note, sentence: Sentence, cue: re.Pattern[str]) -> re.Match[str] | None:
