@@ -98,6 +98,10 @@ def test_recording_the_same_batch_twice_changes_nothing(stored: Engine) -> None:
     record(stored, *with_ids)
     assert record(stored, *with_ids)["unchanged"] == ["ui-1"]
     assert counts(stored) == (4, 3)
+    retried = {**ADD, "decided_at": "2026-09-09T08:00:00Z"}
+    assert record(stored, retried)["unchanged"] == first["recorded"][2:]
+    with pytest.raises(Conflict):
+        record(stored, {**with_ids[0], "decided_at": "2026-09-09T08:00:00Z"})
 
 
 def test_the_same_key_with_other_content_is_a_conflict_and_nothing_is_kept(stored: Engine) -> None:

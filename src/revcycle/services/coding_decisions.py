@@ -55,8 +55,9 @@ class DecisionBatch:
         organisation: the organisation whose synonyms the decisions feed.
         encounter_id: the stored encounter the codes are for.
         decisions: the decisions, each with its key and moment filled in.
-        timed: for each decision, whether the client gave its moment (else the moment of recording is used, and
-            the moment is not compared when the same decision is recorded again).
+        timed: for each decision, whether its moment is part of it: the client gave both its id and its moment.
+            Otherwise the moment is not compared when the same decision is recorded again (and when the client
+            gave none, the moment of recording is used).
     """
 
     organisation: str
@@ -226,8 +227,10 @@ def _parse_decision(
     )
     if not made.decided_by:
         raise InvalidRecord(RECORD, f"{where}decided_by", "who decided is required (here or for the batch)")
-    key = _text(item, "id", where, required=False) or decision_key(made)
-    return replace(made, id=key), timed
+    given = _text(item, "id", where, required=False)
+    # A content-derived key leaves the moment out: the same decision sent again with a fresh moment (a client
+    # retrying) is the same decision, not a conflict.
+    return replace(made, id=given or decision_key(made)), timed and bool(given)
 
 
 def parse_batch(document: object, now: datetime | None = None) -> DecisionBatch:
