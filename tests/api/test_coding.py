@@ -146,3 +146,11 @@ def test_a_decision_changes_what_the_next_request_suggests(stored: TestClient) -
     rejected = {"decision": "reject", "suggested_code": "E11.22", "evidence_text": "Sugar  kidneys"}
     assert stored.post("/coding/decisions", json=batch(rejected)).status_code == 200
     assert codes(stored.post("/coding/suggest", json=request).json()) == []
+
+
+def test_no_icd10cm_loaded_is_503(database_url: str, tmp_path: Path) -> None:
+    settings = Settings(database_url=database_url, refdata_path=tmp_path / "empty-refdata.sqlite")
+    with TestClient(create_app(settings)) as empty:
+        response = empty.post("/coding/suggest", json={"text": NOTE})
+    assert response.status_code == 503
+    assert "ICD-10-CM" in response.json()["detail"]
