@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from revcycle.coding.assertion import Assertion, assertion_of
-from revcycle.coding.document import Note, SectionKind, Sentence
-from revcycle.coding.lexicon import Lexicon
+from revcycle.coding.document import Note, SectionKind, Sentence, tokenize
+from revcycle.coding.lexicon import Lexicon, Term
 from revcycle.coding.mentions import Mention, find_mentions, sentence_words
 from revcycle.coding.note_date import patient_sex
+from revcycle.coding.paraphrase import ParaphraseStage
 from revcycle.coding.result import Evidence
 from revcycle.coding.specificity import make_specific, seventh_character, with_seventh
 from revcycle.refdata.icd10cm import lookup_icd10cm
@@ -242,11 +243,33 @@ SEX_WORDS = {"F": {"female"}, "M": {"male"}}
 """What the patient's sex adds to every sentence's words: the tabular splits some codes by it (C50.91-, C50.92-)."""
 
 
-def find_candidates(store: ReferenceStore, lexicon: Lexicon, note: Note, day: date) -> list[Candidate]:
-    """Every code the note mentions, each with its mentions, in order of first mention."""
+def _paraphrased(note: Note, lexicon: Lexicon, stage: ParaphraseStage, mentions: list[Mention]) -> list[Mention]:
+    """Mentions the embedding stage finds in the items no term matched."""
+    found = []
+    for item in stage.match(note, {mention.sentence.start for mention in mentions}):
+        tokens = tuple(tokenize(note.text, item.start, item.end))
+        if not tokens:
+            continue
+        title = lexicon.codes[item.key].description
+        term = Term((), item.key, "embedding", f"{item.phrase} ~ {title} (cosine {item.cosine})")
+        evidence = (Evidence(item.start, item.end, note.text[item.start : item.end]),)
+        found.append(Mention(item.key, term, (), frozenset(), tokens, item.sentence, evidence))
+    return found
+
+
+def find_candidates(
+    store: ReferenceStore, lexicon: Lexicon, note: Note, day: date, stage: ParaphraseStage | None = None
+) -> list[Candidate]:
+    """Every code the note mentions, each with its mentions, in order of first mention.
+
+    With an embedding ``stage``, the items no term matched are also read by meaning.
+    """
     candidates: dict[str, Candidate] = {}
     sex = SEX_WORDS.get(patient_sex(note.text) or "", set())
-    for mention in find_mentions(lexicon, note):
+    mentions = find_mentions(lexicon, note)
+    if stage is not None:
+        mentions += _paraphrased(note, lexicon, stage, mentions)
+    for mention in mentions:
         resolved = _resolve(store, lexicon, note, mention, day, sex)
         if resolved is None:
             continue

@@ -17,6 +17,7 @@ from revcycle.coding.fhir import FhirHint
 from revcycle.coding.guidelines import Coding, apply_guidelines
 from revcycle.coding.lexicon import Lexicon, load_lexicon
 from revcycle.coding.note_date import stated_date
+from revcycle.coding.paraphrase import ParaphraseStage
 from revcycle.coding.procedures import suggest_procedures
 from revcycle.coding.queries import draft_queries
 from revcycle.coding.result import CodingResult, DiagnosisSuggestion, EmLevel, ExcludedCode
@@ -53,7 +54,7 @@ class Coder:
                 they rank above the maintained synonym table.
         """
         coder = cls(store, embeddings, tuple(synonyms))
-        coder.lexicon(coder._judging_day(date.today())[0])
+        coder._stage(coder.lexicon(coder._judging_day(date.today())[0]))
         return coder
 
     def lexicon(self, day: date) -> Lexicon:
@@ -86,7 +87,8 @@ class Coder:
         encounter = day or stated_date(text) or date.today()
         judged, warnings = self._judging_day(encounter)
         note = read_note(text)
-        candidates = find_candidates(self.store, self.lexicon(judged), note, judged)
+        lexicon = self.lexicon(judged)
+        candidates = find_candidates(self.store, lexicon, note, judged, self._stage(lexicon))
         if mode == "mentions":
             mentioned = tuple(_mention(candidate) for candidate in candidates if candidate.billable)
             procedures, _ = suggest_procedures(note, self.store, encounter, diagnoses=[item.code for item in mentioned])
@@ -119,6 +121,13 @@ class Coder:
             em=_em(note, codes, encounter),
             warnings=warnings,
         )
+
+    def _stage(self, lexicon: Lexicon) -> ParaphraseStage | None:
+        """The embedding stage for a lexicon's release, loaded once; None when the stage is off."""
+        if not self.embeddings:
+            return None
+        key = ("coding-paraphrase", lexicon.release.id, lexicon.release.sha256)
+        return self.store.derived(key, lambda: ParaphraseStage.load(lexicon))
 
     def _judging_day(self, encounter: date) -> tuple[date, tuple[str, ...]]:
         """The day whose ICD-10-CM release codes the note, and a warning when it is not the encounter's own.
