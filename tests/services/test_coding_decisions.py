@@ -167,7 +167,7 @@ def test_an_unknown_encounter_is_refused(stored: Engine) -> None:
         (batch({**ADD, "evidence_text": "x" * 201}), "decisions[0].evidence_text", "at most 200"),
         (batch({**ADD, "decided_at": "yesterday"}), "decisions[0].decided_at", "ISO 8601"),
         (batch(ADD, decided_by=None), "decisions[0].decided_by", "required"),
-        (batch("accept"), "decisions[0]", "object"),
+        (batch() | {"decisions": ["accept"]}, "decisions[0]", "object"),
     ],
 )
 def test_bad_batches_name_the_field(document: Any, field: str, reason: str) -> None:
