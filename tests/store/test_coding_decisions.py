@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -16,20 +18,22 @@ from tests.api.helpers import prerequisites_of_claims
 MOMENT = datetime(2026, 9, 8, 14, 30, 15, 250000, tzinfo=UTC)
 
 
-def decision(key: str, **change: object) -> CodingDecision:
-    values: dict[str, object] = {
-        "id": key,
-        "organisation": "riverbend",
-        "encounter_id": "ENC-1",
-        "code_system": "icd10cm",
-        "suggested_code": "E11.9",
-        "decision": "edit",
-        "final_code": "E11.22",
-        "evidence_text": "diabetic nephropathy",
-        "decided_by": "coder-1",
-        "decided_at": MOMENT,
-    }
-    return CodingDecision(**(values | change))  # type: ignore[arg-type]
+BASE = CodingDecision(
+    id="",
+    organisation="riverbend",
+    encounter_id="ENC-1",
+    code_system="icd10cm",
+    suggested_code="E11.9",
+    decision="edit",
+    final_code="E11.22",
+    evidence_text="diabetic nephropathy",
+    decided_by="coder-1",
+    decided_at=MOMENT,
+)
+
+
+def decision(key: str, **change: Any) -> CodingDecision:
+    return replace(BASE, id=key, **change)
 
 
 @pytest.fixture
