@@ -89,7 +89,7 @@ def test_an_unknown_encounter_or_missing_file_fails_cleanly(
 ) -> None:
     unknown = decide(capsys, url, decisions_file(tmp_path, TAUGHT, encounter_id="ENC-99"))
     assert unknown.status == 1
-    assert "ENC-99" in unknown.stderr
+    assert "decisions.json: encounter_id: refers to 'ENC-99'" in " ".join(unknown.stderr.split())
     missing = decide(capsys, url, str(tmp_path / "none.json"))
     assert missing.status == 1
     assert "cannot be read" in missing.stderr

@@ -20,6 +20,7 @@ from revcycle.cli.refdata import StoreOption
 from revcycle.cli.state import DbOption, database_url
 from revcycle.coding.evaluation import LEVELS, EvaluationReport, Score
 from revcycle.coding.result import CodingResult, Evidence
+from revcycle.errors import InputFileError, InvalidRecord
 from revcycle.refdata.reference import reference
 
 if TYPE_CHECKING:
@@ -104,7 +105,11 @@ def decide_command(
     from revcycle.services.database import ready_engine
 
     batch = read_batch_file(path)
-    outcome = record_decisions(ready_engine(database_url(context, db)), batch)
+    try:
+        outcome = record_decisions(ready_engine(database_url(context, db)), batch)
+    except InvalidRecord as error:
+        # An encounter that is not stored: named as a place in the file, like every other mistake in it.
+        raise InputFileError(str(path), error.field, error.reason) from None
     if as_json:
         emit_json(outcome.as_json())
         return
