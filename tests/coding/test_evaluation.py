@@ -256,3 +256,13 @@ def test_malformed_yaml_names_the_place(tmp_path: Path, content: str, message: s
     with pytest.raises(InputFileError, match=message) as raised:
         load_gold(gold)
     assert str(gold) in str(raised.value)
+
+
+def test_codiesp_codes_are_compared_without_7th_characters() -> None:
+    from revcycle.coding.evaluation import codiesp_notation
+
+    assert codiesp_notation("T14.8XXA") == "T14.8"
+    assert codiesp_notation("W19.XXXA") == "W19"
+    assert codiesp_notation("S52.509A") == "S52.509"
+    assert codiesp_notation("E11.22") == "E11.22"
+    assert codiesp_notation("I10") == "I10"

@@ -5,7 +5,8 @@ Two gold formats are read, recognised by content:
 - our own gold set, a YAML list of notes (``id``, ``file`` relative to the YAML, ``date``, ``diagnoses`` in claim
   order, ``procedures`` as ``{code, modifiers, units}``, ``em`` as ``{code, basis}`` or null, ``queries``);
 - a CodiEsp split folder (``devD.tsv`` or ``trainD.tsv``, English text in ``text_files_en/``). CodiEsp's procedure
-  codes are ICD-10-PCS, which revcycle does not code, so only its diagnoses are scored.
+  codes are ICD-10-PCS, which revcycle does not code, so only its diagnoses are scored, in CodiEsp's notation
+  (no 7th character, see `codiesp_notation`).
 
 Scores are micro-averaged over the notes from the sets of codes per note, at full-code level and at 3-character
 (category) level. The predictions are kept in the report, so one coding run can be scored at every level.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -45,6 +46,20 @@ class NoteCoder(Protocol):
 def diagnosis_code(text: str) -> str:
     """An ICD-10 code as revcycle writes it: upper case, a dot after the 3rd character (``q62.11`` → ``Q62.11``)."""
     bare = text.strip().upper().replace(".", "")
+    return f"{bare[:3]}.{bare[3:]}" if len(bare) > 3 else bare
+
+
+def codiesp_notation(code: str) -> str:
+    """An ICD-10-CM code as CodiEsp writes it: without a 7th character and without trailing placeholders.
+
+    CodiEsp's coders wrote injury and external-cause codes without their 7th character (``T14.8``,
+    ``W19.XXX``), while revcycle always completes them (``T14.8XXA``); both sides are compared in CodiEsp's
+    notation, which changes nothing for the codes that take no 7th character.
+    """
+    bare = code.replace(".", "")
+    if len(bare) == 7:
+        bare = bare[:6]
+    bare = bare.rstrip("X") or bare
     return f"{bare[:3]}.{bare[3:]}" if len(bare) > 3 else bare
 
 
@@ -190,7 +205,7 @@ def _load_codiesp(folder: Path) -> GoldSet:
                     continue
                 if len(row) < 2:
                     raise InputFileError(str(tables[0]), f"line {number}", "expected articleID TAB code")
-                codes.setdefault(row[0].strip(), {})[diagnosis_code(row[1])] = None
+                codes.setdefault(row[0].strip(), {})[codiesp_notation(diagnosis_code(row[1]))] = None
     except (OSError, UnicodeDecodeError) as error:
         raise InputFileError(str(tables[0]), "", f"cannot be read: {error}") from None
     files = {file.stem: file for file in texts.glob("*.txt")}
@@ -512,6 +527,10 @@ def evaluate(coder: NoteCoder, gold: GoldSet | Path, mode: str, limit: int | Non
     for note in notes:
         try:
             prediction = Prediction.of(coder.code(note.text, day=note.day, mode=mode))
+            if chosen.format == CODIESP:
+                prediction = replace(
+                    prediction, diagnoses=tuple(codiesp_notation(code) for code in prediction.diagnoses)
+                )
         except Exception as error:  # a coder bug becomes a reported crash: see the docstring
             prediction = Prediction(error=f"{type(error).__name__}: {error}")
         outcomes.append(NoteOutcome(note, prediction))
