@@ -7,7 +7,7 @@ is then fast and can be called for many notes in one process.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from revcycle.coding.candidates import Candidate, find_candidates
@@ -42,6 +42,7 @@ class Coder:
     store: ReferenceStore
     embeddings: bool = True
     synonyms: tuple[tuple[str, str], ...] = ()
+    _extended: dict[int, Lexicon] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, store: ReferenceStore, *, embeddings: bool = True, synonyms: Sequence[tuple[str, str]] = ()) -> Coder:
@@ -62,8 +63,11 @@ class Coder:
         base = load_lexicon(self.store, day)
         if not self.synonyms:
             return base
-        key = ("coding-lexicon-extended", base.release.id, self.synonyms)
-        return self.store.derived(key, lambda: base.extended(self.synonyms))
+        # Kept by the coder, not the store: a server makes a coder per synonym set and drops the old ones.
+        found = self._extended.get(base.release.id)
+        if found is None:
+            found = self._extended[base.release.id] = base.extended(self.synonyms)
+        return found
 
     def code(
         self, text: str, *, day: date | None = None, mode: str = "billing", hints: Sequence[FhirHint] = ()
