@@ -1,7 +1,7 @@
 """Coding engine: load time, notes per second, latency per note, crashes and peak memory on the MTSamples notes.
 
 Run:  .venv/bin/python benchmarks/bench_coding.py [--embeddings on|off] [--limit N] [--workers N] [--store PATH]
-      .venv/bin/python benchmarks/bench_coding.py --codiesp dev [--embeddings on|off] [--limit N]
+      .venv/bin/python benchmarks/bench_coding.py --codiesp dev [--embeddings on|off] [--limit N] [--synonyms TSV]
 Builds (once) a reference store from ../shared/refdata (ICD-10-CM April 2026 tabular list, index tables, HCPCS
 January 2026) plus the bundled CPT code list, loads one coder per process and codes every non-empty MTSamples
 transcription (4,999 notes) in billing mode. With ``--workers N`` the notes are shared among N processes, each
@@ -27,9 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from revcycle.coding.coder import Coder
-from revcycle.coding.evaluation import LEVELS
+from revcycle.coding.evaluation import LEVELS, evaluate
 from revcycle.refdata.store import ReferenceStore
-from revcycle.services.coding import evaluate_gold
 from revcycle.services.refdata import import_bundled, import_reference_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,12 +150,31 @@ def _percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def codiesp(split: str, store: Path, embeddings: bool, limit: int | None) -> dict[str, Any]:
-    """Micro-averaged diagnosis scores on a CodiEsp split, mentions mode (its procedures are ICD-10-PCS: not scored)."""
+def read_synonyms(path: Path | None) -> list[tuple[str, str]]:
+    """(phrase, code) pairs from a TSV made by scripts/codiesp_synonyms.py (phrase TAB code TAB ...)."""
+    if path is None:
+        return []
+    with path.open(encoding="utf-8") as file:
+        return [(row[0], row[1]) for row in csv.reader(file, delimiter="\t") if len(row) >= 2]
+
+
+def codiesp(
+    split: str, store: Path, embeddings: bool, limit: int | None, synonyms: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """Micro-averaged diagnosis scores on a CodiEsp split, mentions mode (its procedures are ICD-10-PCS: not scored).
+
+    ``synonyms`` play an organisation's learnt table (see scripts/codiesp_synonyms.py).
+    """
     started = time.perf_counter()
-    report = evaluate_gold(ReferenceStore(store), SHARED / "notes" / "codiesp" / split, "mentions", limit, embeddings)
+    coder = Coder.load(ReferenceStore(store), embeddings=embeddings, synonyms=synonyms)
+    report = evaluate(coder, SHARED / "notes" / "codiesp" / split, "mentions", limit)
     seconds = time.perf_counter() - started
-    found: dict[str, Any] = {"split": split, "mode": "mentions", "notes": len(report.outcomes)}
+    found: dict[str, Any] = {
+        "split": split,
+        "mode": "mentions",
+        "notes": len(report.outcomes),
+        "learnt_synonyms": len(synonyms),
+    }
     for level in LEVELS:
         found[f"diagnoses_{level}"] = report.score("diagnoses", level).to_json()
     found["micro_f1"] = report.score("diagnoses").f1
@@ -173,13 +191,14 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=ROOT / "build" / "bench-coding-refdata.sqlite")
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--codiesp", choices=("dev", "train"), help="score a CodiEsp split instead of timing")
+    parser.add_argument("--synonyms", type=Path, help="with --codiesp: a learnt synonym table (TSV)")
     args = parser.parse_args()
     embeddings = args.embeddings == "on"
     results: dict[str, Any] = {"embeddings": args.embeddings}
     if not args.store.exists():
         results["store_build_s"] = round(build_store(args.store, args.shared), 1)
     if args.codiesp:
-        results |= codiesp(args.codiesp, args.store, embeddings, args.limit)
+        results |= codiesp(args.codiesp, args.store, embeddings, args.limit, read_synonyms(args.synonyms))
     else:
         notes, empty = mtsamples(args.shared / "notes" / "mtsamples" / "mtsamples.csv", args.limit)
         coded, times = code_all(notes, args.store, embeddings, args.workers)
