@@ -23,6 +23,7 @@ from tests.shared_files import shared_file
 
 GOLD_DIR = Path(__file__).parent.parent / "fixtures" / "coding" / "gold"
 GOLD_FILE = GOLD_DIR / "gold.yaml"
+HELDOUT_DIR = Path(__file__).parent.parent / "fixtures" / "coding" / "heldout"
 HCPCS_ZIP = "refdata/hcpcs-2026-jan/january-2026-alpha-numeric-hcpcs-file.zip"
 
 FIELDS = {"id", "file", "specialty", "style", "date", "diagnoses", "procedures", "em", "queries", "traps", "rationale"}
@@ -80,17 +81,25 @@ AGE = re.compile(r"\b(\d{1,3})(?:-| )?(year|y/o|yo\b|month)", re.IGNORECASE)
 MINUTES = re.compile(r"\b(\d{1,3})\s*(?:minutes|min)\b", re.IGNORECASE)
 
 
-def _entries() -> list[dict[str, Any]]:
-    loaded = yaml.safe_load(GOLD_FILE.read_text(encoding="utf-8"))
+def entries_of(folder: Path) -> list[dict[str, Any]]:
+    """The entries of a gold set's ``gold.yaml``."""
+    loaded = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))
     assert isinstance(loaded, list)
     return loaded
 
 
-ENTRIES = _entries()
+ENTRIES = entries_of(GOLD_DIR)
+# The per-note checks hold for both sets, so that they are coded and scored alike; the set-level checks differ.
+EVERY_ENTRY = [
+    pytest.param(folder, entry, id=f"{folder.name}-{entry['id']}")
+    for folder in (GOLD_DIR, HELDOUT_DIR)
+    for entry in entries_of(folder)
+]
 
 
-def _note_text(entry: dict[str, Any]) -> str:
-    path: Path = GOLD_DIR / str(entry["file"])
+def note_text(entry: dict[str, Any], folder: Path = GOLD_DIR) -> str:
+    """The text of an entry's note."""
+    path: Path = folder / str(entry["file"])
     return path.read_text(encoding="utf-8")
 
 
@@ -146,8 +155,8 @@ def test_ids_and_files_are_unique_and_numbered() -> None:
     assert notes == {f"{note_id}.txt" for note_id in ids}
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[entry["id"] for entry in ENTRIES])
-def test_entry_has_every_field_with_its_type(entry: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("folder", "entry"), EVERY_ENTRY)
+def test_entry_has_every_field_with_its_type(folder: Path, entry: dict[str, Any]) -> None:
     assert set(entry) == FIELDS
     assert isinstance(entry["specialty"], str)
     assert entry["specialty"]
@@ -167,15 +176,15 @@ def test_entry_has_every_field_with_its_type(entry: dict[str, Any]) -> None:
     assert bool(entry["queries"]) == ("query" in entry["traps"])
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[entry["id"] for entry in ENTRIES])
-def test_note_is_a_realistic_length_and_states_its_date(entry: dict[str, Any]) -> None:
-    text = _note_text(entry)
+@pytest.mark.parametrize(("folder", "entry"), EVERY_ENTRY)
+def test_note_is_a_realistic_length_and_states_its_date(folder: Path, entry: dict[str, Any]) -> None:
+    text = note_text(entry, folder)
     assert 80 <= len(text.split()) <= 400
     assert entry["date"] in _dates_in(text)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[entry["id"] for entry in ENTRIES])
-def test_every_diagnosis_is_a_billable_leaf(entry: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("folder", "entry"), EVERY_ENTRY)
+def test_every_diagnosis_is_a_billable_leaf(folder: Path, entry: dict[str, Any]) -> None:
     for code in entry["diagnoses"]:
         assert cm.is_valid_item(code), code
         assert cm.is_leaf(code), code
@@ -183,8 +192,8 @@ def test_every_diagnosis_is_a_billable_leaf(entry: dict[str, Any]) -> None:
         assert len(code) <= 3 or code[3] == ".", code
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[entry["id"] for entry in ENTRIES])
-def test_procedure_lines_are_well_formed(entry: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("folder", "entry"), EVERY_ENTRY)
+def test_procedure_lines_are_well_formed(folder: Path, entry: dict[str, Any]) -> None:
     for line in entry["procedures"]:
         assert set(line) == {"code", "modifiers", "units"}
         assert re.fullmatch(r"\d{5}|[A-Z]\d{4}", line["code"]), line["code"]
@@ -193,8 +202,8 @@ def test_procedure_lines_are_well_formed(entry: dict[str, Any]) -> None:
         assert line["units"] >= 1
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[entry["id"] for entry in ENTRIES])
-def test_hcpcs_codes_exist_and_are_active_on_the_date(entry: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("folder", "entry"), EVERY_ENTRY)
+def test_hcpcs_codes_exist_and_are_active_on_the_date(folder: Path, entry: dict[str, Any]) -> None:
     letters = [line["code"] for line in entry["procedures"] if line["code"][0].isalpha()]
     if not letters:
         return
@@ -205,8 +214,8 @@ def test_hcpcs_codes_exist_and_are_active_on_the_date(entry: dict[str, Any]) -> 
         assert ended is None or ended >= entry["date"], code
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[entry["id"] for entry in ENTRIES])
-def test_em_is_first_and_agrees_with_the_note(entry: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("folder", "entry"), EVERY_ENTRY)
+def test_em_is_first_and_agrees_with_the_note(folder: Path, entry: dict[str, Any]) -> None:
     em = entry["em"]
     if em is None:
         assert not any(line["code"].startswith("992") or line["code"].startswith("993") for line in entry["procedures"])
@@ -214,7 +223,7 @@ def test_em_is_first_and_agrees_with_the_note(entry: dict[str, Any]) -> None:
     assert set(em) == {"code", "basis"}
     assert em["basis"] in BASES
     assert entry["procedures"][0]["code"] == em["code"]
-    text = _note_text(entry).lower()
+    text = note_text(entry, folder).lower()
     if em["basis"] == "preventive":
         assert em["code"] in NEW_PREVENTIVE | ESTABLISHED_PREVENTIVE
         assert PREVENTIVE_AGE_FLOOR[int(em["code"][-1])] <= _age_in_years(text)
