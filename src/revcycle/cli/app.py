@@ -6,7 +6,6 @@ traceback; with ``--json`` the message is JSON on stdout. Usage errors exit with
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -83,7 +82,4 @@ def run(arguments: list[str]) -> int:
 
 def main() -> None:
     """The console entry point."""
-    # The coding engine's embedding stage runs small matrix products, for which one BLAS thread is 4-10 times
-    # faster than two on a machine whose cores are busy; set before numpy loads, and only when the user has not.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sys.exit(run(sys.argv[1:]))

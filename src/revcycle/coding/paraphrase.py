@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_cache_dir
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from revcycle.coding.document import Note, SectionKind, Sentence
 from revcycle.coding.embedding import Embedder, PhraseIndex
@@ -36,6 +37,9 @@ WHERE = frozenset({SectionKind.ASSESSMENT})
 UNREACHED = EXCLUDED_CHAPTERS | {"19"}
 """Injuries are not reached by meaning: their codes need the circumstances a term states (site, encounter)."""
 _WORD = re.compile(r"\S+")
+# A note's few heads are small matrix products, for which one BLAS thread is 4-10 times faster than two when the
+# machine's cores are busy (measured in benchmarks/bench_embedding.py); large index builds keep the default.
+_ONE_THREAD = ThreadpoolController()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +97,8 @@ class ParaphraseStage:
         wanted = [(sentence, head) for sentence, head in zip(items, heads, strict=True) if head is not None]
         if not wanted:
             return []
-        vectors = self.embedder.embed([note.text[start:end] for _, (start, end) in wanted])
+        with _ONE_THREAD.limit(limits=1, user_api="blas"):
+            vectors = self.embedder.embed([note.text[start:end] for _, (start, end) in wanted])
         found = []
         for (sentence, (start, end)), nearest in zip(wanted, self.index.nearest(vectors, 2), strict=True):
             best, cosine = nearest[0]
