@@ -427,3 +427,10 @@ def test_an_ecg_is_coded_only_when_done_here() -> None:
 def test_non_office_note_has_no_em_but_keeps_its_procedures() -> None:
     text = "PROCEDURE NOTE\nProcedure: Right knee injected with 40 mg Kenalog."
     assert [line.code for line in code(text)[0]] == ["J3301", "20610"]
+
+
+def test_the_hemoglobin_of_a_hemoglobin_a1c_is_not_a_hemoglobin_test() -> None:
+    found = lines("Established patient.\nO: Point-of-care hemoglobin A1c 7.2% today.\nA: Type 2 diabetes, stable.")
+    assert "83036" in found
+    assert "85018" not in found
+    assert "85018" in lines("Established patient.\nO: Fingerstick hemoglobin 11.2 today (POC).\nA: Anemia.")

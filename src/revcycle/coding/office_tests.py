@@ -71,10 +71,15 @@ def find_lab_tests(note: Note) -> list[Service]:
 
 def _test_lines(note: Note, test: InOfficeTest) -> list[Service]:
     pattern = term_pattern(test.words)
+    # Every test's words at once, longest first: "hemoglobin" inside "hemoglobin A1c" names the A1c test.
+    longest = term_pattern(word for other in catalog().tests for word in other.words)
     near = term_pattern(test.near) if test.near else None
     for sentence in working_sentences(note):
         text = note.text[sentence.start : sentence.end]
         for match in pattern.finditer(text):
+            widest = longest.match(text, match.start())
+            if widest is not None and widest.end() > match.end():
+                continue
             start, end = sentence.start + match.start(), sentence.start + match.end()
             if not _LAB_DONE.search(text) or (near is not None and near.search(text) is None):
                 continue
