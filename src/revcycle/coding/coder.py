@@ -14,12 +14,13 @@ from revcycle.coding.candidates import Candidate, find_candidates
 from revcycle.coding.document import Note, read_note
 from revcycle.coding.em import level_em
 from revcycle.coding.fhir import FhirHint
-from revcycle.coding.guidelines import Coding, apply_guidelines
+from revcycle.coding.guidelines import apply_guidelines
 from revcycle.coding.lexicon import Lexicon, load_lexicon
 from revcycle.coding.note_date import stated_date
 from revcycle.coding.paraphrase import ParaphraseStage
 from revcycle.coding.procedures import suggest_procedures
 from revcycle.coding.queries import draft_queries
+from revcycle.coding.reporting import Coding
 from revcycle.coding.result import CodingResult, DiagnosisSuggestion, EmLevel, ExcludedCode
 from revcycle.errors import RevcycleError
 from revcycle.refdata.icd10cm import Icd10cmCode, lookup_icd10cm

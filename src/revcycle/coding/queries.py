@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from revcycle.coding.assertion import Assertion
-from revcycle.coding.guidelines import Coding, Reported
+from revcycle.coding.reporting import Coding, Reported
 from revcycle.coding.result import ClinicianQuery
 
 CLOSING_OPTIONS = ("Other (please specify)", "Clinically undetermined")
