@@ -9,8 +9,10 @@ claim breaks as submitted are reported by `INT00` unless another edit already na
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -122,9 +124,10 @@ class Scrubber:
         """Review every claim; each is compared with ``history`` and the claims reviewed before it."""
         history = history if history is not None else History()
         results = []
-        for submitted in claims:
-            results.append(self.review(submitted, as_of, history))
-            history.add(submitted.claim)
+        with _collector_paused():
+            for submitted in claims:
+                results.append(self.review(submitted, as_of, history))
+                history.add(submitted.claim)
         return ScrubReport(tuple(results))
 
     def review(self, submitted: Submitted, as_of: date, history: History | None = None) -> ClaimResult:
@@ -188,6 +191,25 @@ class Scrubber:
                 policy.timely_filing_days,
             )
         return chosen
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for a batch, then as it was.
+
+    Each full collection walks every object alive (the claims read, the history, the reference's memoised
+    answers), and a batch allocates enough small objects (problems, findings, answers) to set off several:
+    measured, they took a third of a 10,000-claim batch's time. The edits make no reference cycles (reference
+    counting frees what they make as it goes), so pausing costs no memory; the collector runs again after it.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

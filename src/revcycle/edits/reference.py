@@ -3,12 +3,13 @@
 A scrub of thousands of claims asks the same questions over and over (is 99213 valid on 2026-07-02? which PTP
 edit pairs 99213 with 20610?); each answer is kept for the life of the `EditReference`, so a warm question is one
 dictionary hit. A missing table raises `NoRelease` every time it is asked about: the engine reports the edit as not
-checked rather than as passed.
+checked rather than as passed. What an edit works out from the answers about one code (the spans a code's notes
+name, say) is kept the same way (`EditReference.derived`), so that a warm claim does not work it out again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
@@ -46,6 +47,21 @@ class EditReference:
     def __init__(self, store: ReferenceStore) -> None:
         self.store = store
         self._answers: dict[tuple[Any, ...], Any] = {}
+        self._derived: dict[Hashable, Any] = {}
+
+    def derived[T](self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()`` worked out once per ``key`` for the life of the reference.
+
+        For what an edit works out from the answers alone: the key names everything the answer depends on (the
+        edit, the code, the day). A `NoRelease` raised by ``make`` is not kept: it is raised again each time, as
+        the answers themselves do.
+        """
+        try:
+            found: T = self._derived[key]
+            return found
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
 
     def _answer(self, ask: Callable[..., Any], *args: Any) -> Any:
         """``ask(store, *args)``, asked once and then remembered (a missing table too)."""

@@ -69,6 +69,8 @@ class Review:
         as_of: the day the claim is judged on (timely filing, dates in the future).
         history: the patient's other claims (for duplicates and global periods).
         filing_limit_days: the payer's timely filing limit from the configuration, over the payer record's.
+        professional: whether the claim is professional (837P, CMS-1500), judged by the practitioner tables.
+        setting: the NCCI setting whose tables govern the claim: practitioner for professional, hospital otherwise.
     """
 
     submitted: Submitted
@@ -76,7 +78,15 @@ class Review:
     as_of: date
     history: History
     filing_limit_days: int | None = None
+    # Facts every edit asks about are worked out once, as the review is made: dozens of edits read them per claim.
+    professional: bool = field(init=False)
+    setting: Literal["practitioner", "hospital"] = field(init=False)
+    _first_service_date: date | None = field(default=None, init=False, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.professional = self.submitted.claim.kind is ClaimKind.PROFESSIONAL
+        self.setting = "practitioner" if self.professional else "hospital"
 
     def derived[T](self, name: str, make: Callable[[], T]) -> T:
         """``make()`` worked out once per claim: what several edits read (the PTP edits between its lines, say)."""
@@ -95,22 +105,16 @@ class Review:
     @property
     def first_service_date(self) -> date:
         """The claim's earliest date of service (the day code sets and age are judged on), worked out once."""
-        return self.derived("first_service_date", lambda: self.submitted.claim.first_service_date)
+        # Asked for lazily: a claim without lines has none, and only the edits that need it should fail.
+        day = self._first_service_date
+        if day is None:
+            day = self._first_service_date = self.submitted.claim.first_service_date
+        return day
 
     @property
     def lines(self) -> tuple[ServiceLine, ...]:
         """The claim's service lines."""
         return self.submitted.claim.lines
-
-    @property
-    def professional(self) -> bool:
-        """Whether the claim is professional (837P, CMS-1500), judged by the practitioner tables."""
-        return self.submitted.claim.kind is ClaimKind.PROFESSIONAL
-
-    @property
-    def setting(self) -> Literal["practitioner", "hospital"]:
-        """The NCCI setting whose tables govern the claim: practitioner for professional, hospital otherwise."""
-        return "practitioner" if self.professional else "hospital"
 
     def provider(self, provider_id: str | None) -> Provider | None:
         """The provider record of ``provider_id``, None when not given."""

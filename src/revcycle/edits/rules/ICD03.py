@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from functools import partial
 
 from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
 from revcycle.edits.rules.ICD01 import CodeSpan, SpanSet, by_notes, instructions
 from revcycle.edits.rules.ICD02 import manifestation_source
@@ -46,14 +48,12 @@ class CodeFirstMissing(Edit):
         day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         for index, code in enumerate(codes):
-            found = review.reference.icd10cm(code, day)
-            if found is None:
+            rule = review.reference.derived((self.code, code, day), partial(_code_first, review.reference, code, day))
+            if rule is None:
                 continue
-            manifestation = manifestation_source(review.reference, code, day) is not None
+            listed, manifestation, spans = rule
             if manifestation and index == 0:
                 continue
-            key = ("code_first", code, manifestation)
-            spans = by_notes(found.notes, key, partial(_spans, code, found, manifestation))
             if not spans:
                 continue
             if any(spans.covers(other) for other in codes[:index]):
@@ -61,18 +61,31 @@ class CodeFirstMissing(Edit):
             after = [other for other in codes[index + 1 :] if spans.covers(other)]
             if after:
                 yield Problem(
-                    f"{found.code}'s code-first note names {icd10cm_display(after[0])}, which is listed after it: "
+                    f"{listed}'s code-first note names {icd10cm_display(after[0])}, which is listed after it: "
                     "the underlying condition is sequenced first",
                     field=f"diagnoses[{index}]",
-                    fix=f"list {icd10cm_display(after[0])} before {found.code}",
+                    fix=f"list {icd10cm_display(after[0])} before {listed}",
                 )
             elif manifestation:
                 yield Problem(
-                    f"{found.code} is a manifestation code and no underlying condition its code-first note names "
+                    f"{listed} is a manifestation code and no underlying condition its code-first note names "
                     f"({spans}) is listed before it",
                     field=f"diagnoses[{index}]",
-                    fix=f"code the underlying condition first, then {found.code}",
+                    fix=f"code the underlying condition first, then {listed}",
                 )
+
+
+def _code_first(reference: EditReference, code: str, day: date) -> tuple[str, bool, SpanSet] | None:
+    """A diagnosis's code-first rule on ``day``: its code as listed, whether it is a manifestation, the spans.
+
+    None when the release has no such code. Worked out once per code and day (see `EditReference.derived`).
+    """
+    found = reference.icd10cm(code, day)
+    if found is None:
+        return None
+    manifestation = manifestation_source(reference, code, day) is not None
+    key = ("code_first", code, manifestation)
+    return found.code, manifestation, by_notes(found.notes, key, partial(_spans, code, found, manifestation))
 
 
 def _spans(code: str, found: Icd10cmCode, manifestation: bool) -> SpanSet:
