@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from datetime import date
+from functools import cache, partial
 from typing import Any, cast
 
 from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
 from revcycle.refdata.icd10cm import Icd10cmNote
 
@@ -153,6 +155,11 @@ def _excluded(code: str, notes: tuple[Icd10cmNote, ...]) -> tuple[tuple[Icd10cmN
     return tuple(found)
 
 
+Exclusions = tuple[str, tuple[tuple[Icd10cmNote, SpanSet], ...], frozenset[str]]
+"""A diagnosis's Excludes1 rule, worked out once per code and day (`EditReference.derived`): the code as the
+tabular lists it, its Excludes1 notes with their spans, and every first letter those spans reach."""
+
+
 class Excludes1Pair(Edit):
     """Two diagnoses on the claim are an Excludes1 pair: the conditions are never coded together.
 
@@ -176,10 +183,15 @@ class Excludes1Pair(Edit):
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         reported: set[frozenset[str]] = set()
         for index, code in enumerate(codes):
-            found = review.reference.icd10cm(code, day)
-            if found is None:
+            rule = review.reference.derived((self.code, code, day), partial(_exclusions, review.reference, code, day))
+            if rule is None:
                 continue
-            for note, spans in excluded(code, found.notes):
+            listed, notes, letters = rule
+            # Most codes exclude nothing the others start with: one look at the first letters rules them out (an
+            # empty code is left to the spans, which fail on it as they always have).
+            if all(codes) and not any(other[0] in letters for other in codes):
+                continue
+            for note, spans in notes:
                 for other_index, other in enumerate(codes):
                     if other == code or not spans.covers(other):
                         continue
@@ -189,10 +201,19 @@ class Excludes1Pair(Edit):
                     reported.add(pair)
                     later = max(index, other_index)
                     yield Problem(
-                        f"{found.code} and {icd10cm_display(other)} are an Excludes1 pair: {note.source} excludes "
+                        f"{listed} and {icd10cm_display(other)} are an Excludes1 pair: {note.source} excludes "
                         f"{note.text}; they are coded together only when the conditions are unrelated "
                         "(guideline I.A.12.a)",
                         field=f"diagnoses[{later}]",
                         fix="keep the one code that describes the condition; if the conditions are unrelated, "
                         "document that and report both",
                     )
+
+
+def _exclusions(reference: EditReference, code: str, day: date) -> Exclusions | None:
+    """A diagnosis's Excludes1 notes on ``day`` (see `Exclusions`), None when the release has no such code."""
+    found = reference.icd10cm(code, day)
+    if found is None:
+        return None
+    notes = excluded(code, found.notes)
+    return found.code, notes, frozenset(letter for _, spans in notes for letter in spans.letters)
