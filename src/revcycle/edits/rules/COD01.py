@@ -21,9 +21,20 @@ SEVENTH = 7
 PLACEHOLDER = "X"
 
 
-def icd10cm_fields(review: Review) -> list[tuple[str, str]]:
-    """Every ICD-10-CM code the claim carries, with the path of its field (``diagnoses[0]``, ...), once per claim."""
-    return review.derived("icd10cm_fields", lambda: list(_icd10cm_fields(review.claim)))
+def icd10cm_fields(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
+    """Every ICD-10-CM code the claim carries, with the path of its field and its entry, once per claim.
+
+    Each is (field, code, entry): the field's path (``diagnoses[0]``, ...) and the code as the release in force on
+    the claim's first date of service lists it, None when it has no such code. Four edits read every code's entry:
+    looked up here once, not once per edit.
+    """
+    return review.derived("icd10cm_fields", lambda: _icd10cm_entries(review))
+
+
+def _icd10cm_entries(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
+    day = review.first_service_date
+    icd10cm = review.reference.icd10cm
+    return [(field, code, icd10cm(code, day)) for field, code in _icd10cm_fields(review.claim)]
 
 
 def _icd10cm_fields(claim: Claim) -> Iterator[tuple[str, str]]:
@@ -88,8 +99,8 @@ class Icd10cmCodeUnknown(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Look each code up in the release in force on the claim's first date of service."""
         day = review.first_service_date
-        for field, code in icd10cm_fields(review):
-            if review.reference.icd10cm(code, day) is not None or with_placeholders(review.reference, code, day):
+        for field, code, found in icd10cm_fields(review):
+            if found is not None or with_placeholders(review.reference, code, day):
                 continue
             release = icd10cm_release(review.reference, day)
             listed = self._listed_code(review.reference, code, day)

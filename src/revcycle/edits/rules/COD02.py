@@ -38,8 +38,7 @@ class Icd10cmCodeNotBillable(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each code the release in force lists as a header rather than a billable code."""
         day = review.first_service_date
-        for field, code in icd10cm_fields(review):
-            found = review.reference.icd10cm(code, day)
+        for field, code, found in icd10cm_fields(review):
             if found is None or found.billable or seventh_character_forms(review.reference, found, day):
                 continue
             below = self._codes_below(review, found, code)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from functools import partial
 
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
+from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
 from revcycle.edits.rules.ICD01 import CodeSpan, SpanSet, by_notes, instructions
 from revcycle.refdata.icd10cm import Icd10cmCode
@@ -73,15 +75,29 @@ class UseAdditionalMissing(Edit):
         day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         for index, code in enumerate(codes):
-            found = review.reference.icd10cm(code, day)
-            if found is None:
+            rule = review.reference.derived((self.code, code, day), partial(_required_of, review.reference, code, day))
+            if rule is None:
                 continue
-            for header, where, spans in by_notes(found.notes, ("required", code), partial(required, code, found)):
+            listed, instructions_kept = rule
+            for header, where, spans in instructions_kept:
                 if any(spans.covers(other) for other in codes):
                     continue
-                written = "its note" if where == found.code else f"the note at {where}"
+                written = "its note" if where == listed else f"the note at {where}"
                 yield Problem(
-                    f"{found.code}: {written} says 'use additional {header}', and none of those codes is on the claim",
+                    f"{listed}: {written} says 'use additional {header}', and none of those codes is on the claim",
                     field=f"diagnoses[{index}]",
                     fix=f"add the code the record documents ({spans})",
                 )
+
+
+def _required_of(
+    reference: EditReference, code: str, day: date
+) -> tuple[str, tuple[tuple[str, str, SpanSet], ...]] | None:
+    """A diagnosis's code as listed on ``day`` and its required instructions (see `required`), once per code and day.
+
+    None when the release has no such code.
+    """
+    found = reference.icd10cm(code, day)
+    if found is None:
+        return None
+    return found.code, by_notes(found.notes, ("required", code), partial(required, code, found))

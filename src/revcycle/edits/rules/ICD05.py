@@ -54,8 +54,7 @@ class SeventhCharacterMissing(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each listed code the tabular completes with a 7th character but that was given without one."""
         day = review.first_service_date
-        for field, code in icd10cm_fields(review):
-            found = review.reference.icd10cm(code, day)
+        for field, _, found in icd10cm_fields(review):
             if found is None or found.billable:
                 continue
             forms = seventh_character_forms(review.reference, found, day)

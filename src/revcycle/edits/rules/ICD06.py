@@ -35,8 +35,8 @@ class PlaceholderMissing(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each unknown code that becomes a complete code once its missing X's are put back."""
         day = review.first_service_date
-        for field, code in icd10cm_fields(review):
-            if review.reference.icd10cm(code, day) is not None:
+        for field, code, found in icd10cm_fields(review):
+            if found is not None:
                 continue
             meant = with_placeholders(review.reference, code, day)
             if not meant:
