@@ -45,9 +45,9 @@ class ProcedureCodeInvalid(Edit):
         for service in review.lines:
             code, day = service.procedure_code, service.service_date
             found = review.reference.procedure(code, day)
-            field = review.line_field(service, "procedure_code")
             if found is None:
                 if not code.startswith(DENTAL):
+                    field = review.line_field(service, "procedure_code")
                     yield Problem(_unknown(review.reference, code, day), line=service.line_number, field=field)
             elif not found.valid:
                 if found.terminated is not None and found.terminated < day:
@@ -57,7 +57,7 @@ class ProcedureCodeInvalid(Edit):
                 yield Problem(
                     f"{found.system} {code} is not valid on {day}: {when} ({found.system} {found.release_version})",
                     line=service.line_number,
-                    field=field,
+                    field=review.line_field(service, "procedure_code"),
                 )
 
 

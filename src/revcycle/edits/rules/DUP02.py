@@ -39,11 +39,15 @@ class DuplicateClaim(Edit):
         if claim.frequency is not ClaimFrequency.ORIGINAL:
             return
         services = _services(claim)
+        # Equal services need the other claim's first line among the claim's own (code and date): one look rules
+        # out most earlier claims before their services are gathered.
+        code_dates = {(service.procedure_code, service.service_date) for service in claim.lines}
         for other in review.history.of_patient(claim):
             if (
                 other.billing_provider_id == claim.billing_provider_id
                 and other.coverage_id == claim.coverage_id
                 and other.frequency is not ClaimFrequency.VOID
+                and (not other.lines or (other.lines[0].procedure_code, other.lines[0].service_date) in code_dates)
                 and _services(other) == services
             ):
                 yield Problem(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from revcycle.domain import ProviderKind
+from revcycle.domain import Provider, ProviderKind
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
@@ -38,12 +38,25 @@ class ProviderMustBePerson(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """The person roles of the claim and its lines."""
         claim = review.claim
-        named: list[tuple[str, str | None, int | None]] = [(field, getattr(claim, field), None) for field in _PEOPLE]
+        for field in _PEOPLE:
+            provider = _organisation(review, getattr(claim, field))
+            if provider is not None:
+                yield _problem(provider, field, None)
         for index, service in enumerate(claim.lines):
-            for field in ("rendering_provider_id", "referring_provider_id"):
-                named.append((f"lines[{index}].{field}", getattr(service, field), service.line_number))
-        for field, provider_id, line in named:
-            provider = review.provider(provider_id)
-            if provider is not None and provider.kind is ProviderKind.ORGANIZATION:
-                role = field.rsplit(".", 1)[-1].removesuffix("_provider_id").replace("_", " ")
-                yield Problem(f"the {role} provider {provider.name!r} is an organisation", line=line, field=field)
+            for name in ("rendering_provider_id", "referring_provider_id"):
+                provider = _organisation(review, getattr(service, name))
+                if provider is not None:
+                    # The field's path is written only for a finding: most lines name no organisation.
+                    yield _problem(provider, f"lines[{index}].{name}", service.line_number)
+
+
+def _organisation(review: Review, provider_id: str | None) -> Provider | None:
+    """The provider record ``provider_id`` names when it is an organisation's, else None."""
+    provider = review.provider(provider_id)
+    return provider if provider is not None and provider.kind is ProviderKind.ORGANIZATION else None
+
+
+def _problem(provider: Provider, field: str, line: int | None) -> Problem:
+    """The problem of an organisation named in a person's role (``field``)."""
+    role = field.rsplit(".", 1)[-1].removesuffix("_provider_id").replace("_", " ")
+    return Problem(f"the {role} provider {provider.name!r} is an organisation", line=line, field=field)
