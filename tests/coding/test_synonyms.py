@@ -114,6 +114,8 @@ def test_no_term_is_written_with_shorthand_the_note_expands() -> None:
         ("Postherpetic neuralgia.", "B02.29"),
         ("On clopidogrel after his stent.", "Z79.02"),
         ("Kidney transplant recipient.", "Z94.0"),
+        ("Status post left total hip arthroplasty.", "Z96.642"),
+        ("S/P splenectomy.", "Z90.81"),
         ("CLL, stable.", "C91.10"),
         ("Positive quantiferon, no active TB.", "R76.12"),
         ("Nursemaid elbow, right.", "S53.031"),
@@ -123,3 +125,8 @@ def test_no_term_is_written_with_shorthand_the_note_expands() -> None:
 def test_a_note_in_clinicians_words_is_coded_as_meant(coder: Coder, item: str, code: str) -> None:
     result = coder.code(f"Assessment:\n1. {item}\n", day=DAY)
     assert any(found.code.startswith(code) for found in result.diagnoses), [found.code for found in result.diagnoses]
+
+
+def test_a_planned_procedure_is_not_read_as_the_status_it_would_leave(coder: Coder) -> None:
+    result = coder.code("Assessment:\n1. Osteoarthritis of right knee. Refer for total knee replacement.\n", day=DAY)
+    assert not any(found.code.startswith("Z96.65") for found in result.diagnoses)
