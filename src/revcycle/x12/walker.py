@@ -38,8 +38,10 @@ class _Candidate:
     segment: SegmentSpec  # the segment matched (a child loop's first segment)
     loop: LoopSpec | None  # the child loop it opens, or None for a segment of the loop itself
     in_order: bool = True  # False: placed out of order, the walker's position stays
-    # the loops it opens, outermost first: the child loop, and the loops that start it when it starts with a loop
-    opens: tuple[_Layout, ...] = ()
+    # the loops it opens, outermost first: the child loop, and the loops that start it when it starts with a loop;
+    # each with the candidate that opens a new instance of it from its parent (this one for the child loop, then
+    # the first child of the loop before)
+    opens: tuple[tuple[_Layout, _Candidate], ...] = ()
 
 
 @dataclass(slots=True)
@@ -49,7 +51,9 @@ class _Layout:
     Attributes:
         spec: the loop.
         table: the candidates of each segment id, in the loop's order.
-        required: the positions of the loop's required children, which closing it checks.
+        required: the positions of the loop's required children, which closing it checks; not the first child,
+            which an instance always has (it opened it), so that a loop with no other required child is not visited
+            when it closes.
     """
 
     spec: LoopSpec
@@ -63,9 +67,9 @@ class _OpenLoop:
     A new instance is open because its first child just occurred, so that child counts once and is the position.
     """
 
-    __slots__ = ("counts", "position", "required", "spec", "start", "table")
+    __slots__ = ("counts", "opener", "position", "required", "spec", "start", "table")
 
-    def __init__(self, layout: _Layout, start: Segment) -> None:
+    def __init__(self, layout: _Layout, start: Segment, opener: _Candidate | None = None) -> None:
         self.spec = layout.spec
         self.table = layout.table
         self.required = layout.required
@@ -73,6 +77,7 @@ class _OpenLoop:
         self.counts = [0] * len(layout.spec.children)
         self.counts[0] = 1
         self.start = start
+        self.opener = opener  # the parent's candidate that opened it (None for the transaction's root)
 
 
 class _GuideLayout:
@@ -86,14 +91,16 @@ class _GuideLayout:
         table: dict[str, list[_Candidate]] = {}
         for index, child in enumerate(loop.children):
             if isinstance(child, LoopSpec):
-                opens = [self._layout(child)]
-                while isinstance(opens[-1].spec.children[0], LoopSpec):  # a loop that starts with a loop opens both
-                    opens.append(opens[-1].table[child.first.id][0].opens[0])
-                table.setdefault(child.first.id, []).append(_Candidate(index, child.first, child, opens=tuple(opens)))
+                candidate = _Candidate(index, child.first, child)
+                opens = [(self._layout(child), candidate)]
+                while isinstance(opens[-1][0].spec.children[0], LoopSpec):  # a loop that starts with a loop opens both
+                    opens.append(opens[-1][0].table[child.first.id][0].opens[0])
+                candidate.opens = tuple(opens)
+                table.setdefault(child.first.id, []).append(candidate)
             else:
                 self.known_ids.add(child.id)
                 table.setdefault(child.id, []).append(_Candidate(index, child, None))
-        required = tuple(index for index, child in enumerate(loop.children) if child.usage == "R")
+        required = tuple(index for index, child in enumerate(loop.children) if child.usage == "R" and index)
         return _Layout(loop, table, required)
 
 
@@ -130,20 +137,24 @@ class Walker:
 
     def place(self, segment: Segment) -> SegmentSpec | None:
         """Place one segment; return the guide's segment it was read as, or None. `loop` is then the loop it is in."""
-        # The common case first, without the general search: the next segment of the innermost loop.
+        # The common cases first, without the general search: the next segment of the innermost loop, the first
+        # segment of one of its child loops, or (in `_reopen`) a new instance of an open loop.
         stack = self._stack
         segment_id = segment.id
         if stack and segment_id != "ST":
             top = stack[-1]
+            candidates = top.table.get(segment_id)
+            if candidates is None:
+                return self._reopen(segment, len(stack) - 2)
             at = top.position
-            for candidate in top.table.get(segment_id, ()):
+            for candidate in candidates:
                 index = candidate.index
                 if index == 0:
-                    break  # the loop's first segment again starts a new instance: the general search decides
+                    if candidate.loop is None and len(candidates) == 1:
+                        return self._reopen(segment, len(stack) - 1)
+                    break  # the general search decides
                 if index < at:
                     continue
-                if candidate.loop is not None:
-                    break
                 spec = candidate.segment
                 qualifier = spec.qualifier
                 if qualifier is not None:
@@ -156,6 +167,9 @@ class Walker:
                         value = value.split(segment.delimiters.component, component)[component - 1]
                     if value not in codes:
                         continue  # another use of the id (NM1*QC, then NM1*IL): a later candidate may take it
+                if candidate.loop is not None:
+                    self.position_in_transaction += 1
+                    return self._enter(top, candidate, segment)
                 counts = top.counts
                 if index == at and spec.max_use is not None and counts[index] >= spec.max_use:
                     break  # the same segment past its maximum: a later use of the id may take it, or it is reported
@@ -165,6 +179,34 @@ class Walker:
                 if spec.usage == "N":
                     self._check_usage(segment, spec)
                 return spec
+        return self._place(segment)
+
+    def _reopen(self, segment: Segment, depth: int) -> SegmentSpec | None:
+        """Place a segment that the loops above `depth` have no candidate for, as the general search would.
+
+        The usual case is the first segment of an open loop (the next claim's CLP, the next line's SVC) whose loop
+        has no other use of the id: it closes the loops inside and opens a new instance through the candidate that
+        opened the loop, found without searching. Anything else goes to the general search.
+        """
+        stack = self._stack
+        segment_id = segment.id
+        while depth > 0:
+            candidates = stack[depth].table.get(segment_id)
+            if candidates is not None:
+                first = candidates[0]
+                opener = stack[depth].opener
+                if len(candidates) == 1 and first.index == 0 and first.loop is None and opener is not None:
+                    parent = stack[depth - 1]
+                    qualifier = first.segment.qualifier
+                    if parent.position == opener.index and (
+                        qualifier is None
+                        or first.segment.matches(segment_id, segment.elements, segment.delimiters.component)
+                    ):
+                        self.position_in_transaction += 1
+                        self._close_above(depth - 1)
+                        return self._enter(parent, opener, segment)
+                break
+            depth -= 1
         return self._place(segment)
 
     def _place(self, segment: Segment) -> SegmentSpec | None:
@@ -186,13 +228,20 @@ class Walker:
             )
             return None
         depth, candidate = found
+        self._close_above(depth)
+        return self._enter(self._stack[depth], candidate, segment)
+
+    def _close_above(self, depth: int) -> None:
+        """Close the loops inside the one at `depth`, innermost first."""
         stack = self._stack
         if depth + 1 < len(stack):
-            for open_loop in stack[:depth:-1]:  # innermost first
+            for open_loop in stack[:depth:-1]:
                 if open_loop.required:
                     self._close(open_loop)
             del stack[depth + 1 :]
-        parent = stack[depth]
+
+    def _enter(self, parent: _OpenLoop, candidate: _Candidate, segment: Segment) -> SegmentSpec:
+        """Count the segment as `candidate` of the innermost open loop `parent`, opening the loops it starts."""
         index = candidate.index
         if candidate.in_order:
             parent.position = index
@@ -222,8 +271,9 @@ class Walker:
             self._finding(
                 segment, "not-used-loop", f"loop {loop.id} ({loop.name}) is not used", NOT_USED_SEGMENT_PRESENT
             )
-        for layout in candidate.opens:
-            stack.append(_OpenLoop(layout, segment))
+        stack = self._stack
+        for layout, opener in candidate.opens:
+            stack.append(_OpenLoop(layout, segment, opener))
         if spec.usage == "N":
             self._check_usage(segment, spec)
         return spec
