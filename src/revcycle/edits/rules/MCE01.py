@@ -33,6 +33,17 @@ def age_conflicts(review: Review, age_category: str) -> Iterator[Problem]:
         )
 
 
+def diagnosis_flags(review: Review) -> list[MceFlags | None]:
+    """The MCE lists each diagnosis is on as of the claim's first date of service, once per claim (MCE01-MCE05)."""
+    return review.derived("mce_flags", lambda: _diagnosis_flags(review))
+
+
+def _diagnosis_flags(review: Review) -> list[MceFlags | None]:
+    day = review.first_service_date
+    mce = review.reference.mce
+    return [mce(diagnosis.code, day) for diagnosis in review.claim.diagnoses]
+
+
 def _age_misfits(review: Review) -> list[tuple[int, Diagnosis, MceFlags, int, date]]:
     """Every diagnosis of an MCE age category the patient's age does not fit, for MCE01-MCE04 to share."""
     patient = review.submitted.patient
@@ -41,8 +52,7 @@ def _age_misfits(review: Review) -> list[tuple[int, Diagnosis, MceFlags, int, da
     day = review.first_service_date
     age = patient.age_on(day)
     found = []
-    for index, diagnosis in enumerate(review.claim.diagnoses):
-        flags = review.reference.mce(diagnosis.code, day)
+    for index, (diagnosis, flags) in enumerate(zip(review.claim.diagnoses, diagnosis_flags(review), strict=True)):
         if flags is not None and flags.age_category is not None and not flags.fits_age(age):
             found.append((index, diagnosis, flags, age, day))
     return found

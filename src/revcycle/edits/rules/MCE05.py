@@ -9,6 +9,7 @@ from revcycle.domain.parties import Sex
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
+from revcycle.edits.rules.MCE01 import diagnosis_flags
 
 SEXES = {"female": Sex.FEMALE, "male": Sex.MALE}
 """The MCE's sex of a code, as the patient's administrative sex (DMG03) writes it."""
@@ -37,9 +38,7 @@ class SexConflict(Edit):
         patient = review.submitted.patient
         if patient is None or patient.sex is Sex.UNKNOWN:
             return
-        day = review.first_service_date
-        for index, diagnosis in enumerate(review.claim.diagnoses):
-            flags = review.reference.mce(diagnosis.code, day)
+        for index, (diagnosis, flags) in enumerate(zip(review.claim.diagnoses, diagnosis_flags(review), strict=True)):
             if flags is None or flags.sex is None or SEXES.get(flags.sex) in (None, patient.sex):
                 continue
             yield Problem(
