@@ -116,6 +116,8 @@ def test_no_term_is_written_with_shorthand_the_note_expands() -> None:
         ("Kidney transplant recipient.", "Z94.0"),
         ("Status post left total hip arthroplasty.", "Z96.642"),
         ("S/P splenectomy.", "Z90.81"),
+        ("S/P PCI to the LAD in 2022.", "Z98.61"),
+        ("Chemotherapy induced peripheral neuropathy.", "G62.0"),
         ("CLL, stable.", "C91.10"),
         ("Positive quantiferon, no active TB.", "R76.12"),
         ("Nursemaid elbow, right.", "S53.031"),
