@@ -63,13 +63,16 @@ class EditReference:
             value = self._derived[key] = make()
             return value
 
-    def _answer(self, ask: Callable[..., Any], *args: Any) -> Any:
-        """``ask(store, *args)``, asked once and then remembered (a missing table too)."""
-        key = (ask, *args)
+    def _answer(self, key: tuple[Any, ...]) -> Any:
+        """``ask(store, *args)`` for ``key`` = ``(ask, *args)``, asked once and then remembered (a missing table too).
+
+        The callers build the key themselves: packing ``*args`` and then the key would make two tuples per question,
+        and this is asked dozens of times a claim.
+        """
         found = self._answers.get(key, _MISSING)
         if found is _MISSING:
             try:
-                found = ask(self.store, *args)
+                found = key[0](self.store, *key[1:])
             except NoRelease as error:
                 found = error
             self._answers[key] = found
@@ -81,40 +84,40 @@ class EditReference:
 
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
         """The ICD-10-CM code as in force on ``day`` (with its notes), None when that release has no such code."""
-        result: Icd10cmCode | None = self._answer(lookup_icd10cm, code, day)
+        result: Icd10cmCode | None = self._answer((lookup_icd10cm, code, day))
         return result
 
     def procedure(self, code: str, day: date) -> ProcedureCode | None:
         """The CPT or HCPCS code (or HCPCS modifier) as the release in force on ``day`` has it."""
-        result: ProcedureCode | None = self._answer(lookup_procedure, code, day)
+        result: ProcedureCode | None = self._answer((lookup_procedure, code, day))
         return result
 
     def place_of_service(self, code: str, day: date) -> CodeListEntry | None:
         """The place of service code as of ``day``."""
-        result: CodeListEntry | None = self._answer(_place_of_service, code, day)
+        result: CodeListEntry | None = self._answer((_place_of_service, code, day))
         return result
 
     def ptp(self, column1: str, column2: str, day: date, setting: PtpSetting) -> PtpEdit | None:
         """The NCCI PTP edit of the ordered pair in force on ``day``."""
-        result: PtpEdit | None = self._answer(_ptp, column1, column2, day, setting)
+        result: PtpEdit | None = self._answer((_ptp, column1, column2, day, setting))
         return result
 
     def mue(self, code: str, day: date, setting: MueSetting) -> Mue | None:
         """The medically unlikely edit of ``code`` on ``day``."""
-        result: Mue | None = self._answer(_mue, code, day, setting)
+        result: Mue | None = self._answer((_mue, code, day, setting))
         return result
 
     def add_on(self, code: str, day: date) -> AddOnCode | None:
         """The add-on code edits of ``code`` in force on ``day``, None when it is not an add-on code."""
-        result: AddOnCode | None = self._answer(edit_tables.add_on, code, day)
+        result: AddOnCode | None = self._answer((edit_tables.add_on, code, day))
         return result
 
     def mce(self, code: str, day: date) -> MceFlags | None:
         """The Medicare Code Editor lists the diagnosis is on."""
-        result: MceFlags | None = self._answer(edit_tables.mce_flags, code, day)
+        result: MceFlags | None = self._answer((edit_tables.mce_flags, code, day))
         return result
 
     def fee_schedule(self, code: str, day: date) -> dict[str, Any] | None:
         """The physician fee schedule row of ``code``: status, global days and the surgery indicators."""
-        result: dict[str, Any] | None = self._answer(_fee_schedule, code, day)
+        result: dict[str, Any] | None = self._answer((_fee_schedule, code, day))
         return result
