@@ -216,7 +216,7 @@ def _stands(candidate: Candidate) -> bool:
     if candidate.code.startswith(ENCOUNTER_PREFIXES):
         return statuses != {Assertion.NEGATED}
     return statuses == {Assertion.HISTORICAL} and candidate.code.startswith(
-        ("Z95", "Z96", "Z90", "Z98", "Z79", "Z87", "Z85", "Z86")
+        ("Z95", "Z96", "Z97", "Z89", "Z90", "Z93", "Z94", "Z98", "Z99", "Z79", "Z87", "Z85", "Z86")
     )
 
 

@@ -194,7 +194,9 @@ def _index_terms(store: ReferenceStore, releases: Sequence[ReleaseInfo]) -> list
                 continue
             phrases = NEOPLASM_PHRASES if release.code_set == ICD10CM_NEOPLASMS else DRUG_PHRASES
             site = " ".join(terms[1:] if release.code_set == ICD10CM_NEOPLASMS else terms)
-            if not site:
+            # "mastectomy site", "operation site": without their "site" (a soft stopword) they would read as the
+            # procedure itself ("cancer treated with mastectomy").
+            if not site or " site" in f" {site.lower()}":
                 continue
             for column, code in (entry.get("codes") or {}).items():
                 for phrase in phrases.get(column, ()) if code else ():

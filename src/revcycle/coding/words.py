@@ -8,6 +8,7 @@ abbreviations), so that they meet on the same forms: ``diabetes``, ``kidney``, `
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 STOPWORDS = frozenset(
@@ -106,6 +107,7 @@ SINGULAR_IN_S = frozenset(
 _PLAIN_PLURALS = frozenset({"doses", "closes", "exposes", "proposes", "supposes", "roses", "noses", "hoses"})
 
 _WORD = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _WITHOUT = re.compile(r"\bwithout\b.*?(?=\bof\b|,|$)")
 """A title's "without ..." clause, up to the next "of" or comma: what the code is the default for, never required
@@ -133,8 +135,19 @@ def stem(word: str) -> str:
 
 
 def split_words(phrase: str) -> list[str]:
-    """The stemmed words of a phrase, stopwords kept (in order, canonical forms split into their words)."""
-    return [part for word in _WORD.findall(phrase.lower()) for part in stem(word).split()]
+    """The stemmed words of a phrase, stopwords kept (in order, canonical forms split into their words).
+
+    Accents are dropped ("Ménière" is "meniere") and possessives folded ("Bell's palsy" is "bell palsy"), so
+    the tabular's eponyms meet the ways a note spells them.
+    """
+    return [part for word in _WORD.findall(_plain(phrase)) for part in stem(word).split()]
+
+
+@lru_cache(maxsize=65536)
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    letters = "".join(char for char in folded if not unicodedata.combining(char))
+    return _POSSESSIVE.sub("", letters)
 
 
 def content_words(phrase: str) -> tuple[str, ...]:
