@@ -76,3 +76,11 @@ def test_content_words_drop_nonessential_modifiers_and_defaults() -> None:
     assert content_words("Essential (primary) hypertension") == ("essential", "hypertension")
     assert content_words("Type 2 diabetes mellitus without complications") == ("2", "diabetes")
     assert content_words("Renal disease NOS") == ("kidney", "disease")
+
+
+def test_accents_and_possessives_are_folded() -> None:
+    from revcycle.coding.words import split_words
+
+    assert split_words("Bell's palsy") == split_words("Bells palsy") == ["bell", "palsy"]
+    assert split_words("Ménière disease") == ["meniere", "disease"]
+    assert split_words("Sjögren\u2019s syndrome") == ["sjogren", "syndrome"]
