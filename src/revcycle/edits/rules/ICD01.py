@@ -182,14 +182,15 @@ class Excludes1Pair(Edit):
         day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         reported: set[frozenset[str]] = set()
+        # Most codes exclude nothing the others start with: one look at the first letters rules them out (an empty
+        # code is left to the spans, which fail on it as they always have).
+        firsts = {other[0] for other in codes} if all(codes) else None
         for index, code in enumerate(codes):
             rule = review.reference.derived((self.code, code, day), partial(_exclusions, review.reference, code, day))
             if rule is None:
                 continue
             listed, notes, letters = rule
-            # Most codes exclude nothing the others start with: one look at the first letters rules them out (an
-            # empty code is left to the spans, which fail on it as they always have).
-            if all(codes) and not any(other[0] in letters for other in codes):
+            if firsts is not None and letters.isdisjoint(firsts):
                 continue
             for note, spans in notes:
                 for other_index, other in enumerate(codes):

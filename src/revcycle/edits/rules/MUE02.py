@@ -55,9 +55,10 @@ def _over_date_mues(review: Review) -> Iterator[OverMue]:
         if mue is None or mue.adjudication_indicator == 1:
             continue
         total = sum((units_of(service) for service in services), Decimal(0))
-        over = OverMue(mue, services, total, max(1, (end - start).days + 1))
-        if total > over.limit:
-            yield over
+        days = max(1, (end - start).days + 1)
+        # Compared before the record is made: nearly every code and date is within its MUE.
+        if total > mue.value * days:
+            yield OverMue(mue, services, total, days)
 
 
 def date_problem(review: Review, over: OverMue, why: str) -> Problem:
