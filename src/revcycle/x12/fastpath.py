@@ -25,10 +25,33 @@ _cache: dict[tuple[int, int], tuple[SegmentSpec, Delimiters, re.Pattern[str] | N
 
 
 def _text_class(delimiters: Delimiters) -> str:
-    """Printable ASCII but the delimiters, as a character class (small, so it compiles fast)."""
-    excluded = {delimiters.element, delimiters.component, delimiters.repetition, delimiters.segment}
-    allowed = "".join(re.escape(chr(code)) for code in range(32, 127) if chr(code) not in excluded)
-    return f"[{allowed}]"
+    """Printable ASCII but the delimiters, as a character class of ranges (short, so that it compiles fast).
+
+    Remembered per delimiters: every text element of every guide segment uses it.
+    """
+    found = _text_classes.get(delimiters)
+    if found is None:
+        excluded = {delimiters.element, delimiters.component, delimiters.repetition, delimiters.segment}
+        runs: list[list[int]] = []
+        for code in range(32, 127):
+            if chr(code) in excluded:
+                continue
+            if runs and runs[-1][1] == code - 1:
+                runs[-1][1] = code
+            else:
+                runs.append([code, code])
+        found = _text_classes[delimiters] = "[" + "".join(_run(first, last) for first, last in runs) + "]"
+    return found
+
+
+def _run(first: int, last: int) -> str:
+    """Characters `first` to `last` in a character class: a range, or the one or two characters."""
+    if last - first > 1:
+        return f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+    return "".join(re.escape(chr(code)) for code in range(first, last + 1))
+
+
+_text_classes: dict[Delimiters, str] = {}
 
 
 def _value(spec: ElementSpec, delimiters: Delimiters) -> str:
