@@ -16,7 +16,11 @@ WARNING_DAYS = 30
 
 
 def filing_deadline(review: Review) -> date | None:
-    """The last day the claim may be filed, None when the payer's limit is not known."""
+    """The last day the claim may be filed, None when the payer's limit is not known (once per claim, TF01-TF02)."""
+    return review.derived("filing_deadline", lambda: _filing_deadline(review))
+
+
+def _filing_deadline(review: Review) -> date | None:
     payer = review.submitted.payer
     limit = review.filing_limit_days or (payer.timely_filing_days if payer is not None else None)
     if limit is None and payer is not None and payer.is_medicare:
