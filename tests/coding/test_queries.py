@@ -36,7 +36,15 @@ def test_pneumonia_without_organism_is_queried(coder: Coder) -> None:
 
 def test_a_fracture_without_its_side_is_queried(coder: Coder) -> None:
     found = queries(coder, "Assessment: Closed fracture of the distal radius.")
-    assert any(about.startswith("laterality") for about in found)
+    assert any(about.startswith("fracture laterality") for about in found)
+
+
+def test_sides_that_conflict_are_queried_as_a_conflict(coder: Coder) -> None:
+    text = (
+        "S: Right knee pain for 2 months.\nO: Left knee: effusion, crepitus. Right knee: normal.\n"
+        "A: Primary osteoarthritis of the knee, unilateral."
+    )
+    assert any(about.startswith("conflicting laterality") for about in queries(coder, text))
 
 
 def test_conflicting_statements_are_queried_openly(coder: Coder) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from revcycle.coding.reporting import ENCOUNTER_PREFIXES, Coding, Reported, is_status_code
+from revcycle.coding.words import SOFT_STOPWORDS, content_words
 
 CATCH_ALL: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("T14.", ("S", "T0", "T1", "T2", "T3", "L0", "L8", "L9")),
@@ -27,7 +28,8 @@ def drop_less_specific(coding: Coding) -> None:
     """A code is not reported beside a more specific code that says the same thing (I.B.18).
 
     Within one category, an "unspecified" code gives way to a sibling that is not ("asthma, unspecified" beside
-    "mild persistent asthma with exacerbation"); a catch-all code gives way to any code of what it catches.
+    "mild persistent asthma with exacerbation"), and a code to a sibling whose title says all it says and more;
+    a catch-all code gives way to any code of what it catches.
     """
     for item in list(coding.reported):
         if item not in coding.reported:
@@ -37,7 +39,10 @@ def drop_less_specific(coding: Coding) -> None:
             for other in coding.reported
             if other is not item
             and other.code[:3] == item.code[:3]
-            and _vagueness(other.description) < _vagueness(item.description)
+            and (
+                _vagueness(other.description) < _vagueness(item.description)
+                or _words(other.description) > _words(item.description)
+            )
         ]
         if not better:
             for prefix, specific in CATCH_ALL:
@@ -50,6 +55,14 @@ def drop_less_specific(coding: Coding) -> None:
                     break
         if better:
             coding.drop(item, f"less specific than {better[0].code} (I.B.18)")
+
+
+def _words(description: str) -> frozenset[str]:
+    """A title's telling words, to see whether a sibling's title says all it says and more.
+
+    "Unilateral primary osteoarthritis, unspecified knee" says more than "Osteoarthritis of knee, unspecified".
+    """
+    return frozenset(content_words(description)) - SOFT_STOPWORDS
 
 
 def _vagueness(description: str) -> int:

@@ -8,6 +8,7 @@ support as the expected answer, nor mentions payment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from revcycle.coding.assertion import Assertion
@@ -82,43 +83,46 @@ def draft_queries(coding: Coding) -> list[ClinicianQuery]:
             continue
         queries.append(_query(rule.about, rule.question, rule.options, hits[0]))
     for item in coding.reported:
-        lateral = [text for text in item.candidate.defaulted if "unspecified side" in text.lower() or _laterality(text)]
-        if lateral:
-            question = (
-                "The note documents {evidence} without stating the side. Based on your clinical judgment, which "
-                "side is affected?"
-            )
-            queries.append(_query(f"laterality of {item.code}", question, LATERALITY_OPTIONS, item))
+        part = _unsided_part(item.description)
+        if part is not None:
+            queries.append(_laterality_query(coding, item, part))
     queries += _conflicts(coding)
     return queries
 
 
-def _laterality(title: str) -> bool:
-    lower = title.lower()
-    return "unspecified" in lower and any(
-        word in lower
-        for word in (
-            "side",
-            " ear",
-            " eye",
-            " knee",
-            " hip",
-            " shoulder",
-            "limb",
-            " hand",
-            " foot",
-            " arm",
-            " leg",
-            "radius",
-            "ulna",
-            "femur",
-            "tibia",
-            "humerus",
-            "ankle",
-            "wrist",
-            "elbow",
-        )
+_UNSIDED = re.compile(
+    r"unspecified (?:side|ear|eye|knee|hip|shoulder|upper limb|lower limb|limb|hand|foot|arm|leg|radius|ulna|femur|"
+    r"tibia|fibula|humerus|ankle|wrist|elbow|finger|toe|thigh|lower leg|forearm|breast|kidney|lung|ovary)s?\b",
+    re.IGNORECASE,
+)
+_NOT_KIND = frozenset({"unspecified", "other", "unilateral", "primary", "secondary", "acute", "chronic"})
+
+
+def _unsided_part(description: str) -> str | None:
+    """The body part a code leaves unsided ("unspecified knee" -> "knee"), or None when it states a side."""
+    found = _UNSIDED.search(description)
+    return found.group(0).split()[-1].lower().rstrip("s") if found else None
+
+
+def _laterality_query(coding: Coding, item: Reported, part: str) -> ClinicianQuery:
+    """Ask which side; when the note names both sides for the same part, say that it conflicts."""
+    kind = next(
+        (word for word in re.findall(r"[a-z]+", item.description.lower()) if word not in _NOT_KIND), "condition"
     )
+    text = coding.note.text
+    sides = {side for side in ("right", "left") if re.search(rf"\b{side}\b\W+(?:\w+\W+){{0,2}}?{part}", text, re.I)}
+    if sides == {"right", "left"}:
+        question = (
+            "The note documents {evidence}, and places findings in both the right and the left "
+            + part
+            + ". Based on your clinical judgment, which side does the diagnosis concern?"
+        )
+        return _query(f"conflicting laterality: {kind} ({item.code})", question, LATERALITY_OPTIONS, item)
+    question = (
+        "The note documents {evidence} without stating the side. Based on your clinical judgment, which side is "
+        "affected?"
+    )
+    return _query(f"{kind} laterality ({item.code})", question, LATERALITY_OPTIONS, item)
 
 
 def _query(about: str, question: str, options: tuple[str, ...], item: Reported) -> ClinicianQuery:
