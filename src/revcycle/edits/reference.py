@@ -47,21 +47,24 @@ class EditReference:
     def __init__(self, store: ReferenceStore) -> None:
         self.store = store
         self._answers: dict[tuple[Any, ...], Any] = {}
-        self._derived: dict[Hashable, Any] = {}
+        self._derived: dict[Callable[..., Any], dict[tuple[Hashable, ...], Any]] = {}
 
-    def derived[T](self, key: Hashable, make: Callable[[], T]) -> T:
-        """``make()`` worked out once per ``key`` for the life of the reference.
+    def derived[T](self, make: Callable[..., T], *args: Hashable) -> T:
+        """``make(self, *args)`` worked out once per ``args`` for the life of the reference.
 
-        For what an edit works out from the answers alone: the key names everything the answer depends on (the
-        edit, the code, the day). A `NoRelease` raised by ``make`` is not kept: it is raised again each time, as
-        the answers themselves do.
+        For what an edit works out from the answers alone (a code's instructions on a day, say): ``args`` must name
+        everything the result depends on. A `NoRelease` raised by ``make`` is not kept: it is raised again each
+        time, as the answers themselves do. Nothing is built for a warm question (no key tuple beyond ``args``, no
+        closure), since the edits ask several a claim.
         """
-        try:
-            found: T = self._derived[key]
-            return found
-        except KeyError:
-            value = self._derived[key] = make()
-            return value
+        memo = self._derived.get(make)
+        if memo is None:
+            memo = self._derived[make] = {}
+        found = memo.get(args, _MISSING)
+        if found is _MISSING:
+            found = memo[args] = make(self, *args)
+        result: T = found
+        return result
 
     def _answer(self, key: tuple[Any, ...]) -> Any:
         """``ask(store, *args)`` for ``key`` = ``(ask, *args)``, asked once and then remembered (a missing table too).

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
+from functools import cache
 from typing import Any, cast
 
 from revcycle.domain.codes import icd10cm_display
@@ -186,7 +186,7 @@ class Excludes1Pair(Edit):
         # code is left to the spans, which fail on it as they always have).
         firsts = {other[0] for other in codes} if all(codes) else None
         for index, code in enumerate(codes):
-            rule = review.reference.derived((self.code, code, day), partial(_exclusions, review.reference, code, day))
+            rule = review.reference.derived(_exclusions, code, day)
             if rule is None:
                 continue
             listed, notes, letters = rule

@@ -48,7 +48,7 @@ class CodeFirstMissing(Edit):
         day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         for index, code in enumerate(codes):
-            rule = review.reference.derived((self.code, code, day), partial(_code_first, review.reference, code, day))
+            rule = review.reference.derived(_code_first, code, day)
             if rule is None:
                 continue
             listed, manifestation, spans = rule

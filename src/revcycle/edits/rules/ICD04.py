@@ -75,7 +75,7 @@ class UseAdditionalMissing(Edit):
         day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
         for index, code in enumerate(codes):
-            rule = review.reference.derived((self.code, code, day), partial(_required_of, review.reference, code, day))
+            rule = review.reference.derived(_required_of, code, day)
             if rule is None:
                 continue
             listed, instructions_kept = rule

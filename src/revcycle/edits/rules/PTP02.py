@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
-from functools import partial
 from itertools import combinations
 
 from revcycle.domain import ServiceLine
@@ -72,9 +71,7 @@ def pair_edits(
     code_b = second.procedure_code.strip().upper()
     if code_a == code_b:
         return
-    day, setting = first.service_date, review.setting
-    key = ("PTP", code_a, code_b, day, setting)
-    for edit, in_order in review.reference.derived(key, partial(_pair, review.reference, code_a, code_b, day, setting)):
+    for edit, in_order in review.reference.derived(_pair, code_a, code_b, first.service_date, review.setting):
         yield (edit, first, second) if in_order else (edit, second, first)
 
 
