@@ -369,6 +369,21 @@ class SegmentChecker:
             found = memo[text] = self.check(segment)
         return found
 
+    def remember(self, segment: Segment) -> tuple[Problem, ...]:
+        """`problems` for a segment cut with `delimiters` whose text the memo was just found not to hold.
+
+        The validator's path: it has looked the text up in `memo` already, so neither that nor the delimiters are
+        checked again.
+        """
+        text = segment.raw
+        if not text:
+            return tuple(element_problems(segment, self.spec))
+        memo = self.memo
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        found = memo[text] = self.check(segment)
+        return found
+
     def check(self, segment: Segment) -> tuple[Problem, ...]:
         """The element problems of a segment cut with `delimiters`, checked now (not looked up or remembered)."""
         fullmatch = self._fullmatch

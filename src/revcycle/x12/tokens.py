@@ -306,6 +306,7 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
             inside an interchange.
     """
     reader = _Reader(chunks, path)
+    new_segment = _new_object
     index = 0
     interchanges = 0
     while _find_isa(reader):
@@ -328,9 +329,11 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
                 # other files is left out).
                 step = len(cut)
                 for piece in pieces:
-                    stripped = piece.lstrip(_LAYOUT)
-                    start = offset + len(piece) - len(stripped)
+                    stripped = piece.lstrip(_LAYOUT)  # the same object when there is nothing to strip
+                    start = offset
                     offset += len(piece) + step
+                    if stripped is not piece:
+                        start += len(piece) - len(stripped)
                     if not stripped:
                         continue
                     # one split, the id then taken off the front (no partition, no copy of the rest)
@@ -339,7 +342,15 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
                     del elements[0]
                     if segment_id not in _SEEN_SEGMENT_IDS and not _is_segment_id(segment_id):
                         raise _not_a_segment(path, segment_id, index, start)
-                    yield _segment(segment_id, elements, index, start, delimiters, stripped)
+                    # `_segment`, written out: a call per segment costs more than the filling
+                    segment = new_segment(Segment)
+                    segment.id = segment_id
+                    segment.elements = elements
+                    segment.index = index
+                    segment.offset = start
+                    segment.delimiters = delimiters
+                    segment.raw = stripped
+                    yield segment
                     index += 1
                     if segment_id == "IEA":
                         in_interchange = False

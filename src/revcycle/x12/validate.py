@@ -97,9 +97,9 @@ def _amount(text: str) -> Decimal | None:
         value = Decimal(text) if text else ZERO
     except InvalidOperation:
         return None
-    if value.is_snan() or value.is_infinite() or (value.is_finite() and value.adjusted() > _LARGEST_EXPONENT):
-        return None
-    return value
+    if value.is_finite():  # the usual case: one predicate, not three
+        return value if value.adjusted() <= _LARGEST_EXPONENT else None
+    return None if value.is_snan() or value.is_infinite() else value
 
 
 class _Amounts(dict[str, Decimal]):
@@ -469,7 +469,7 @@ class _Validator:
                     checker = checkers[spec] = SegmentChecker(spec, segment.delimiters)
                 problems = checker.memo.get(segment.raw)
                 if problems is None:
-                    problems = checker.problems(segment)
+                    problems = checker.remember(segment)
                 if problems:
                     self._report_problems(walker, segment, problems)
             if segment_id == "HL":

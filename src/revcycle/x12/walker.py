@@ -54,11 +54,14 @@ class _Layout:
         required: the positions of the loop's required children, which closing it checks; not the first child,
             which an instance always has (it opened it), so that a loop with no other required child is not visited
             when it closes.
+        keyed: for a segment id whose uses in the loop each have codes of their own in the same simple element
+            (REF01, DTM01, NM101, ...), that element's position and the use of each code; see `_keyed`.
     """
 
     spec: LoopSpec
     table: dict[str, list[_Candidate]]
     required: tuple[int, ...]
+    keyed: dict[str, tuple[int, dict[str, _Candidate]]]
 
 
 class _OpenLoop:
@@ -67,11 +70,12 @@ class _OpenLoop:
     A new instance is open because its first child just occurred, so that child counts once and is the position.
     """
 
-    __slots__ = ("counts", "opener", "position", "required", "spec", "start", "table")
+    __slots__ = ("counts", "keyed", "opener", "position", "required", "spec", "start", "table")
 
     def __init__(self, layout: _Layout, start: Segment, opener: _Candidate | None = None) -> None:
         self.spec = layout.spec
         self.table = layout.table
+        self.keyed = layout.keyed
         self.required = layout.required
         self.position = 0
         self.counts = [0] * len(layout.spec.children)
@@ -101,7 +105,30 @@ class _GuideLayout:
                 self.known_ids.add(child.id)
                 table.setdefault(child.id, []).append(_Candidate(index, child, None))
         required = tuple(index for index, child in enumerate(loop.children) if child.usage == "R" and index)
-        return _Layout(loop, table, required)
+        keyed = {segment_id: found for segment_id, uses in table.items() if (found := _keyed(uses)) is not None}
+        return _Layout(loop, table, required, keyed)
+
+
+def _keyed(candidates: list[_Candidate]) -> tuple[int, dict[str, _Candidate]] | None:
+    """The qualifier element's position and the candidate of each of its codes, when the code alone picks the use.
+
+    That is when every candidate has a qualifier in the same simple element and no code is shared, and none is the
+    loop's first segment (which may start a new instance instead). The walker then finds the one candidate a segment
+    can be by its code, where it would otherwise try each in turn.
+    """
+    positions = {candidate.segment.qualifier[:2] if candidate.segment.qualifier else None for candidate in candidates}
+    if len(positions) != 1 or any(candidate.index == 0 for candidate in candidates):
+        return None
+    qualifier = positions.pop()
+    if qualifier is None or qualifier[1]:
+        return None
+    uses: dict[str, _Candidate] = {}
+    for candidate in candidates:
+        codes = candidate.segment.qualifier[2] if candidate.segment.qualifier else frozenset[str]()
+        if any(code in uses for code in codes):
+            return None
+        uses.update(dict.fromkeys(codes, candidate))
+    return qualifier[0], uses
 
 
 _LAYOUTS: dict[int, tuple[Guide, _GuideLayout]] = {}
@@ -141,8 +168,22 @@ class Walker:
         # segment of one of its child loops, or (in `_reopen`) a new instance of an open loop.
         stack = self._stack
         segment_id = segment.id
-        if stack and segment_id != "ST":
-            top = stack[-1]
+        if not stack or segment_id == "ST":
+            return self._place(segment)
+        top = stack[-1]
+        keyed = top.keyed.get(segment_id)
+        if keyed is not None:
+            # The segment's code names the one use of the id it can be; trying the uses in turn, as below, would
+            # skip the others for their codes and end at the same one (or at none: the general search).
+            position, uses = keyed
+            try:
+                value = segment.elements[position - 1]
+            except IndexError:
+                value = ""
+            found = uses.get(value)
+            if found is None or found.index < top.position:
+                return self._place(segment)
+        else:
             candidates = top.table.get(segment_id)
             if candidates is None:
                 return self._reopen(segment, len(stack) - 2)
@@ -152,11 +193,10 @@ class Walker:
                 if index == 0:
                     if candidate.loop is None and len(candidates) == 1:
                         return self._reopen(segment, len(stack) - 1)
-                    break  # the general search decides
+                    return self._place(segment)
                 if index < at:
                     continue
-                spec = candidate.segment
-                qualifier = spec.qualifier
+                qualifier = candidate.segment.qualifier
                 if qualifier is not None:
                     position, component, codes = qualifier
                     try:
@@ -167,19 +207,26 @@ class Walker:
                         value = value.split(segment.delimiters.component, component)[component - 1]
                     if value not in codes:
                         continue  # another use of the id (NM1*QC, then NM1*IL): a later candidate may take it
-                if candidate.loop is not None:
-                    self.position_in_transaction += 1
-                    return self._enter(top, candidate, segment)
-                counts = top.counts
-                if index == at and spec.max_use is not None and counts[index] >= spec.max_use:
-                    break  # the same segment past its maximum: a later use of the id may take it, or it is reported
-                self.position_in_transaction += 1
-                top.position = index
-                counts[index] += 1
-                if spec.usage == "N":
-                    self._check_usage(segment, spec)
-                return spec
-        return self._place(segment)
+                found = candidate
+                break
+            else:
+                return self._place(segment)
+        # `found` is a use of the id in the innermost loop, at or after the position
+        if found.loop is not None:
+            self.position_in_transaction += 1
+            return self._enter(top, found, segment)
+        index = found.index
+        spec = found.segment
+        counts = top.counts
+        if index == top.position and spec.max_use is not None and counts[index] >= spec.max_use:
+            # the same segment past its maximum: a later use of the id may take it, or it is reported
+            return self._place(segment)
+        self.position_in_transaction += 1
+        top.position = index
+        counts[index] += 1
+        if spec.usage == "N":
+            self._check_usage(segment, spec)
+        return spec
 
     def _reopen(self, segment: Segment, depth: int) -> SegmentSpec | None:
         """Place a segment that the loops above `depth` have no candidate for, as the general search would.
