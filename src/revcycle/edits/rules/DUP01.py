@@ -30,6 +30,10 @@ class DuplicateLine(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Lines identical to an earlier line of the claim."""
+        lines = review.lines
+        if len({service.procedure_code for service in lines}) == len(lines):
+            # Lines of different codes are never identical: most claims are ruled out before any key is made.
+            return
         seen: dict[tuple[object, ...], int] = {}
         for index, service in enumerate(review.lines):
             if REPEAT_MODIFIERS.intersection(service.modifiers):
