@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
 from revcycle.x12.fastpath import fast_pattern
@@ -299,6 +299,8 @@ Problem = tuple[str, str, int, int | None, int | None, str, str]
 # How many segment texts (or presence patterns) a memo holds before it starts again: enough for the dates, reason
 # codes and common amounts a file repeats, few enough that memory stays flat on a file of any size.
 MEMO_LIMIT = 4096
+# How many new texts of a guide segment are checked in full before its fast expression is compiled.
+_CHECKS_BEFORE_COMPILING = 16
 # Syntax-rule problems depend only on which elements are present: remembered per guide segment and presence pattern.
 _SYNTAX_MEMOS: dict[SegmentSpec, dict[tuple[bool, ...], tuple[Problem, ...]]] = {}
 
@@ -343,14 +345,15 @@ class SegmentChecker:
             skip a call on the common path, and must not change it.
     """
 
-    __slots__ = ("_fullmatch", "_period", "_syntax_from", "_syntax_memo", "delimiters", "memo", "spec")
+    __slots__ = ("_fullmatch", "_period", "_syntax_from", "_syntax_memo", "_untried", "delimiters", "memo", "spec")
 
     def __init__(self, spec: SegmentSpec, delimiters: Delimiters) -> None:
         self.spec = spec
         self.delimiters = delimiters
         self.memo: dict[str, tuple[Problem, ...]] = {}
-        fast = fast_pattern(spec, delimiters)
-        self._fullmatch = fast.fullmatch if fast else None
+        # the fast expression's fullmatch; until the guide segment has been checked a few times, `_warming`
+        self._fullmatch: Callable[[str], object] | None = self._warming
+        self._untried = _CHECKS_BEFORE_COMPILING
         self._syntax_memo = _syntax_memo(spec)
         self._syntax_from = _syntax_from(spec)
         self._period = spec.id == "DTP"
@@ -381,7 +384,13 @@ class SegmentChecker:
         memo = self.memo
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        found = memo[text] = self.check(segment)
+        fullmatch = self._fullmatch
+        if not self._period and fullmatch is not None and fullmatch(text):
+            # `check`'s usual path, written out (a call per new text costs more than the path)
+            found = self._syntax(segment) if len(segment.elements) >= self._syntax_from else ()
+        else:
+            found = self.check(segment)
+        memo[text] = found
         return found
 
     def check(self, segment: Segment) -> tuple[Problem, ...]:
@@ -395,6 +404,20 @@ class SegmentChecker:
         if self._period:
             problems = (*problems, *_check_period(segment))
         return problems
+
+    def _warming(self, text: str) -> bool:
+        """Stands in for the fast expression for the first texts checked: no match, so the full checks decide.
+
+        The full checks answer as the expression would (see fastpath), and compiling it costs as much as checking
+        dozens of segments in full, while many guide segments occur a few times a file (BPR, TRN, N1, PLB): it is
+        compiled at the first text past `_CHECKS_BEFORE_COMPILING`.
+        """
+        self._untried -= 1
+        if self._untried > 0:
+            return False
+        fast = fast_pattern(self.spec, self.delimiters)
+        self._fullmatch = fast.fullmatch if fast else None
+        return bool(fast and fast.fullmatch(text))
 
     def _syntax(self, segment: Segment) -> tuple[Problem, ...]:
         # syntax-rule problems depend only on which elements are present

@@ -161,19 +161,25 @@ class _Balancer:
         if self.line is not None:
             self._close_line()
         self.line = segment
-        self.line_values = self._charge_and_paid(segment, 2)
+        elements, amounts = segment.elements, self._amounts
+        # SVC02 and SVC03, read in place when both are there (`_charge_and_paid` otherwise)
+        self.line_values = (
+            (amounts[elements[1]], amounts[elements[2]]) if len(elements) > 2 else self._charge_and_paid(segment, 2)
+        )
 
     def _clp(self, segment: Segment) -> None:
         self._close_claim()
         self.claim = segment
-        self.claim_values = self._charge_and_paid(segment, 3)
+        elements, amounts = segment.elements, self._amounts
+        # CLP03 and CLP04, as in _svc
+        self.claim_values = (
+            (amounts[elements[2]], amounts[elements[3]]) if len(elements) > 3 else self._charge_and_paid(segment, 3)
+        )
         self.paid_total += self.claim_values[1]
 
     def _charge_and_paid(self, segment: Segment, position: int) -> tuple[Decimal, Decimal]:
-        """Elements `position` and `position + 1` as amounts."""
-        elements, amounts = segment.elements, self._amounts
-        if len(elements) > position:
-            return amounts[elements[position - 1]], amounts[elements[position]]
+        """Elements `position` and `position + 1` as amounts (ZERO for an element that is not there)."""
+        amounts = self._amounts
         return amounts[segment[position]], amounts[segment[position + 1]]
 
     def _lx(self, segment: Segment) -> None:

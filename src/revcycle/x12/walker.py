@@ -68,20 +68,41 @@ class _OpenLoop:
     """One open loop instance: its spec, where the walker is in it, and how often each child occurred.
 
     A new instance is open because its first child just occurred, so that child counts once and is the position.
+    Made by `_open_loop`.
     """
 
     __slots__ = ("counts", "keyed", "opener", "position", "required", "spec", "start", "table")
 
-    def __init__(self, layout: _Layout, start: Segment, opener: _Candidate | None = None) -> None:
-        self.spec = layout.spec
-        self.table = layout.table
-        self.keyed = layout.keyed
-        self.required = layout.required
-        self.position = 0
-        self.counts = [0] * len(layout.spec.children)
-        self.counts[0] = 1
-        self.start = start
-        self.opener = opener  # the parent's candidate that opened it (None for the transaction's root)
+    spec: LoopSpec
+    table: dict[str, list[_Candidate]]
+    keyed: dict[str, tuple[int, dict[str, _Candidate]]]
+    required: tuple[int, ...]
+    position: int
+    counts: list[int]
+    start: Segment
+    opener: _Candidate | None  # the parent's candidate that opened it (None for the transaction's root)
+
+
+_new_object = object.__new__
+
+
+def _open_loop(layout: _Layout, start: Segment, opener: _Candidate | None) -> _OpenLoop:
+    """A new instance of the loop `layout`, opened by the segment `start`.
+
+    Filled by a function rather than by an `__init__`: a class call runs `__init__` in a frame of its own entered
+    from C, which costs more than the filling, and a claim or a service line opens a loop.
+    """
+    open_loop: _OpenLoop = _new_object(_OpenLoop)
+    open_loop.spec = layout.spec
+    open_loop.table = layout.table
+    open_loop.keyed = layout.keyed
+    open_loop.required = layout.required
+    open_loop.position = 0
+    open_loop.counts = counts = [0] * len(layout.spec.children)
+    counts[0] = 1
+    open_loop.start = start
+    open_loop.opener = opener
+    return open_loop
 
 
 class _GuideLayout:
@@ -261,7 +282,7 @@ class Walker:
         if segment.id == "ST":
             self.position_in_transaction = 1
             self.transaction = segment[2]
-            self._stack = [_OpenLoop(self._layout.root, segment)]
+            self._stack = [_open_loop(self._layout.root, segment, None)]
             return self.guide.root.first
         found = self._find(segment, True) or self._find_out_of_order(segment) or self._find(segment, False)
         if found is None:
@@ -320,7 +341,7 @@ class Walker:
             )
         stack = self._stack
         for layout, opener in candidate.opens:
-            stack.append(_OpenLoop(layout, segment, opener))
+            stack.append(_open_loop(layout, segment, opener))
         if spec.usage == "N":
             self._check_usage(segment, spec)
         return spec
