@@ -38,10 +38,8 @@ class _Candidate:
     segment: SegmentSpec  # the segment matched (a child loop's first segment)
     loop: LoopSpec | None  # the child loop it opens, or None for a segment of the loop itself
     in_order: bool = True  # False: placed out of order, the walker's position stays
-    # the loops it opens, outermost first: the child loop, and the loops that start it when it starts with a loop;
-    # each with the candidate that opens a new instance of it from its parent (this one for the child loop, then
-    # the first child of the loop before)
-    opens: tuple[tuple[_Layout, _Candidate], ...] = ()
+    # the loops it opens, outermost first: the child loop, and the loops that start it when it starts with a loop
+    opens: tuple[_Layout, ...] = ()
 
 
 @dataclass(slots=True)
@@ -71,7 +69,7 @@ class _OpenLoop:
     Made by `_open_loop`.
     """
 
-    __slots__ = ("counts", "keyed", "opener", "position", "required", "spec", "start", "table")
+    __slots__ = ("counts", "keyed", "position", "required", "spec", "start", "table")
 
     spec: LoopSpec
     table: dict[str, list[_Candidate]]
@@ -80,13 +78,12 @@ class _OpenLoop:
     position: int
     counts: list[int]
     start: Segment
-    opener: _Candidate | None  # the parent's candidate that opened it (None for the transaction's root)
 
 
 _new_object = object.__new__
 
 
-def _open_loop(layout: _Layout, start: Segment, opener: _Candidate | None) -> _OpenLoop:
+def _open_loop(layout: _Layout, start: Segment) -> _OpenLoop:
     """A new instance of the loop `layout`, opened by the segment `start`.
 
     Filled by a function rather than by an `__init__`: a class call runs `__init__` in a frame of its own entered
@@ -101,7 +98,6 @@ def _open_loop(layout: _Layout, start: Segment, opener: _Candidate | None) -> _O
     open_loop.counts = counts = [0] * len(layout.spec.children)
     counts[0] = 1
     open_loop.start = start
-    open_loop.opener = opener
     return open_loop
 
 
@@ -116,12 +112,10 @@ class _GuideLayout:
         table: dict[str, list[_Candidate]] = {}
         for index, child in enumerate(loop.children):
             if isinstance(child, LoopSpec):
-                candidate = _Candidate(index, child.first, child)
-                opens = [(self._layout(child), candidate)]
-                while isinstance(opens[-1][0].spec.children[0], LoopSpec):  # a loop that starts with a loop opens both
-                    opens.append(opens[-1][0].table[child.first.id][0].opens[0])
-                candidate.opens = tuple(opens)
-                table.setdefault(child.first.id, []).append(candidate)
+                opens = [self._layout(child)]
+                while isinstance(opens[-1].spec.children[0], LoopSpec):  # a loop that starts with a loop opens both
+                    opens.append(opens[-1].table[child.first.id][0].opens[0])
+                table.setdefault(child.first.id, []).append(_Candidate(index, child.first, child, opens=tuple(opens)))
             else:
                 self.known_ids.add(child.id)
                 table.setdefault(child.id, []).append(_Candidate(index, child, None))
@@ -211,10 +205,8 @@ class Walker:
             at = top.position
             for candidate in candidates:
                 index = candidate.index
-                if index == 0:
-                    if candidate.loop is None and len(candidates) == 1:
-                        return self._reopen(segment, len(stack) - 1)
-                    return self._place(segment)
+                if index == 0:  # the loop's first segment: a new instance of it, or of a loop further out
+                    return self._reopen(segment, len(stack) - 1)
                 if index < at:
                     continue
                 qualifier = candidate.segment.qualifier
@@ -250,30 +242,37 @@ class Walker:
         return spec
 
     def _reopen(self, segment: Segment, depth: int) -> SegmentSpec | None:
-        """Place a segment that the loops above `depth` have no candidate for, as the general search would.
+        """Place a segment that the loops above `depth` have no use for: `_find`'s qualified pass, from `depth` down.
 
-        The usual case is the first segment of an open loop (the next claim's CLP, the next line's SVC) whose loop
-        has no other use of the id: it closes the loops inside and opens a new instance through the candidate that
-        opened the loop, found without searching. Anything else goes to the general search.
+        The usual cases are the first segment of an open loop (the next claim's CLP, the next line's SVC), which
+        opens a new instance through its parent's candidate, and the first segment of a loop further out (a claim's
+        CLM after the subscriber's name, the next subscriber's HL). The loops inside are closed as `_place` closes
+        them. A use past its maximum (which `_find` may pass over to a later use) and a segment no open loop takes
+        go to the general search.
         """
         stack = self._stack
-        segment_id = segment.id
-        while depth > 0:
-            candidates = stack[depth].table.get(segment_id)
+        segment_id, elements, separator = segment.id, segment.elements, segment.delimiters.component
+        while depth >= 0:
+            open_loop = stack[depth]
+            candidates = open_loop.table.get(segment_id)
             if candidates is not None:
-                first = candidates[0]
-                opener = stack[depth].opener
-                if len(candidates) == 1 and first.index == 0 and first.loop is None and opener is not None:
-                    parent = stack[depth - 1]
-                    qualifier = first.segment.qualifier
-                    if parent.position == opener.index and (
-                        qualifier is None
-                        or first.segment.matches(segment_id, segment.elements, segment.delimiters.component)
+                position = open_loop.position
+                for candidate in candidates:
+                    index = candidate.index
+                    if index < position or (index == 0 and candidate.loop is None):
+                        continue  # behind the walker, or the loop's own first segment (a new instance, found below)
+                    spec = candidate.segment
+                    if (
+                        index == position
+                        and candidate.loop is None
+                        and spec.max_use is not None
+                        and open_loop.counts[index] >= spec.max_use
                     ):
+                        return self._place(segment)
+                    if spec.matches(segment_id, elements, separator):
                         self.position_in_transaction += 1
-                        self._close_above(depth - 1)
-                        return self._enter(parent, opener, segment)
-                break
+                        self._close_above(depth)
+                        return self._enter(open_loop, candidate, segment)
             depth -= 1
         return self._place(segment)
 
@@ -282,7 +281,7 @@ class Walker:
         if segment.id == "ST":
             self.position_in_transaction = 1
             self.transaction = segment[2]
-            self._stack = [_open_loop(self._layout.root, segment, None)]
+            self._stack = [_open_loop(self._layout.root, segment)]
             return self.guide.root.first
         found = self._find(segment, True) or self._find_out_of_order(segment) or self._find(segment, False)
         if found is None:
@@ -340,8 +339,8 @@ class Walker:
                 segment, "not-used-loop", f"loop {loop.id} ({loop.name}) is not used", NOT_USED_SEGMENT_PRESENT
             )
         stack = self._stack
-        for layout, opener in candidate.opens:
-            stack.append(_open_loop(layout, segment, opener))
+        for layout in candidate.opens:
+            stack.append(_open_loop(layout, segment))
         if spec.usage == "N":
             self._check_usage(segment, spec)
         return spec
