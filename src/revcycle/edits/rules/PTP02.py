@@ -10,10 +10,9 @@ from itertools import combinations
 from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
 from revcycle.edits.rules.MOD01 import is_em, modifiers_of
-from revcycle.refdata.edit_tables import PtpEdit, PtpSetting
+from revcycle.refdata.edit_tables import PtpEdit
 
 DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
 """Modifier 59 and its X{EPSU} subsets (NCCI Policy Manual ch. I section E.1)."""
@@ -71,20 +70,13 @@ def pair_edits(
     code_b = second.procedure_code.strip().upper()
     if code_a == code_b:
         return
-    for edit, in_order in review.reference.derived(_pair, code_a, code_b, first.service_date, review.setting):
-        yield (edit, first, second) if in_order else (edit, second, first)
-
-
-def _pair(
-    reference: EditReference, code_a: str, code_b: str, day: date, setting: PtpSetting
-) -> tuple[tuple[PtpEdit, bool], ...]:
-    """The PTP edits of two codes on ``day``, each with whether ``code_a`` is its column 1 (once per pair and day)."""
-    found = []
-    for code1, code2, in_order in ((code_a, code_b, True), (code_b, code_a, False)):
-        edit = reference.ptp(code1, code2, day, setting)
+    for (column1, code1), (column2, code2) in (
+        ((first, code_a), (second, code_b)),
+        ((second, code_b), (first, code_a)),
+    ):
+        edit = review.reference.ptp(code1, code2, first.service_date, review.setting)
         if edit is not None:
-            found.append((edit, in_order))
-    return tuple(found)
+            yield edit, column1, column2
 
 
 def claim_edits(review: Review) -> list[tuple[PtpEdit, ServiceLine, ServiceLine]]:
