@@ -1,6 +1,7 @@
 """Claim scrubber: claims per second on one core, reference data ready cold and warm, peak memory.
 
 Run:  .venv/bin/python benchmarks/bench_scrub.py [--claims 10000] [--store build/bench-scrub-refdata.sqlite]
+      [--per-edit] [--instructions 1000 (one batch alone, for callgrind: see `instructions`)]
 Builds (once) a reference store with the tables the edits read from ../shared/refdata plus the bundled CPT code
 list and the full outpatient NCCI pairs from pyoce (about 1.5 million rows), then scrubs typical claims (3 lines,
 4 diagnoses) drawn with a fixed seed from pools of real codes: professional claims (practitioner tables) and
@@ -12,6 +13,7 @@ nearly every pair of codes is new to the scrubber's memory. Prints one JSON obje
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import resource
@@ -203,11 +205,20 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=ROOT / "build" / "bench-scrub-refdata.sqlite")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "refdata")
     parser.add_argument("--per-edit", action="store_true", help="also time each edit alone (best of 3)")
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        metavar="N",
+        help="only scrub N typical professional claims after N others, for callgrind (see `instructions`)",
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {}
     if not args.store.exists():
         results["store_build_s"] = round(build_store(args.store, args.shared), 1)
     store = ReferenceStore(args.store)
+    if args.instructions:
+        instructions(store, args.instructions)
+        return
     results["ptp_rows"] = sum(release.rows for release in store.releases() if release.code_set.startswith("ncci_ptp"))
     procedures, diagnoses = pools(store, random.Random(7))
     one = claims_document(1, "professional", procedures, diagnoses, seed=99)
@@ -262,6 +273,26 @@ def per_edit(store: ReferenceStore, procedures: list[str], diagnoses: list[str])
     alone = {edit.code: round(cost([edit]) - engine, 1) for edit in edits}
     ranked = dict(sorted(alone.items(), key=lambda item: -item[1]))
     return {"engine_alone": round(engine, 1), "all_edits": round(cost(edits), 1), **ranked}
+
+
+def instructions(store: ReferenceStore, count: int) -> None:
+    """Scrub ``count`` typical professional claims after a warm-up batch of ``count`` others, for callgrind.
+
+    Instruction counts do not depend on the machine's load. The batch measured is scrubbed inside
+    `functools.reduce`, so that callgrind collects it alone::
+
+        valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce \
+            .venv/bin/python benchmarks/bench_scrub.py --instructions 1000
+    """
+    procedures, diagnoses = pools(store, random.Random(7))
+    run = ScrubRun(store, ScrubConfig(), AS_OF)
+    warm, measured = (
+        records_from_json(claims_document(count, "professional", procedures, diagnoses, seed), "instructions")
+        for seed in (1, 2)
+    )
+    scrub_records([warm], run)
+    report = functools.reduce(lambda _, __: scrub_records([measured], run), [None, None])
+    print(json.dumps({"claims": report.claims, "findings": len(report.findings)}))
 
 
 def _timed(call: Any) -> float:
