@@ -143,7 +143,7 @@ class _Balancer:
 
     def _cas(self, segment: Segment) -> None:
         text = segment.raw
-        adjusted = self._adjustments.get(text) if text else None
+        adjusted = self._adjustments.get(text)  # never holds "" (a segment made in code)
         if adjusted is None:
             amounts = self._amounts
             # CAS03, 06, 09, 12, 15, 18, each as _amount reads it (ZERO when empty, zero or unreadable)
@@ -456,16 +456,16 @@ class _Validator:
         """
         walker, balancer, checkers = self.walker, self.balancer, self._checkers
         balance = balancer.handlers if balancer is not None else {}
+        envelope = _ENVELOPE
         count = 0
-        for segment in segments:
+        for segment in segments:  # iterated directly: the interpreter then resumes the tokenizer in place
             segment_id = segment.id
-            if segment_id in _ENVELOPE:
+            if segment_id in envelope:
                 self.segments_in_set += count
                 return segment
             count += 1
-            take = balance.get(segment_id)
-            if take is not None:
-                take(segment)
+            if segment_id in balance:  # a test, not a get: most segments carry no amount (and an 837 none)
+                balance[segment_id](segment)
             if walker is None:
                 continue
             spec = walker.place(segment)
