@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from revcycle.coding.coder import Coder
 from revcycle.refdata.store import ReferenceStore
 
 
@@ -20,13 +19,6 @@ def icd_store(tmp_path_factory: pytest.TempPathFactory) -> ReferenceStore:
 
 
 @pytest.fixture(scope="session")
-def coder(icd_store: ReferenceStore) -> object:
+def coder(icd_store: ReferenceStore) -> Coder:
     """One coder for the session, embeddings off (the embedding stage has its own tests)."""
-    from revcycle.coding.coder import Coder
-
     return Coder.load(icd_store, embeddings=False)
-
-
-def note_path(name: str) -> Path:
-    """A note under tests/fixtures/coding/notes."""
-    return Path(__file__).parent.parent / "fixtures" / "coding" / "notes" / name

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from revcycle.coding.candidates import Candidate, find_candidates
-from revcycle.coding.document import Note, read_note
+from revcycle.coding.document import read_note
 from revcycle.coding.em import level_em
 from revcycle.coding.fhir import FhirHint
 from revcycle.coding.guidelines import apply_guidelines
@@ -21,7 +21,7 @@ from revcycle.coding.paraphrase import ParaphraseStage
 from revcycle.coding.procedures import suggest_procedures
 from revcycle.coding.queries import draft_queries
 from revcycle.coding.reporting import Coding
-from revcycle.coding.result import CodingResult, DiagnosisSuggestion, EmLevel, ExcludedCode
+from revcycle.coding.result import CodingResult, DiagnosisSuggestion, ExcludedCode
 from revcycle.errors import RevcycleError
 from revcycle.refdata.icd10cm import Icd10cmCode, lookup_icd10cm
 from revcycle.refdata.reference import NoRelease, in_force
@@ -123,7 +123,7 @@ class Coder:
             excluded=(*coding.excluded, *_unsupported(hints, diagnoses, coding.excluded)),
             procedures=tuple(procedures),
             queries=(*draft_queries(coding), *procedure_queries),
-            em=_em(note, codes, encounter),
+            em=level_em(note, diagnoses=codes, day=encounter),
             warnings=warnings,
         )
 
@@ -159,10 +159,6 @@ class Coder:
 
     def _describe(self, code: str, day: date) -> Icd10cmCode | None:
         return lookup_icd10cm(self.store, code, day)
-
-
-def _em(note: Note, codes: list[str], day: date) -> EmLevel | None:
-    return level_em(note, diagnoses=codes, day=day)
 
 
 REFUTED = frozenset({"refuted", "entered-in-error"})
