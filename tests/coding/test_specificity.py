@@ -65,3 +65,9 @@ def test_the_placeholder_pads_a_short_code() -> None:
     assert with_seventh("S93.40", "A") == "S93.40XA"
     assert with_seventh("T14.90", "A") == "T14.90XA"
     assert with_seventh("S52.509", "A") == "S52.509A"
+
+
+def test_a_part_of_a_larger_part_gives_the_side(lexicon: Lexicon) -> None:
+    # "right rotator cuff": the titles say "right shoulder".
+    found = make_specific(lexicon, "M751", {"rotator", "cuff", "tear", "right"})
+    assert found.key == "M75101"

@@ -41,6 +41,33 @@ class Specific:
     defaulted: tuple[str, ...]
 
 
+PART_OF = {
+    "rotator": ("shoulder",),
+    "glenohumeral": ("shoulder",),
+    "acromioclavicular": ("shoulder",),
+    "patella": ("knee",),
+    "patellar": ("knee",),
+    "meniscus": ("knee",),
+    "acl": ("knee",),
+    "heel": ("foot",),
+    "calcaneal": ("foot",),
+    "plantar": ("foot",),
+    "toe": ("foot", "toe"),
+    "hallux": ("foot", "toe"),
+    "mtp": ("foot", "toe"),
+    "metatarsal": ("foot",),
+    "leg": ("lower", "extremity", "limb"),
+    "calf": ("lower", "leg", "extremity", "limb"),
+    "thigh": ("lower", "extremity", "limb", "femur"),
+    "forearm": ("upper", "limb", "arm"),
+    "arm": ("upper", "limb", "extremity"),
+    "hand": ("upper", "limb"),
+    "finger": ("hand",),
+    "thumb": ("hand", "finger"),
+}
+"""Words that name a part of a larger part the tabular's titles use for laterality: a "right rotator cuff tear" is
+in the right shoulder, "varicose veins of the left leg" in the left lower extremity."""
+
 IMPLIED = frozenset({"ear", "eye", "side"})
 """Words a child's title adds with its laterality ("left ear") that a note need not repeat ("otitis media, left")."""
 
@@ -67,6 +94,7 @@ def _default_rank(lexicon: Lexicon, child: str, parent: str) -> int | None:
 
 def make_specific(lexicon: Lexicon, key: str, context: set[str]) -> Specific:
     """Walk from ``key`` down to a leaf using the words of ``context`` (the mention's sentence)."""
+    context = context | {whole for word in context & PART_OF.keys() for whole in PART_OF[word]}
     steps: list[str] = []
     defaulted: list[str] = []
     current = key
