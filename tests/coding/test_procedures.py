@@ -36,7 +36,8 @@ def hcpcs_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceS
 def code(
     text: str, store: ReferenceStore | None = None, diagnoses: tuple[str, ...] = ()
 ) -> tuple[list[ProcedureSuggestion], list[ClinicianQuery]]:
-    return suggest_procedures(read_note(text), store, DAY, diagnoses=diagnoses)
+    found = suggest_procedures(read_note(text), store, DAY, diagnoses=diagnoses)
+    return found.lines, found.queries
 
 
 def lines(text: str, store: ReferenceStore | None = None) -> dict[str, ProcedureSuggestion]:
@@ -225,10 +226,10 @@ def ncci_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReferenceSt
 
 
 def test_xs_follows_the_ncci_pairs_when_loaded(ncci_store: ReferenceStore) -> None:
-    paired = {line.code: line for line in suggest_procedures(read_note(TWO_SITES), ncci_store, Q3)[0]}
+    paired = {line.code: line for line in suggest_procedures(read_note(TWO_SITES), ncci_store, Q3).lines}
     assert (paired["10060"].modifiers, paired["12001"].modifiers) == ((), ("XS",))
     assert "NCCI practitioner pair with 10060" in paired["12001"].rationale
-    unpaired = suggest_procedures(read_note(NO_PAIR), ncci_store, Q3)[0]
+    unpaired = suggest_procedures(read_note(NO_PAIR), ncci_store, Q3).lines
     assert all("XS" not in line.modifiers for line in unpaired)
 
 

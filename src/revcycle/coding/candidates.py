@@ -9,17 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from revcycle.coding.assertion import Assertion, assertion_of
 from revcycle.coding.document import Note, SectionKind, Sentence, tokenize
 from revcycle.coding.lexicon import Lexicon, Term
-from revcycle.coding.mentions import Mention, find_mentions, sentence_words
+from revcycle.coding.mentions import Mention, find_mentions, words_of
 from revcycle.coding.note_date import patient_sex
-from revcycle.coding.paraphrase import ParaphraseStage
 from revcycle.coding.result import Evidence
 from revcycle.coding.specificity import make_specific, seventh_character, with_seventh
 from revcycle.refdata.icd10cm import lookup_icd10cm
 from revcycle.refdata.store import ReferenceStore
+
+if TYPE_CHECKING:
+    # Only its type: the embedding stage (numpy, the model) is imported when it is switched on.
+    from revcycle.coding.paraphrase import ParaphraseStage
 
 SOURCE_CONFIDENCE = {
     "organisation": 0.93,
@@ -217,7 +221,7 @@ def _resolve(
     store: ReferenceStore, lexicon: Lexicon, note: Note, mention: Mention, day: date, sex: set[str]
 ) -> Resolved | None:
     """The code a mention leads to, made as specific as its sentence (and the patient's sex) allow."""
-    words = sentence_words(lexicon, note.words(mention.sentence))
+    words = words_of(lexicon, note, mention.sentence)
     context = {word for index, word in words.words if index not in words.denied} | sex
     specific = make_specific(lexicon, mention.key, context)
     info = lexicon.code_of(specific.key)

@@ -9,24 +9,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from revcycle.coding.candidates import Candidate, find_candidates
 from revcycle.coding.document import read_note
-from revcycle.coding.em import level_em
 from revcycle.coding.fhir import FhirHint
 from revcycle.coding.guidelines import apply_guidelines
 from revcycle.coding.lexicon import Lexicon, load_lexicon
 from revcycle.coding.note_date import stated_date
-from revcycle.coding.paraphrase import ParaphraseStage
 from revcycle.coding.procedures import suggest_procedures
 from revcycle.coding.queries import draft_queries
 from revcycle.coding.reporting import Coding
 from revcycle.coding.result import CodingResult, DiagnosisSuggestion, ExcludedCode
+from revcycle.domain.codes import icd10cm_as_typed
 from revcycle.errors import RevcycleError
 from revcycle.refdata.icd10cm import Icd10cmCode, lookup_icd10cm
 from revcycle.refdata.reference import NoRelease, in_force
 from revcycle.refdata.sets import ICD10CM
 from revcycle.refdata.store import ReferenceStore
+
+if TYPE_CHECKING:
+    from revcycle.coding.paraphrase import ParaphraseStage
 
 MODES = ("billing", "mentions")
 
@@ -96,8 +99,8 @@ class Coder:
         candidates = find_candidates(self.store, lexicon, note, judged, self._stage(lexicon))
         if mode == "mentions":
             mentioned = tuple(_mention(candidate) for candidate in candidates if candidate.billable)
-            procedures, _ = suggest_procedures(note, self.store, encounter, diagnoses=[item.code for item in mentioned])
-            return CodingResult(encounter, mode, mentioned, procedures=tuple(procedures), warnings=warnings)
+            found = suggest_procedures(note, self.store, encounter, diagnoses=[item.code for item in mentioned])
+            return CodingResult(encounter, mode, mentioned, procedures=tuple(found.lines), warnings=warnings)
         coding = Coding(note, lambda code: self._describe(code, judged))
         apply_guidelines(coding, candidates)
         diagnoses = _with_hints(
@@ -115,15 +118,15 @@ class Coder:
             hints,
         )
         codes = [item.code for item in diagnoses]
-        procedures, procedure_queries = suggest_procedures(note, self.store, encounter, diagnoses=codes)
+        procedures = suggest_procedures(note, self.store, encounter, diagnoses=codes)
         return CodingResult(
             encounter,
             mode,
             diagnoses,
             excluded=(*coding.excluded, *_unsupported(hints, diagnoses, coding.excluded)),
-            procedures=tuple(procedures),
-            queries=(*draft_queries(coding), *procedure_queries),
-            em=level_em(note, diagnoses=codes, day=encounter),
+            procedures=tuple(procedures.lines),
+            queries=(*draft_queries(coding), *procedures.queries),
+            em=procedures.em,
             warnings=warnings,
         )
 
@@ -131,6 +134,9 @@ class Coder:
         """The embedding stage for a lexicon's release, loaded once; None when the stage is off."""
         if not self.embeddings:
             return None
+        # Imported here: numpy and the model's libraries are not loaded by a coder that does not use them.
+        from revcycle.coding.paraphrase import ParaphraseStage
+
         key = ("coding-paraphrase", lexicon.release.id, lexicon.release.sha256)
         return self.store.derived(key, lambda: ParaphraseStage.load(lexicon))
 
@@ -168,16 +174,11 @@ def _icd_hints(hints: Sequence[FhirHint]) -> list[FhirHint]:
     return [hint for hint in hints if hint.system == "icd10cm" and (hint.status or "") not in REFUTED]
 
 
-def _display(code: str) -> str:
-    bare = code.strip().upper().replace(".", "")
-    return f"{bare[:3]}.{bare[3:]}" if len(bare) > 3 else bare
-
-
 def _with_hints(
     diagnoses: tuple[DiagnosisSuggestion, ...], hints: Sequence[FhirHint]
 ) -> tuple[DiagnosisSuggestion, ...]:
     """Diagnoses a FHIR Condition of the record also holds gain confidence and say so in their path."""
-    hinted = {_display(hint.code): hint for hint in _icd_hints(hints)}
+    hinted = {icd10cm_as_typed(hint.code): hint for hint in _icd_hints(hints)}
     return tuple(
         replace(
             item,
@@ -197,10 +198,12 @@ def _unsupported(
     known = {item.code for item in diagnoses} | {item.code for item in excluded}
     return [
         ExcludedCode(
-            _display(hint.code), f"recorded by the FHIR Condition at {hint.location}; the note gives no evidence", ()
+            icd10cm_as_typed(hint.code),
+            f"recorded by the FHIR Condition at {hint.location}; the note gives no evidence",
+            (),
         )
         for hint in _icd_hints(hints)
-        if _display(hint.code) not in known
+        if icd10cm_as_typed(hint.code) not in known
     ]
 
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import yaml
 
 from revcycle.coding.result import CodingResult
+from revcycle.domain.codes import icd10cm_as_typed, icd10cm_display
 from revcycle.errors import InputFileError, RevcycleError
 
 KINDS = ("diagnoses", "procedures")
@@ -45,8 +46,7 @@ class NoteCoder(Protocol):
 
 def diagnosis_code(text: str) -> str:
     """An ICD-10 code as revcycle writes it: upper case, a dot after the 3rd character (``q62.11`` → ``Q62.11``)."""
-    bare = text.strip().upper().replace(".", "")
-    return f"{bare[:3]}.{bare[3:]}" if len(bare) > 3 else bare
+    return icd10cm_as_typed(text)
 
 
 def codiesp_notation(code: str) -> str:
@@ -59,8 +59,7 @@ def codiesp_notation(code: str) -> str:
     bare = code.replace(".", "")
     if len(bare) == 7:
         bare = bare[:6]
-    bare = bare.rstrip("X") or bare
-    return f"{bare[:3]}.{bare[3:]}" if len(bare) > 3 else bare
+    return icd10cm_display(bare.rstrip("X") or bare)
 
 
 def procedure_code(text: str) -> str:

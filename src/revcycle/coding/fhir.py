@@ -28,20 +28,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from revcycle.domain.code_systems import CPT_SYSTEMS, ICD10CM_SYSTEM, PROCEDURE_SYSTEMS
 from revcycle.errors import InputFileError
 
-# The code systems the claims reader (services.scrub_inputs) accepts for the same codes.
-ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
-CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
-HCPCS_SYSTEMS = frozenset(
-    {
-        "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
-        "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
-        "urn:oid:2.16.840.1.113883.6.285",
-        "urn:oid:2.16.840.1.113883.6.14",
-    }
-)
-_CPT_SYSTEMS = frozenset({CPT_SYSTEM, "urn:oid:2.16.840.1.113883.6.12"})
 _TEXT_TYPES = ("text/plain", "text/html", "application/xhtml+xml", "text/markdown")
 
 
@@ -172,7 +161,7 @@ class _Reader:
         elif kind == "Condition":
             self.hint(resource, where, frozenset({ICD10CM_SYSTEM}), "verificationStatus")
         elif kind == "Procedure":
-            self.hint(resource, where, _CPT_SYSTEMS | HCPCS_SYSTEMS, "status")
+            self.hint(resource, where, PROCEDURE_SYSTEMS, "status")
 
     def document_reference(self, resource: dict[str, Any], where: str) -> None:
         if resource.get("status") == "entered-in-error" or resource.get("docStatus") == "entered-in-error":
@@ -259,7 +248,7 @@ class _Reader:
             code = self.string(coding, "code", at)
             if system not in systems or not code:
                 continue
-            family = "icd10cm" if system == ICD10CM_SYSTEM else "cpt" if system in _CPT_SYSTEMS else "hcpcs"
+            family = "icd10cm" if system == ICD10CM_SYSTEM else "cpt" if system in CPT_SYSTEMS else "hcpcs"
             if family == "cpt" and code[:1].isalpha():
                 family = "hcpcs"
             self.hints.append(FhirHint(code.strip(), family, self.string(coding, "display", at), status, at, clinical))

@@ -137,6 +137,13 @@ def sentence_words(lexicon: Lexicon, tokens: list[Token]) -> SentenceWords:
     return SentenceWords(found, bound, fillers, denied)
 
 
+def words_of(lexicon: Lexicon, note: Note, sentence: Sentence) -> SentenceWords:
+    """A sentence's matching words, worked out once per note (the matcher and the walk down the tabular read them)."""
+    return note.memo(
+        ("sentence-words", id(lexicon), sentence.start), lambda: sentence_words(lexicon, note.words(sentence))
+    )
+
+
 def _window(size: int) -> int:
     return 2 * size + 3
 
@@ -249,7 +256,7 @@ def find_mentions(lexicon: Lexicon, note: Note) -> list[Mention]:
     terms = lexicon.terms
     for sentence in note.sentences:
         tokens = note.words(sentence)
-        words = sentence_words(lexicon, tokens)
+        words = words_of(lexicon, note, sentence)
         positions = words.positions()
         matches: dict[tuple[frozenset[str], tuple[int, ...]], _Match] = {}
         for word, anchors in positions.items():

@@ -7,6 +7,7 @@ today"); one ordered, sent out or read elsewhere is data for the E/M, not a line
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from revcycle.coding.document import Note
 from revcycle.coding.performed import Service, done, laterality, term_pattern, working_sentences
@@ -69,10 +70,15 @@ def find_lab_tests(note: Note) -> list[Service]:
     return list(found.values())
 
 
+@cache
+def _every_test_word() -> re.Pattern[str]:
+    """Every test's words at once, longest first: "hemoglobin" inside "hemoglobin A1c" names the A1c test."""
+    return term_pattern(word for other in catalog().tests for word in other.words)
+
+
 def _test_lines(note: Note, test: InOfficeTest) -> list[Service]:
     pattern = term_pattern(test.words)
-    # Every test's words at once, longest first: "hemoglobin" inside "hemoglobin A1c" names the A1c test.
-    longest = term_pattern(word for other in catalog().tests for word in other.words)
+    longest = _every_test_word()
     near = term_pattern(test.near) if test.near else None
     for sentence in working_sentences(note):
         text = note.text[sentence.start : sentence.end]

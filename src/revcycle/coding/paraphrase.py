@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -37,9 +37,6 @@ WHERE = frozenset({SectionKind.ASSESSMENT})
 UNREACHED = EXCLUDED_CHAPTERS | {"19"}
 """Injuries are not reached by meaning: their codes need the circumstances a term states (site, encounter)."""
 _WORD = re.compile(r"\S+")
-# A note's few heads are small matrix products, for which one BLAS thread is 4-10 times faster than two when the
-# machine's cores are busy (measured in benchmarks/bench_embedding.py); large index builds keep the default.
-_ONE_THREAD = ThreadpoolController()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +73,9 @@ class ParaphraseStage:
 
     embedder: Embedder
     index: PhraseIndex
+    # A note's few heads are small matrix products, for which one BLAS thread is 4-10 times faster than two when
+    # the machine's cores are busy (benchmarks/bench_embedding.py); large index builds keep the default.
+    threads: ThreadpoolController = field(default_factory=ThreadpoolController)
 
     @classmethod
     def load(cls, lexicon: Lexicon, cache: Path | None = None) -> ParaphraseStage:
@@ -97,7 +97,7 @@ class ParaphraseStage:
         wanted = [(sentence, head) for sentence, head in zip(items, heads, strict=True) if head is not None]
         if not wanted:
             return []
-        with _ONE_THREAD.limit(limits=1, user_api="blas"):
+        with self.threads.limit(limits=1, user_api="blas"):
             vectors = self.embedder.embed([note.text[start:end] for _, (start, end) in wanted])
         found = []
         for (sentence, (start, end)), nearest in zip(wanted, self.index.nearest(vectors, 2), strict=True):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 
 from revcycle.coding.document import Note
 from revcycle.coding.drugs import find_drugs, merge_injections
@@ -40,10 +41,24 @@ ADD_ON_CODES = frozenset({"17003", "90461", "90472", "90474", "96375", "11045", 
 ADMINISTRATION_FAMILIES = frozenset({"vaccine admin", "injection"})
 
 
+class Procedures(NamedTuple):
+    """What a note documents on the procedure side.
+
+    Attributes:
+        lines: the procedure lines, the E/M first when there is one.
+        queries: the queries the procedures' documentation calls for (a repair's length, a lesion's size).
+        em: the E/M level and its reasoning, when the note is an office visit.
+    """
+
+    lines: list[ProcedureSuggestion]
+    queries: list[ClinicianQuery]
+    em: EmLevel | None = None
+
+
 def suggest_procedures(
     note: Note, store: ReferenceStore | None, day: date, *, diagnoses: Sequence[str] = ()
-) -> tuple[list[ProcedureSuggestion], list[ClinicianQuery]]:
-    """The procedure lines of ``note`` (the E/M first) and the queries its documentation calls for.
+) -> Procedures:
+    """The procedure lines of ``note`` (the E/M first), the queries its documentation calls for, and the E/M level.
 
     Args:
         note: the note.
@@ -52,16 +67,16 @@ def suggest_procedures(
         diagnoses: ICD-10-CM codes already found (malignant lesions, problems when no assessment is written).
     """
     if outside_office(note):
-        return [], []
+        return Procedures([], [])
     services, queries = _services(note, store, day, diagnoses)
     services = _distinct_sites(services, store, day)
     em = level_em(note, diagnoses=diagnoses, day=day)
     if em is None:
-        return [service.suggestion for service in services], queries
+        return Procedures([service.suggestion for service in services], queries)
     line, services = _em_line(note, em, services, diagnoses)
     lines = [service.suggestion for service in services]
     head = [line, *_prolonged(em)] if line else []
-    return head + lines, queries
+    return Procedures(head + lines, queries, em)
 
 
 def _services(

@@ -56,6 +56,14 @@ def icd10cm_display(code: str) -> str:
     return f"{code[:3]}.{code[3:]}" if len(code) > 3 else code
 
 
+def icd10cm_as_typed(text: str) -> str:
+    """A code as someone typed it (any case, with or without its dot) written as revcycle shows codes (``E11.22``).
+
+    Unlike `icd10cm` it does not check the code: it is for comparing codes from outside (gold sets, FHIR hints).
+    """
+    return icd10cm_display(text.strip().upper().replace(".", ""))
+
+
 def procedure_code(value: object) -> str:
     """A CPT (Category I, II, III, PLA) or HCPCS Level II code, as billed in SV101-2 or SV202-2."""
     code = _text(value, "a CPT or HCPCS code")

@@ -62,6 +62,7 @@ from revcycle.domain import (
     Provider,
     ServiceLine,
 )
+from revcycle.domain.code_systems import CPT_SYSTEM, HCPCS_SYSTEM, ICD10CM_SYSTEM, PROCEDURE_SYSTEMS
 from revcycle.domain.encounter import Diagnosis
 from revcycle.domain.fields import RECORD_ID, as_submitted
 from revcycle.domain.parties import (
@@ -84,22 +85,8 @@ from revcycle.x12.tokens import Segment, read_file, tokenize
 NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
 # The IRS employer identification number and the SSA social security number: a provider's tax id.
 TAX_ID_SYSTEMS = frozenset({"urn:oid:2.16.840.1.113883.4.4", "http://hl7.org/fhir/sid/us-ssn"})
-ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 ICD10PCS_SYSTEM = "http://www.cms.gov/Medicare/Coding/ICD10"
 POS_SYSTEM = "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set"
-# Code systems a CPT or HCPCS code (or modifier) is given in: the AMA's CPT URI, the HCPCS release page and OID.
-CPT_SYSTEM = "http://www.ama-assn.org/go/cpt"
-HCPCS_SYSTEM = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
-PROCEDURE_SYSTEMS = frozenset(
-    {
-        CPT_SYSTEM,
-        HCPCS_SYSTEM,
-        "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
-        "urn:oid:2.16.840.1.113883.6.285",
-        "urn:oid:2.16.840.1.113883.6.14",
-        "urn:oid:2.16.840.1.113883.6.12",
-    }
-)
 # How much of a file is looked at to recognise its content.
 _SNIFF_BYTES = 65536
 EXPECTED = "an 837P/837I (X12), a claims JSON dataset, or FHIR R4 Claim resources (a Claim or a Bundle)"
