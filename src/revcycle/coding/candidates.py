@@ -137,11 +137,11 @@ def _leading(note: Note, sentence: Sentence, reach: int = 4) -> str:
 def _named_not_had(note: Note, mention: Mention, code: str) -> str | None:
     """Why a mention names a condition the patient is not said to have (a vaccine, a test), or None."""
     before = note.text[mention.sentence.start : mention.start]
-    sentence = note.text[mention.sentence.start : mention.sentence.end]
-    # A vaccine list names its vaccines on their own lines, under a heading or a sentence that says what they are.
-    around = f"{mention.section.title} {_leading(note, mention.sentence)} {sentence}"
-    if code.startswith(VACCINE_PREVENTABLE) and VACCINE_CUE.search(around):
-        return "names a vaccine, not a condition"
+    if code.startswith(VACCINE_PREVENTABLE):
+        # A vaccine list names its vaccines on their own lines, under a heading or a sentence that says what they are.
+        sentence = note.text[mention.sentence.start : mention.sentence.end]
+        if VACCINE_CUE.search(f"{mention.section.title} {_leading(note, mention.sentence)} {sentence}"):
+            return "names a vaccine, not a condition"
     if TEST_CUE.search(before) or TEST_AFTER.match(note.text[mention.end : mention.sentence.end]):
         return "names a test or screening, not a condition"
     if RISK_CUE.search(before):
