@@ -13,7 +13,10 @@ from revcycle.cli.refdata import StoreOption
 from revcycle.refdata.reference import reference
 from revcycle.services.codes import lookup_code, price_code, search_codes
 
-code_app = typer.Typer(help="Look up and search ICD-10-CM, HCPCS and CPT codes.", no_args_is_help=True)
+code_app = typer.Typer(
+    help="Look up and search ICD-10-CM, HCPCS and CPT codes; code notes, evaluate the coder, record decisions.",
+    no_args_is_help=True,
+)
 
 DateOption = Annotated[
     str | None, typer.Option("--date", help="Date of service, YYYY-MM-DD (default: today).", show_default=False)
