@@ -2,12 +2,13 @@
 
 Run:  .venv/bin/python benchmarks/bench_coding.py [--embeddings on|off] [--limit N] [--workers N] [--store PATH]
       .venv/bin/python benchmarks/bench_coding.py --codiesp dev [--embeddings on|off] [--limit N] [--synonyms TSV]
+          [--learnt JSON]
 Builds (once) a reference store from ../shared/refdata (ICD-10-CM April 2026 tabular list, index tables, HCPCS
 January 2026) plus the bundled CPT code list, loads one coder per process and codes every non-empty MTSamples
 transcription (4,999 notes) in billing mode. With ``--workers N`` the notes are shared among N processes, each
 loading its own coder once (spawned, so that no SQLite connection crosses a fork). ``--codiesp SPLIT`` instead
-codes a CodiEsp split (English text) in mentions mode and prints the micro-averaged diagnosis scores. Prints one
-JSON object.
+codes a CodiEsp split (English text) in mentions mode and prints the micro-averaged diagnosis scores, with
+``--learnt`` using a model learnt from the train split (scripts/codiesp_model.py). Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from revcycle.coding.coder import Coder
 from revcycle.coding.evaluation import LEVELS, evaluate
+from revcycle.coding.learnt_model import LearntModel
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.refdata import import_bundled, import_reference_file
 
@@ -159,14 +161,21 @@ def read_synonyms(path: Path | None) -> list[tuple[str, str]]:
 
 
 def codiesp(
-    split: str, store: Path, embeddings: bool, limit: int | None, synonyms: list[tuple[str, str]]
+    split: str,
+    store: Path,
+    embeddings: bool,
+    limit: int | None,
+    synonyms: list[tuple[str, str]],
+    learnt: Path | None = None,
 ) -> dict[str, Any]:
     """Micro-averaged diagnosis scores on a CodiEsp split, mentions mode (its procedures are ICD-10-PCS: not scored).
 
-    ``synonyms`` play an organisation's learnt table (see scripts/codiesp_synonyms.py).
+    ``synonyms`` play an organisation's learnt table (see scripts/codiesp_synonyms.py), ``learnt`` its learnt
+    model (scripts/codiesp_model.py).
     """
     started = time.perf_counter()
-    coder = Coder.load(ReferenceStore(store), embeddings=embeddings, synonyms=synonyms)
+    model = LearntModel.read(learnt) if learnt is not None else None
+    coder = Coder.load(ReferenceStore(store), embeddings=embeddings, synonyms=synonyms, learnt=model)
     report = evaluate(coder, SHARED / "notes" / "codiesp" / split, "mentions", limit)
     seconds = time.perf_counter() - started
     found: dict[str, Any] = {
@@ -174,6 +183,7 @@ def codiesp(
         "mode": "mentions",
         "notes": len(report.outcomes),
         "learnt_synonyms": len(synonyms),
+        "learnt_model": str(learnt) if learnt is not None else None,
     }
     for level in LEVELS:
         found[f"diagnoses_{level}"] = report.score("diagnoses", level).to_json()
@@ -192,13 +202,14 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--codiesp", choices=("dev", "train"), help="score a CodiEsp split instead of timing")
     parser.add_argument("--synonyms", type=Path, help="with --codiesp: a learnt synonym table (TSV)")
+    parser.add_argument("--learnt", type=Path, help="with --codiesp: a learnt model (JSON, scripts/codiesp_model.py)")
     args = parser.parse_args()
     embeddings = args.embeddings == "on"
     results: dict[str, Any] = {"embeddings": args.embeddings}
     if not args.store.exists():
         results["store_build_s"] = round(build_store(args.store, args.shared), 1)
     if args.codiesp:
-        results |= codiesp(args.codiesp, args.store, embeddings, args.limit, read_synonyms(args.synonyms))
+        results |= codiesp(args.codiesp, args.store, embeddings, args.limit, read_synonyms(args.synonyms), args.learnt)
     else:
         notes, empty = mtsamples(args.shared / "notes" / "mtsamples" / "mtsamples.csv", args.limit)
         coded, times = code_all(notes, args.store, embeddings, args.workers)

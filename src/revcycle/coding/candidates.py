@@ -7,6 +7,7 @@ reported, in what order, and which are set aside.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ SOURCE_CONFIDENCE = {
     "inclusion": 0.85,
     "index": 0.85,
     "embedding": 0.6,
+    "learnt": 0.6,
 }
 SECTION_WEIGHT = {
     SectionKind.ASSESSMENT: 1.0,
@@ -262,17 +264,30 @@ def _paraphrased(note: Note, lexicon: Lexicon, stage: ParaphraseStage, mentions:
 
 
 def find_candidates(
-    store: ReferenceStore, lexicon: Lexicon, note: Note, day: date, stage: ParaphraseStage | None = None
+    store: ReferenceStore,
+    lexicon: Lexicon,
+    note: Note,
+    day: date,
+    stage: ParaphraseStage | None = None,
+    extra: Sequence[Mention] = (),
 ) -> list[Candidate]:
     """Every code the note mentions, each with its mentions, in order of first mention.
 
-    With an embedding ``stage``, the items no term matched are also read by meaning.
+    With an embedding ``stage``, the items no term matched are also read by meaning; ``extra`` mentions (found
+    by an organisation's learnt phrases) are judged like the lexicon's.
     """
-    candidates: dict[str, Candidate] = {}
-    sex = SEX_WORDS.get(patient_sex(note.text) or "", set())
     mentions = find_mentions(lexicon, note)
     if stage is not None:
         mentions += _paraphrased(note, lexicon, stage, mentions)
+    return resolve_candidates(store, lexicon, note, day, [*mentions, *extra])
+
+
+def resolve_candidates(
+    store: ReferenceStore, lexicon: Lexicon, note: Note, day: date, mentions: Sequence[Mention]
+) -> list[Candidate]:
+    """The candidates some mentions lead to: each made specific, checked on ``day``, its assertion judged."""
+    candidates: dict[str, Candidate] = {}
+    sex = SEX_WORDS.get(patient_sex(note.text) or "", set())
     for mention in mentions:
         resolved = _resolve(store, lexicon, note, mention, day, sex)
         if resolved is None:
@@ -298,3 +313,25 @@ def find_candidates(
         if not candidate.path:
             candidate.path = list(steps)
     return sorted(candidates.values(), key=lambda candidate: candidate.start)
+
+
+def merge_candidates(*groups: Sequence[Candidate]) -> list[Candidate]:
+    """Candidates found separately (the lexicon's, the learnt phrases') as one list, in order of first mention.
+
+    A code's mentions are put together, the earlier group's first.
+    """
+    merged: dict[str, Candidate] = {}
+    for group in groups:
+        for candidate in group:
+            found = merged.get(candidate.code)
+            if found is None:
+                merged[candidate.code] = Candidate(
+                    candidate.code,
+                    candidate.description,
+                    list(candidate.found),
+                    list(candidate.path),
+                    candidate.billable,
+                )
+            else:
+                found.found.extend(candidate.found)
+    return sorted(merged.values(), key=lambda candidate: candidate.start)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from revcycle.coding.candidates import Candidate, find_candidates
-from revcycle.coding.document import read_note
+from revcycle.coding.document import Note, read_note
 from revcycle.coding.fhir import FhirHint
 from revcycle.coding.guidelines import apply_guidelines
 from revcycle.coding.lexicon import Lexicon, load_lexicon
@@ -29,6 +29,7 @@ from revcycle.refdata.sets import ICD10CM
 from revcycle.refdata.store import ReferenceStore
 
 if TYPE_CHECKING:
+    from revcycle.coding.learnt_model import LearntModel
     from revcycle.coding.paraphrase import ParaphraseStage
 
 MODES = ("billing", "mentions")
@@ -46,10 +47,18 @@ class Coder:
     store: ReferenceStore
     embeddings: bool = True
     synonyms: tuple[tuple[str, str], ...] = ()
+    learnt: LearntModel | None = None
     _extended: dict[int, Lexicon] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
-    def load(cls, store: ReferenceStore, *, embeddings: bool = True, synonyms: Sequence[tuple[str, str]] = ()) -> Coder:
+    def load(
+        cls,
+        store: ReferenceStore,
+        *,
+        embeddings: bool = True,
+        synonyms: Sequence[tuple[str, str]] = (),
+        learnt: LearntModel | None = None,
+    ) -> Coder:
         """A coder with its lexicon (and, when asked, its embedding model) loaded for today's release.
 
         Args:
@@ -57,8 +66,10 @@ class Coder:
             embeddings: whether the embedding stage is on.
             synonyms: an organisation's own (phrase, ICD-10-CM code) pairs, learnt from its coders' decisions;
                 they rank above the maintained synonym table.
+            learnt: a model learnt from the organisation's coded notes (`revcycle.coding.learnt_model`): in
+                mentions mode its phrases propose codes and it chooses which candidates are listed.
         """
-        coder = cls(store, embeddings, tuple(synonyms))
+        coder = cls(store, embeddings, tuple(synonyms), learnt)
         coder._stage(coder.lexicon(coder._judging_day(date.today())[0]))
         return coder
 
@@ -94,11 +105,15 @@ class Coder:
             raise RevcycleError(f"unknown coding mode {mode!r}: use one of {', '.join(MODES)}")
         encounter = day or stated_date(text) or date.today()
         judged, warnings = self._judging_day(encounter)
-        note = read_note(text)
-        lexicon = self.lexicon(judged)
-        candidates = find_candidates(self.store, lexicon, note, judged, self._stage(lexicon))
+        # The learnt model was fitted to choose among mentions; billing mode's guidelines choose for themselves.
+        note, candidates = self.candidates(text, judged, learnt=mode == "mentions")
         if mode == "mentions":
-            mentioned = tuple(_mention(candidate) for candidate in candidates if candidate.billable)
+            learnt = self.learnt
+            mentioned = tuple(
+                _mention(candidate)
+                for candidate in candidates
+                if candidate.billable and (learnt is None or learnt.keeps(candidate))
+            )
             found = suggest_procedures(note, self.store, encounter, diagnoses=[item.code for item in mentioned])
             return CodingResult(encounter, mode, mentioned, procedures=tuple(found.lines), warnings=warnings)
         coding = Coding(note, lambda code: self._describe(code, judged))
@@ -129,6 +144,20 @@ class Coder:
             em=procedures.em,
             warnings=warnings,
         )
+
+    def candidates(self, text: str, judged: date, *, learnt: bool = True) -> tuple[Note, list[Candidate]]:
+        """The note as read and every candidate code it mentions, judged with the release in force on ``judged``.
+
+        With a learnt model (and ``learnt``), the codes its phrases propose are among them.
+        """
+        note = read_note(text)
+        lexicon = self.lexicon(judged)
+        extra = self.learnt.mentions(lexicon, note) if self.learnt is not None and learnt else ()
+        return note, find_candidates(self.store, lexicon, note, judged, self._stage(lexicon), extra)
+
+    def judging_day(self, encounter: date) -> date:
+        """The day whose ICD-10-CM release codes an encounter (see `_judging_day`)."""
+        return self._judging_day(encounter)[0]
 
     def _stage(self, lexicon: Lexicon) -> ParaphraseStage | None:
         """The embedding stage for a lexicon's release, loaded once; None when the stage is off."""

@@ -13,8 +13,10 @@ CodiEsp, whose labels follow the Spanish coders' conventions (scripts/codiesp_sy
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from revcycle.coding.document import tokenize
@@ -52,16 +54,22 @@ class LearntSynonym:
 def phrases(sentence: str) -> set[tuple[str, ...]]:
     """The phrases of a sentence: runs of one to four matching words, none starting or ending on a stopword."""
     words = [part for token in tokenize(sentence) for part in split_words(token.lower)]
-    found: set[tuple[str, ...]] = set()
+    return {tuple(words[start:end]) for start, end in phrase_runs(words)}
+
+
+def phrase_runs(words: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """Where the phrases of a run of matching words are, as (start, end) indexes.
+
+    A phrase is one to four words, none starting or ending on a stopword or short word, no number in it.
+    """
     for start in range(len(words)):
         for size in range(1, MAX_WORDS + 1):
-            run = tuple(words[start : start + size])
+            run = words[start : start + size]
             if len(run) < size:
                 break
             if _edge(run[0]) or _edge(run[-1]) or any(word.isdigit() for word in run):
                 continue
-            found.add(run)
-    return found
+            yield start, start + size
 
 
 def _edge(word: str) -> bool:
@@ -109,3 +117,127 @@ def region_of(sentences: Sequence[str], fraction: float, reach: int = 1) -> tupl
             index = number
             break
     return tuple(sentences[max(index - reach, 0) : index + reach + 1])
+
+
+def learn_phrase_codes(
+    notes: Iterable[CodedNote], *, min_support: int = 2, min_precision: float = 0.1, per_phrase: int = 3
+) -> list[LearntSynonym]:
+    """Every code a phrase is evidence for (up to ``per_phrase`` of them), not only its best one.
+
+    Counted per note, so a phrase repeated in one note's evidence counts once: ``support`` is the number of notes
+    in whose evidence for the code the phrase stands, ``precision`` the share of the corpus's sentences holding
+    the phrase that are evidence for the code. Weak evidence is kept on purpose (a low ``min_precision``): it is
+    meant for a reranker (`revcycle.coding.learnt_model`) that weighs it against everything else known of the
+    candidate, not for a synonym table that is trusted as it is.
+    """
+    everywhere: Counter[tuple[str, ...]] = Counter()
+    in_evidence: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    notes_with: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for note in notes:
+        by_sentence = [phrases(sentence) for sentence in note.sentences]
+        for found in by_sentence:
+            everywhere.update(found)
+        sentences_of: defaultdict[str, set[str]] = defaultdict(set)
+        for region in note.regions:
+            sentences_of[region.code].update(region.sentences)
+        for code, sentences in sentences_of.items():
+            seen: set[tuple[str, ...]] = set()
+            for sentence in sentences:
+                found = phrases(sentence)
+                for phrase in found:
+                    in_evidence[phrase][code] += 1
+                seen |= found
+            for phrase in seen:
+                notes_with[phrase][code] += 1
+    learnt = []
+    for phrase, codes in notes_with.items():
+        for code, support in codes.most_common(per_phrase):
+            precision = min(in_evidence[phrase][code] / max(everywhere[phrase], 1), 1.0)
+            if support >= min_support and precision >= min_precision:
+                learnt.append(LearntSynonym(" ".join(phrase), code, support, round(precision, 3)))
+    learnt.sort(key=lambda item: (-item.support, -item.precision, item.phrase, item.code))
+    return learnt
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-z]|[¿¡\d])|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """A plain split of a text into sentences, as (start, end) offsets.
+
+    A sentence ends at a full stop, ? or ! before a capital or a number, or at a line break: good enough to align
+    an original with its sentence-split translation (`align_sentences`).
+    """
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+_BEADS = ((1, 1, 0.0), (1, 2, 0.4), (2, 1, 0.4), (1, 3, 1.0), (3, 1, 1.0), (2, 2, 1.0), (1, 0, 2.5), (0, 1, 2.5))
+"""How sentences of an original may map to sentences of its translation, and what a mapping other than one to one
+costs: translation mostly keeps sentences, sometimes splits or joins them, rarely drops or adds one."""
+
+
+def align_sentences(source: Sequence[int], target: Sequence[int]) -> list[tuple[range, range]]:
+    """Align an original's sentences with its translation's by their lengths, keeping their order (Gale-Church).
+
+    ``source`` and ``target`` are the sentences' lengths in characters. The result pairs runs of source sentences
+    with the runs of target sentences that translate them, in order, covering both. A pair's cost is how far its
+    length ratio is from the texts' overall ratio, plus the cost of its shape (`_BEADS`).
+    """
+    ratio = (sum(target) or 1) / (sum(source) or 1)
+    rows, columns = len(source), len(target)
+    infinity = float("inf")
+    cost = [[infinity] * (columns + 1) for _ in range(rows + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (columns + 1) for _ in range(rows + 1)]
+    cost[0][0] = 0.0
+    for row in range(rows + 1):
+        for column in range(columns + 1):
+            if cost[row][column] == infinity:
+                continue
+            for taken, given, shape in _BEADS:
+                end_row, end_column = row + taken, column + given
+                if end_row > rows or end_column > columns:
+                    continue
+                length_in = sum(source[row:end_row]) * ratio
+                length_out = sum(target[column:end_column])
+                step = shape + abs(math.log((length_out + 20) / (length_in + 20)))
+                if cost[row][column] + step < cost[end_row][end_column]:
+                    cost[end_row][end_column] = cost[row][column] + step
+                    back[end_row][end_column] = (taken, given)
+    pairs = []
+    row, column = rows, columns
+    while row or column:
+        move = back[row][column]
+        assert move is not None, "every cell is reachable through the one-sentence beads"
+        pairs.append((range(row - move[0], row), range(column - move[1], column)))
+        row, column = row - move[0], column - move[1]
+    return pairs[::-1]
+
+
+def translated_regions(original: str, translation: Sequence[str], offsets: Sequence[int]) -> list[tuple[str, ...]]:
+    """Per offset into the original, the translation's sentences that render the original's sentence holding it.
+
+    For evidence given as offsets into the original of a note coded in translation: the sentences are aligned
+    once by length (`align_sentences`); an original sentence with no counterpart falls back on the sentence at the
+    same relative position.
+    """
+    spans = sentence_spans(original)
+    rendered: dict[int, tuple[str, ...]] = {}
+    if spans and translation:
+        for taken, given in align_sentences([end - start for start, end in spans], [len(line) for line in translation]):
+            for number in taken:
+                if len(given):
+                    rendered[number] = tuple(translation[given.start : given.stop])
+    found = []
+    for offset in offsets:
+        holding = next((number for number, (_, end) in enumerate(spans) if offset < end), len(spans) - 1)
+        fallback = region_of(translation, offset / max(len(original), 1), reach=0) if translation else ()
+        found.append(rendered.get(holding, fallback))
+    return found
