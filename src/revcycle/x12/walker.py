@@ -9,12 +9,20 @@ that its required segments and loops occurred and that none occurred too often.
 A segment that matches nowhere by id and qualifier is placed by its id alone where the id is expected (so a wrong
 qualifier is reported as a bad code value rather than as a stray segment); a segment whose id the guide does not use
 where it stands is unexpected, and the walker stays where it was.
+
+Searching that way takes a hundred-odd bytecodes a segment, and a file makes the same few moves (a claim's
+segments, a service line's) over and over. So between segments each open loop is kept as a `_Level`: its layout,
+position and counts, interned per guide. What one loop does with a segment depends on that loop alone (take it, or
+pass it on outwards, closing), so a search that reported nothing is remembered as a `_Move` of each level it went
+through, under the segment's id and qualifier code; the next time the same segment meets the same levels it is
+placed by a lookup or two. Anything else (a finding, a level or code not met before) is placed by the search, which
+stays the only definition of where a segment goes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from revcycle.x12.findings import X12Finding
 from revcycle.x12.guides.model import Guide, LoopSpec, SegmentSpec
@@ -42,7 +50,7 @@ class _Candidate:
     opens: tuple[_Layout, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Layout:
     """What the walker needs of one loop of the guide, computed once per guide.
 
@@ -54,12 +62,14 @@ class _Layout:
             when it closes.
         keyed: for a segment id whose uses in the loop each have codes of their own in the same simple element
             (REF01, DTM01, NM101, ...), that element's position and the use of each code; see `_keyed`.
+        bounded: for each child, whether it has a maximum (uses or repeats); see `_Level`.
     """
 
     spec: LoopSpec
     table: dict[str, list[_Candidate]]
     required: tuple[int, ...]
     keyed: dict[str, tuple[int, dict[str, _Candidate]]]
+    bounded: tuple[bool, ...] = field(default=())
 
 
 class _OpenLoop:
@@ -69,8 +79,9 @@ class _OpenLoop:
     Made by `_open_loop`.
     """
 
-    __slots__ = ("counts", "keyed", "position", "required", "spec", "start", "table")
+    __slots__ = ("counts", "keyed", "layout", "position", "required", "spec", "start", "table")
 
+    layout: _Layout
     spec: LoopSpec
     table: dict[str, list[_Candidate]]
     keyed: dict[str, tuple[int, dict[str, _Candidate]]]
@@ -90,6 +101,7 @@ def _open_loop(layout: _Layout, start: Segment) -> _OpenLoop:
     from C, which costs more than the filling, and a claim or a service line opens a loop.
     """
     open_loop: _OpenLoop = _new_object(_OpenLoop)
+    open_loop.layout = layout
     open_loop.spec = layout.spec
     open_loop.table = layout.table
     open_loop.keyed = layout.keyed
@@ -101,12 +113,101 @@ def _open_loop(layout: _Layout, start: Segment) -> _OpenLoop:
     return open_loop
 
 
+# How many levels a guide keeps, and how many codes of one segment id a level keeps moves for: bounds on the memory
+# of a file that keeps the walker in new states (a segment repeated past its maximum is counted exactly).
+LEVEL_LIMIT = 16_384
+MOVES_PER_ID = 64
+
+
+class _Level:
+    """One open loop between two segments, without the segment that opened it; interned per guide.
+
+    A count of a child with a maximum is exact (the walker compares it with the maximum and names it in findings);
+    a count of an unbounded child is kept as 0 or 1, all the walker asks of it (whether a required child occurred),
+    so that a loop's hundredth claim is at the same level as its second.
+
+    Attributes:
+        layout: the loop.
+        position: the index of the last child that occurred.
+        counts: how often each child occurred, as above.
+        loop: the loop's id.
+        ways: the moves learned here, for each segment id.
+    """
+
+    __slots__ = ("counts", "layout", "loop", "position", "ways")
+
+    def __init__(self, layout: _Layout, position: int, counts: tuple[int, ...]) -> None:
+        self.layout = layout
+        self.position = position
+        self.counts = counts
+        self.loop = layout.spec.id
+        self.ways: dict[str, _Ways] = {}
+
+
+@dataclass(slots=True)
+class _Ways:
+    """The moves a level has learned for one segment id, by the segment's qualifier code.
+
+    Attributes:
+        spot: the 0-based element that holds the id's qualifier in this guide, or -1 when no use of the id has one.
+        composite: the qualifier is the first component of that element (SVC01-1, HI01-1).
+        moves: the move by qualifier code (``""`` for an id without one, or for an empty qualifier).
+    """
+
+    spot: int
+    composite: bool
+    moves: dict[str, _Move]
+
+
+class _Pass:
+    """The move of a loop that does not take a segment: it closes (with nothing missing) and the parent decides."""
+
+    __slots__ = ()
+
+
+PASS = _Pass()
+
+# The move of the loop that takes a segment: the level it is at after, the guide segment the segment was read as,
+# and the levels of the child loops the segment opened (outermost first), or PASS.
+type _Move = tuple[_Level, SegmentSpec, tuple[_Level, ...]] | _Pass
+
+
 class _GuideLayout:
-    """The layouts of every loop of a guide and the segment ids it uses anywhere (computed once per guide)."""
+    """The layouts of every loop of a guide and the segment ids it uses anywhere (computed once per guide).
+
+    Also what the walkers learn of the guide as they go: the levels met and their moves.
+    """
 
     def __init__(self, guide: Guide) -> None:
         self.known_ids: set[str] = set()
         self.root = self._layout(guide.root)
+        self.spots = _qualifier_spots(guide.root)
+        self.levels: dict[tuple[_Layout, int, tuple[int, ...]], _Level] = {}
+
+    def level(self, open_loop: _OpenLoop) -> _Level:
+        """The interned level of an open loop."""
+        layout = open_loop.layout
+        counts = tuple(
+            count if bounded else min(count, 1) for count, bounded in zip(open_loop.counts, layout.bounded, strict=True)
+        )
+        key = (layout, open_loop.position, counts)
+        found = self.levels.get(key)
+        if found is None:
+            if len(self.levels) >= LEVEL_LIMIT:
+                self.levels.clear()  # the levels in use live on in the walkers' hands
+            found = self.levels[key] = _Level(layout, open_loop.position, counts)
+        return found
+
+    def learn(self, level: _Level, segment: Segment, move: _Move) -> None:
+        """Remember that `level` made `move` with `segment`, unless its id is never moved (ST, or two qualifiers)."""
+        spot = self.spots.get(segment.id)
+        if spot is None:
+            return
+        ways = level.ways.get(segment.id)
+        if ways is None:
+            ways = level.ways[segment.id] = _Ways(spot[0], spot[1], {})
+        if len(ways.moves) < MOVES_PER_ID:
+            ways.moves[_qualifier_value(segment, ways.spot, ways.composite)] = move
 
     def _layout(self, loop: LoopSpec) -> _Layout:
         table: dict[str, list[_Candidate]] = {}
@@ -121,7 +222,47 @@ class _GuideLayout:
                 table.setdefault(child.id, []).append(_Candidate(index, child, None))
         required = tuple(index for index, child in enumerate(loop.children) if child.usage == "R" and index)
         keyed = {segment_id: found for segment_id, uses in table.items() if (found := _keyed(uses)) is not None}
-        return _Layout(loop, table, required, keyed)
+        bounded = tuple(
+            (child.repeat if isinstance(child, LoopSpec) else child.max_use) is not None for child in loop.children
+        )
+        return _Layout(loop, table, required, keyed, bounded)
+
+
+def _qualifier_spots(root: LoopSpec) -> dict[str, tuple[int, bool]]:
+    """Where each segment id of a guide has its qualifier: (0-based element, whether its first component), or -1.
+
+    Left out, so never stepped: an id whose uses put their qualifiers in different places or in a later component
+    (which `_qualifier_value` does not read), and ST, whose placement starts the transaction set over.
+    """
+    found: dict[str, set[tuple[int, int]]] = {}
+
+    def visit(loop: LoopSpec) -> None:
+        for child in loop.children:
+            if isinstance(child, LoopSpec):
+                visit(child)
+            else:
+                spots = found.setdefault(child.id, set())
+                if child.qualifier is not None:
+                    spots.add(child.qualifier[:2])
+
+    visit(root)
+    readable: dict[str, tuple[int, bool]] = {}
+    for segment_id, spots in found.items():
+        if segment_id == "ST" or len(spots) > 1:
+            continue
+        position, component = spots.pop() if spots else (0, 0)
+        if component <= 1:
+            readable[segment_id] = (position - 1, component == 1)
+    return readable
+
+
+def _qualifier_value(segment: Segment, spot: int, composite: bool) -> str:
+    """The code a segment has where its id's qualifier is (``""`` when it has none), as the walker reads it."""
+    if spot < 0:
+        return ""
+    elements = segment.elements
+    value = elements[spot] if spot < len(elements) else ""
+    return value.partition(segment.delimiters.component)[0] if composite else value
 
 
 def _keyed(candidates: list[_Candidate]) -> tuple[int, dict[str, _Candidate]] | None:
@@ -168,17 +309,118 @@ class Walker:
         self._report = report
         self._path = path
         self._layout = _layout_for(guide)
+        # The open loops: as `_stack` while the search places a segment; between segments, as their levels and the
+        # segments that opened them (`_levels` is then not empty, and `_stack` is out of date).
         self._stack: list[_OpenLoop] = []
+        self._levels: list[_Level] = []
+        self._starts: list[Segment] = []
+        self._reported = 0  # findings reported so far: a search that reported none may be learned
         self.transaction = ""
         self.position_in_transaction = 0
 
     @property
     def loop(self) -> str:
         """The id of the innermost open loop."""
+        if self._levels:
+            return self._levels[-1].loop
         return self._stack[-1].spec.id if self._stack else ""
 
     def place(self, segment: Segment) -> SegmentSpec | None:
         """Place one segment; return the guide's segment it was read as, or None. `loop` is then the loop it is in."""
+        levels = self._levels
+        if levels:
+            ways = levels[-1].ways.get(segment.id)
+            if ways is not None:
+                # `_qualifier_value`, written out: this is the path of almost every segment of a file
+                spot = ways.spot
+                if spot < 0:
+                    value = ""
+                else:
+                    try:
+                        value = segment.elements[spot]
+                    except IndexError:
+                        value = ""
+                    if ways.composite:
+                        value = value.partition(segment.delimiters.component)[0]
+                move = ways.moves.get(value)
+                if move is PASS:
+                    return self._pass_out(segment, value)
+                if move is not None:
+                    level, spec, opened = move  # type: ignore[misc]  # not PASS
+                    levels[-1] = level
+                    if opened:
+                        levels += opened
+                        self._starts += [segment] * len(opened)
+                    self.position_in_transaction += 1
+                    return spec
+        return self._search(segment)
+
+    def _pass_out(self, segment: Segment, value: str) -> SegmentSpec | None:
+        """`place` for a segment the innermost loop passes on: the moves of the loops further out, as learned."""
+        levels = self._levels
+        segment_id = segment.id
+        depth = len(levels) - 1
+        move: _Move | None = PASS
+        while move is PASS:  # this loop closes; the one it is in decides
+            depth -= 1
+            ways = levels[depth].ways.get(segment_id)
+            move = ways.moves.get(value) if ways is not None else None
+        if move is None:
+            return self._search(segment)
+        level, spec, opened = move  # type: ignore[misc]  # not PASS
+        del levels[depth + 1 :], self._starts[depth + 1 :]
+        levels[depth] = level
+        if opened:
+            levels += opened
+            self._starts += [segment] * len(opened)
+        self.position_in_transaction += 1
+        return spec
+
+    def _search(self, segment: Segment) -> SegmentSpec | None:
+        """Place a segment by the search (`_walk`), and learn the moves it made when it reported nothing."""
+        before = self._levels
+        if before:
+            self._unfold()
+        opened_before = list(self._stack)
+        reported = self._reported
+        spec = self._walk(segment)
+        stack = self._stack
+        layout = self._layout
+        after = self._levels = [layout.level(open_loop) for open_loop in stack]
+        self._starts = [open_loop.start for open_loop in stack]
+        if (
+            before
+            and spec is not None
+            and self._reported == reported
+            and spec.matches(segment.id, segment.elements, segment.delimiters.component)
+        ):
+            # The loop that took the segment is the last one left open (the loops after it in `opened_before`
+            # were closed, those after it in `stack` opened); a segment placed by its id alone, its qualifier
+            # matching no use, is not learned, since an outer loop might have taken it by its code.
+            kept = 0
+            for old, new in zip(opened_before, stack, strict=False):
+                if old is not new:
+                    break
+                kept += 1
+            if kept:  # (none is kept by an ST, which starts over and is never learned)
+                for closed in before[kept:]:
+                    layout.learn(closed, segment, PASS)
+                layout.learn(before[kept - 1], segment, (after[kept - 1], spec, tuple(after[kept:])))
+        return spec
+
+    def _unfold(self) -> None:
+        """Make `_stack` the open loops of `_levels` again, each with the segment that opened it."""
+        stack = []
+        for level, start in zip(self._levels, self._starts, strict=True):
+            open_loop = _open_loop(level.layout, start)
+            open_loop.position = level.position
+            open_loop.counts = list(level.counts)
+            stack.append(open_loop)
+        self._stack = stack
+        self._levels = []
+
+    def _walk(self, segment: Segment) -> SegmentSpec | None:
+        """Place a segment by searching the open loops (the definition of where a segment goes)."""
         # The common cases first, without the general search: the next segment of the innermost loop, the first
         # segment of one of its child loops, or (in `_reopen`) a new instance of an open loop.
         stack = self._stack
@@ -421,7 +663,7 @@ class Walker:
                 else:
                     what = f"segment {child.id} ({child.name})"
                 start = open_loop.start
-                self._report(
+                self._emit(
                     X12Finding(
                         rule="required-segment",
                         message=f"loop {open_loop.spec.id} ({open_loop.spec.name}) lacks the required {what}",
@@ -436,12 +678,18 @@ class Walker:
 
     def finish(self) -> None:
         """Close every open loop (at SE), checking what each required."""
+        if self._levels:
+            self._unfold()
         for open_loop in self._stack[::-1]:
             self._close(open_loop)
-        self._stack = []
+        self._stack, self._starts = [], []
+
+    def _emit(self, finding: X12Finding) -> None:
+        self._reported += 1
+        self._report(finding)
 
     def _finding(self, segment: Segment, rule: str, message: str, code: str) -> None:
-        self._report(
+        self._emit(
             X12Finding(
                 rule=rule,
                 message=message,
