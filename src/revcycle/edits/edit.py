@@ -1,15 +1,15 @@
 """The edit plug-in: one class per file under `revcycle.edits.rules`, named by its code.
 
 An edit says what it is (code, name, category, severity, the official source it enforces, the fields it looks at)
-and how it looks: `Edit.check` gets a `Review` and yields a `Problem` for each thing wrong. The first line of its
-docstring is its message; the rest shows a failing and a passing claim. The engine does everything else: it picks
-the edits the configuration selects, catches an edit that crashes, and turns problems into findings.
+and how it looks: `Edit.check` gets a `Review` and yields (or returns) a `Problem` for each thing wrong. The first
+line of its docstring is its message; the rest shows a failing and a passing claim. The engine does everything
+else: it picks the edits the configuration selects, catches an edit that crashes, and turns problems into findings.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import ClassVar
 
 from revcycle.domain import ClaimKind
@@ -38,8 +38,12 @@ class Edit:
         """The edit's message: the first line of its docstring."""
         return (inspect.getdoc(cls) or "").splitlines()[0] if cls.__doc__ else ""
 
-    def check(self, review: Review) -> Iterator[Problem]:
-        """The problems of the claim under review."""
+    def check(self, review: Review) -> Iterable[Problem]:
+        """The problems of the claim under review.
+
+        A generator, or a sequence: an edit whose shared fact (`Review.derived`) shows at once that there is nothing
+        to report returns an empty one, which saves making a generator for nearly every claim.
+        """
         raise NotImplementedError
 
     def __repr__(self) -> str:

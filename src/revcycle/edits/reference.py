@@ -32,6 +32,13 @@ def _ptp(store: ReferenceStore, column1: str, column2: str, day: date, setting: 
     return edit_tables.ptp_edit(store, column1, column2, day, setting=setting)
 
 
+def _ptp_both_ways(
+    store: ReferenceStore, code_a: str, code_b: str, day: date, setting: PtpSetting
+) -> tuple[PtpEdit | None, PtpEdit | None]:
+    forward = edit_tables.ptp_edit(store, code_a, code_b, day, setting=setting)
+    return forward, edit_tables.ptp_edit(store, code_b, code_a, day, setting=setting)
+
+
 def _mue(store: ReferenceStore, code: str, day: date, setting: MueSetting) -> Mue | None:
     return edit_tables.mue(store, code, day, setting=setting)
 
@@ -46,7 +53,17 @@ class EditReference:
 
     def __init__(self, store: ReferenceStore) -> None:
         self.store = store
-        self._answers: dict[tuple[Any, ...], Any] = {}
+        # One memo per question, keyed by its arguments: the warm path of a question (the one nearly every claim
+        # takes) is then one dictionary hit in the method itself, with no further call.
+        self._icd10cm_answers: dict[Hashable, Any] = {}
+        self._procedure_answers: dict[Hashable, Any] = {}
+        self._place_of_service_answers: dict[Hashable, Any] = {}
+        self._ptp_answers: dict[Hashable, Any] = {}
+        self._ptp_both_ways_answers: dict[Hashable, Any] = {}
+        self._mue_answers: dict[Hashable, Any] = {}
+        self._add_on_answers: dict[Hashable, Any] = {}
+        self._mce_answers: dict[Hashable, Any] = {}
+        self._fee_schedule_answers: dict[Hashable, Any] = {}
         self._derived: dict[Callable[..., Any], dict[tuple[Hashable, ...], Any]] = {}
 
     def derived[T](self, make: Callable[..., T], *args: Hashable) -> T:
@@ -66,19 +83,18 @@ class EditReference:
         result: T = found
         return result
 
-    def _answer(self, key: tuple[Any, ...]) -> Any:
-        """``ask(store, *args)`` for ``key`` = ``(ask, *args)``, asked once and then remembered (a missing table too).
+    def _ask(self, memo: dict[Hashable, Any], ask: Callable[..., Any], key: tuple[Any, ...]) -> Any:
+        """``ask(store, *key)``, asked once and then remembered in ``memo`` (a missing table too).
 
-        The callers build the key themselves: packing ``*args`` and then the key would make two tuples per question,
-        and this is asked dozens of times a claim.
+        The questions' methods call this only when their memo has no answer, or remembers a missing table.
         """
-        found = self._answers.get(key, _MISSING)
+        found = memo.get(key, _MISSING)
         if found is _MISSING:
             try:
-                found = key[0](self.store, *key[1:])
+                found = ask(self.store, *key)
             except NoRelease as error:
                 found = error
-            self._answers[key] = found
+            memo[key] = found
         if found.__class__ is NoRelease:
             # A new error each time: raising the remembered one again would grow its traceback, and with it keep
             # every claim it passed through alive.
@@ -87,40 +103,83 @@ class EditReference:
 
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
         """The ICD-10-CM code as in force on ``day`` (with its notes), None when that release has no such code."""
-        result: Icd10cmCode | None = self._answer((lookup_icd10cm, code, day))
+        key = (code, day)
+        found = self._icd10cm_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._icd10cm_answers, lookup_icd10cm, key)
+        result: Icd10cmCode | None = found
         return result
 
     def procedure(self, code: str, day: date) -> ProcedureCode | None:
         """The CPT or HCPCS code (or HCPCS modifier) as the release in force on ``day`` has it."""
-        result: ProcedureCode | None = self._answer((lookup_procedure, code, day))
+        key = (code, day)
+        found = self._procedure_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._procedure_answers, lookup_procedure, key)
+        result: ProcedureCode | None = found
         return result
 
     def place_of_service(self, code: str, day: date) -> CodeListEntry | None:
         """The place of service code as of ``day``."""
-        result: CodeListEntry | None = self._answer((_place_of_service, code, day))
+        key = (code, day)
+        found = self._place_of_service_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._place_of_service_answers, _place_of_service, key)
+        result: CodeListEntry | None = found
         return result
 
     def ptp(self, column1: str, column2: str, day: date, setting: PtpSetting) -> PtpEdit | None:
         """The NCCI PTP edit of the ordered pair in force on ``day``."""
-        result: PtpEdit | None = self._answer((_ptp, column1, column2, day, setting))
+        key = (column1, column2, day, setting)
+        found = self._ptp_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._ptp_answers, _ptp, key)
+        result: PtpEdit | None = found
+        return result
+
+    def ptp_both_ways(
+        self, code_a: str, code_b: str, day: date, setting: PtpSetting
+    ) -> tuple[PtpEdit | None, PtpEdit | None]:
+        """The NCCI PTP edits of ``code_a`` with ``code_b`` and of ``code_b`` with ``code_a`` in force on ``day``."""
+        key = (code_a, code_b, day, setting)
+        found = self._ptp_both_ways_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._ptp_both_ways_answers, _ptp_both_ways, key)
+        result: tuple[PtpEdit | None, PtpEdit | None] = found
         return result
 
     def mue(self, code: str, day: date, setting: MueSetting) -> Mue | None:
         """The medically unlikely edit of ``code`` on ``day``."""
-        result: Mue | None = self._answer((_mue, code, day, setting))
+        key = (code, day, setting)
+        found = self._mue_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._mue_answers, _mue, key)
+        result: Mue | None = found
         return result
 
     def add_on(self, code: str, day: date) -> AddOnCode | None:
         """The add-on code edits of ``code`` in force on ``day``, None when it is not an add-on code."""
-        result: AddOnCode | None = self._answer((edit_tables.add_on, code, day))
+        key = (code, day)
+        found = self._add_on_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._add_on_answers, edit_tables.add_on, key)
+        result: AddOnCode | None = found
         return result
 
     def mce(self, code: str, day: date) -> MceFlags | None:
         """The Medicare Code Editor lists the diagnosis is on."""
-        result: MceFlags | None = self._answer((edit_tables.mce_flags, code, day))
+        key = (code, day)
+        found = self._mce_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._mce_answers, edit_tables.mce_flags, key)
+        result: MceFlags | None = found
         return result
 
     def fee_schedule(self, code: str, day: date) -> dict[str, Any] | None:
         """The physician fee schedule row of ``code``: status, global days and the surgery indicators."""
-        result: dict[str, Any] | None = self._answer((_fee_schedule, code, day))
+        key = (code, day)
+        found = self._fee_schedule_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask(self._fee_schedule_answers, _fee_schedule, key)
+        result: dict[str, Any] | None = found
         return result

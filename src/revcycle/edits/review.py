@@ -82,19 +82,23 @@ class Review:
     professional: bool = field(init=False)
     setting: Literal["practitioner", "hospital"] = field(init=False)
     _first_service_date: date | None = field(default=None, init=False, repr=False)
-    _derived: dict[str, Any] = field(default_factory=dict)
+    _derived: dict[Callable[[Review], Any], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.professional = self.submitted.claim.kind is ClaimKind.PROFESSIONAL
         self.setting = "practitioner" if self.professional else "hospital"
 
-    def derived[T](self, name: str, make: Callable[[], T]) -> T:
-        """``make()`` worked out once per claim: what several edits read (the PTP edits between its lines, say)."""
+    def derived[T](self, make: Callable[[Review], T]) -> T:
+        """``make(self)`` worked out once per claim: what several edits read (the PTP edits between its lines, say).
+
+        Keyed by ``make`` itself, a module-level function: the callers build nothing (no closure) to ask, and
+        several edits ask each claim.
+        """
         try:
-            found: T = self._derived[name]
+            found: T = self._derived[make]
             return found
         except KeyError:
-            value = self._derived[name] = make()
+            value = self._derived[make] = make(self)
             return value
 
     @property

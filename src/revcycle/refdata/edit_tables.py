@@ -114,8 +114,13 @@ def ptp_edit(store: ReferenceStore, column1: str, column2: str, day: date, *, se
     Raises:
         NoRelease: no PTP release of the setting governs ``day``.
     """
-    key = f"{_bare(column1)}:{_bare(column2)}"
+    bare1, bare2 = _bare(column1), _bare(column2)
+    key = f"{bare1}:{bare2}"
     for release in _ptp_parts(store, PTP_SETS[setting], day):
+        # Nearly every pair of codes billed together has no edit: the column-2 codes of the column-1 code answer
+        # that without a read of the store (the tables hold 1.5 million pairs, too many to read all at once).
+        if bare2 not in ptp_column2_codes(store, release, bare1):
+            continue
         data = store.entry(release, key)
         if data is None:
             continue
@@ -124,6 +129,19 @@ def ptp_edit(store: ReferenceStore, column1: str, column2: str, day: date, *, se
                 return _ptp(key, period, setting, release.version)
         return None
     return None
+
+
+def ptp_column2_codes(store: ReferenceStore, release: ReleaseInfo, column1: str) -> frozenset[str]:
+    """The column-2 codes a PTP release pairs with ``column1`` (as the tables key it) in any period.
+
+    Read once per release and code, from the keys alone: a pair whose column-2 code is not among them has no edit.
+    """
+    return store.derived(("ptp_column2", release.id, column1), lambda: _column2_codes(store, release, column1))
+
+
+def _column2_codes(store: ReferenceStore, release: ReleaseInfo, column1: str) -> frozenset[str]:
+    prefix = f"{column1}:"
+    return frozenset(key[len(prefix) :] for key in store.keys(release, prefix))
 
 
 def _ptp(key: str, period: dict[str, Any], setting: str, version: str) -> PtpEdit:

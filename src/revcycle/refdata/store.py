@@ -256,6 +256,14 @@ class ReferenceStore:
         for key, data in cursor:
             yield key, json.loads(data)
 
+    def keys(self, release: ReleaseInfo, prefix: str) -> list[str]:
+        """Every key of ``release`` that starts with ``prefix``, in key order, without reading the data."""
+        cursor = self._connection.execute(
+            "SELECT key FROM entries WHERE release_id = ? AND key >= ? AND key < ? ORDER BY key",
+            (release.id, prefix, prefix + "\uffff"),
+        )
+        return [key for (key,) in cursor]
+
     def search(self, release: ReleaseInfo, match: str, limit: int) -> list[tuple[str, float]]:
         """Keys of ``release`` whose search text matches the FTS5 expression ``match``, best first, with scores.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
@@ -15,16 +15,22 @@ SHOWN_PRIMARIES = 6
 """How many primary codes a message names before it says how many more there are."""
 
 
-def add_on_lines(review: Review, edit_type: str) -> Iterator[tuple[ServiceLine, AddOnCode, list[ServiceLine]]]:
+AddOnLine = tuple[ServiceLine, AddOnCode, list[ServiceLine]]
+"""An add-on line, its add-on code edits in force and the other lines of its date and provider."""
+
+
+def add_on_lines(review: Review, edit_type: str) -> list[AddOnLine]:
     """The add-on lines whose strictest edit type in force is ``edit_type``, each with the day's other lines.
 
     An add-on code may have rows of several types; type 1 (only the listed primaries) is the strictest, then
     type 3 (the listed primaries and others the contractor allows), then type 2 (contractor-defined primaries).
     The other lines are those of the same date of service and provider, where the primary must be.
     """
-    for strictest, service, add_on, others in review.derived("add_on_lines", lambda: _add_on_lines(review)):
-        if strictest == edit_type:
-            yield service, add_on, others
+    return [
+        (service, add_on, others)
+        for strictest, service, add_on, others in review.derived(_add_on_lines)
+        if strictest == edit_type
+    ]
 
 
 def _add_on_lines(review: Review) -> list[tuple[str, ServiceLine, AddOnCode, list[ServiceLine]]]:
@@ -80,9 +86,14 @@ class AddOnWithoutPrimary(Edit):
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> Iterable[Problem]:
         """Report each type-1 add-on line without a listed primary."""
-        for service, add_on, others in add_on_lines(review, "1"):
+        lines = add_on_lines(review, "1")
+        # Nearly every claim has none: no generator is made for it.
+        return self._problems(review, lines) if lines else ()
+
+    def _problems(self, review: Review, lines: list[AddOnLine]) -> Iterator[Problem]:
+        for service, add_on, others in lines:
             if has_listed_primary(add_on, others):
                 continue
             yield Problem(

@@ -28,7 +28,7 @@ def icd10cm_fields(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
     the claim's first date of service lists it, None when it has no such code. Four edits read every code's entry:
     looked up here once, not once per edit.
     """
-    return review.derived("icd10cm_fields", lambda: _icd10cm_entries(review))
+    return review.derived(_icd10cm_entries)
 
 
 def _icd10cm_entries(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from revcycle.domain.codes import icd10cm_display
@@ -16,26 +15,29 @@ MCE_AGE_SOURCE = "Definitions of Medicare Code Edits v43.1 edit 4 (age conflict)
 ARTICLES = {"adult": "an"}
 
 
-def age_conflicts(review: Review, age_category: str) -> Iterator[Problem]:
+def age_conflicts(review: Review, age_category: str) -> list[Problem]:
     """The diagnoses of one MCE age category that the patient's age on the first date of service does not fit.
 
-    The age is in whole years on the claim's first date of service, as the MCE computes it.
+    The age is in whole years on the claim's first date of service, as the MCE computes it. A list, not a
+    generator: nearly every claim has no misfit, and four edits ask.
     """
-    for index, diagnosis, flags, age, day in review.derived("mce_age_misfits", lambda: _age_misfits(review)):
-        if flags.age_category != age_category:
-            continue
-        ages = f"age {flags.age_low}" if flags.age_low == flags.age_high else f"ages {flags.age_low}-{flags.age_high}"
-        yield Problem(
-            f"{icd10cm_display(diagnosis.code)} ({flags.description}) is {ARTICLES.get(age_category, 'a')} "
-            f"{age_category} diagnosis ({ages}, MCE {flags.release}) but the patient is {age} on {day}",
-            field=f"diagnoses[{index}]",
-            fix="check the patient's birth date and the diagnosis code",
-        )
+    misfits = review.derived(_age_misfits)
+    return [_age_problem(age_category, *misfit) for misfit in misfits if misfit[2].age_category == age_category]
+
+
+def _age_problem(age_category: str, index: int, diagnosis: Diagnosis, flags: MceFlags, age: int, day: date) -> Problem:
+    ages = f"age {flags.age_low}" if flags.age_low == flags.age_high else f"ages {flags.age_low}-{flags.age_high}"
+    return Problem(
+        f"{icd10cm_display(diagnosis.code)} ({flags.description}) is {ARTICLES.get(age_category, 'a')} "
+        f"{age_category} diagnosis ({ages}, MCE {flags.release}) but the patient is {age} on {day}",
+        field=f"diagnoses[{index}]",
+        fix="check the patient's birth date and the diagnosis code",
+    )
 
 
 def diagnosis_flags(review: Review) -> list[MceFlags | None]:
     """The MCE lists each diagnosis is on as of the claim's first date of service, once per claim (MCE01-MCE05)."""
-    return review.derived("mce_flags", lambda: _diagnosis_flags(review))
+    return review.derived(_diagnosis_flags)
 
 
 def _diagnosis_flags(review: Review) -> list[MceFlags | None]:
@@ -75,6 +77,6 @@ class NewbornAgeConflict(Edit):
     source = f"{MCE_AGE_SOURCE}, perinatal/newborn diagnoses (age 0)"
     looks_at = ("diagnoses", "patient.birth_date", "lines.service_date")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> list[Problem]:
         """Compare newborn diagnoses with the patient's age."""
         return age_conflicts(review, "newborn")

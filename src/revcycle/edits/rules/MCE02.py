@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
@@ -28,6 +26,6 @@ class PediatricAgeConflict(Edit):
     source = f"{MCE_AGE_SOURCE}, pediatric diagnoses (ages 0-17)"
     looks_at = ("diagnoses", "patient.birth_date", "lines.service_date")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> list[Problem]:
         """Compare pediatric diagnoses with the patient's age."""
         return age_conflicts(review, "pediatric")

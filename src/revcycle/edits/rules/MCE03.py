@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
@@ -27,6 +25,6 @@ class MaternityAgeConflict(Edit):
     source = f"{MCE_AGE_SOURCE}, maternity diagnoses (ages 12-55 in MCE v37, 9-64 in v43.1)"
     looks_at = ("diagnoses", "patient.birth_date", "lines.service_date")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> list[Problem]:
         """Compare maternity diagnoses with the patient's age."""
         return age_conflicts(review, "maternity")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -38,18 +36,22 @@ class OverMue:
         return self.mue.value * self.days
 
 
-def over_date_mue(review: Review, indicator: int) -> Iterator[OverMue]:
+def over_date_mue(review: Review, indicator: int) -> list[OverMue]:
     """The codes of a date-of-service MUE (MAI 2 or 3) whose units, summed over the lines of a date, exceed it."""
-    for over in review.derived("mue_over_date", lambda: list(_over_date_mues(review))):
-        if over.mue.adjudication_indicator == indicator:
-            yield over
+    return [over for over in review.derived(_over_date_mues) if over.mue.adjudication_indicator == indicator]
 
 
-def _over_date_mues(review: Review) -> Iterator[OverMue]:
-    spans: dict[tuple[str, date, date], list[ServiceLine]] = defaultdict(list)
+def _over_date_mues(review: Review) -> list[OverMue]:
+    found: list[OverMue] = []
+    spans: dict[tuple[str, date, date], list[ServiceLine]] = {}
     for service in review.lines:
-        end = service.service_date_end or service.service_date
-        spans[(service.procedure_code.strip().upper(), service.service_date, end)].append(service)
+        start = service.service_date
+        key = (service.procedure_code.strip().upper(), start, service.service_date_end or start)
+        same = spans.get(key)
+        if same is None:
+            spans[key] = [service]
+        else:
+            same.append(service)
     for (_, start, end), services in spans.items():
         mue = mue_of(review, services[0])
         if mue is None or mue.adjudication_indicator == 1:
@@ -58,7 +60,8 @@ def _over_date_mues(review: Review) -> Iterator[OverMue]:
         days = max(1, (end - start).days + 1)
         # Compared before the record is made: nearly every code and date is within its MUE.
         if total > mue.value * days:
-            yield OverMue(mue, services, total, days)
+            found.append(OverMue(mue, services, total, days))
+    return found
 
 
 def date_problem(review: Review, over: OverMue, why: str) -> Problem:
@@ -104,8 +107,7 @@ class MueDateUnitsPolicy(Edit):
     )
     looks_at = ("lines.procedure_code", "lines.units", "lines.service_date")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> list[Problem]:
         """Report each code and date whose units exceed an MAI-2 MUE."""
-        for over in over_date_mue(review, 2):
-            why = "The limit is absolute (policy), so the code's lines of the date are denied."
-            yield date_problem(review, over, why)
+        why = "The limit is absolute (policy), so the code's lines of the date are denied."
+        return [date_problem(review, over, why) for over in over_date_mue(review, 2)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
@@ -31,11 +29,10 @@ class MueDateUnitsClinical(Edit):
     )
     looks_at = ("lines.procedure_code", "lines.units", "lines.service_date")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> list[Problem]:
         """Report each code and date whose units exceed an MAI-3 MUE."""
-        for over in over_date_mue(review, 3):
-            why = (
-                "The claim lines are denied; if the units were medically necessary, the denial can be appealed with "
-                "the documentation."
-            )
-            yield date_problem(review, over, why)
+        why = (
+            "The claim lines are denied; if the units were medically necessary, the denial can be appealed with "
+            "the documentation."
+        )
+        return [date_problem(review, over, why) for over in over_date_mue(review, 3)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import combinations
 
@@ -41,7 +41,7 @@ def ncci_applies(review: Review) -> bool:
 
 def same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]]:
     """The claim's lines by date of service and performing provider: the scope of a PTP edit (once per claim)."""
-    return review.derived("same_day_groups", lambda: _same_day_groups(review))
+    return review.derived(_same_day_groups)
 
 
 def _same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]]:
@@ -58,38 +58,50 @@ def _same_day_groups(review: Review) -> dict[tuple[date, str], list[ServiceLine]
     return groups
 
 
-def pair_edits(
-    review: Review, first: ServiceLine, second: ServiceLine
-) -> Iterator[tuple[PtpEdit, ServiceLine, ServiceLine]]:
+PtpFinding = tuple[PtpEdit, ServiceLine, ServiceLine]
+"""A PTP edit in force between two lines, with its column-1 line and its column-2 line."""
+_NO_EDITS: tuple[PtpFinding, ...] = ()
+
+
+def pair_edits(review: Review, first: ServiceLine, second: ServiceLine) -> Sequence[PtpFinding]:
     """The PTP edits in force between two lines, each with its column-1 line and its column-2 line.
 
-    The tables key a pair column1:column2, so both orders are asked; the setting's tables (practitioner for a
-    professional claim, hospital otherwise) judge the pair on the lines' date of service.
+    The tables key a pair column1:column2, so both orders are asked (in one question: nearly every pair has no
+    edit either way); the setting's tables (practitioner for a professional claim, hospital otherwise) judge the
+    pair on the lines' date of service.
     """
     code_a = first.procedure_code.strip().upper()
     code_b = second.procedure_code.strip().upper()
     if code_a == code_b:
-        return
-    for (column1, code1), (column2, code2) in (
-        ((first, code_a), (second, code_b)),
-        ((second, code_b), (first, code_a)),
-    ):
-        edit = review.reference.ptp(code1, code2, first.service_date, review.setting)
-        if edit is not None:
-            yield edit, column1, column2
+        return _NO_EDITS
+    # One question per pair of codes, whichever line comes first.
+    if code_a < code_b:
+        forward, backward = review.reference.ptp_both_ways(code_a, code_b, first.service_date, review.setting)
+    else:
+        backward, forward = review.reference.ptp_both_ways(code_b, code_a, first.service_date, review.setting)
+    if forward is None and backward is None:
+        return _NO_EDITS
+    found = []
+    if forward is not None:
+        found.append((forward, first, second))
+    if backward is not None:
+        found.append((backward, second, first))
+    return found
 
 
-def claim_edits(review: Review) -> list[tuple[PtpEdit, ServiceLine, ServiceLine]]:
+def claim_edits(review: Review) -> list[PtpFinding]:
     """Every PTP edit in force between two lines of the claim of the same date and provider (once per claim)."""
-    return review.derived("ptp_edits", lambda: list(_claim_edits(review)))
+    return review.derived(_claim_edits)
 
 
-def _claim_edits(review: Review) -> Iterator[tuple[PtpEdit, ServiceLine, ServiceLine]]:
+def _claim_edits(review: Review) -> list[PtpFinding]:
+    found: list[PtpFinding] = []
     if not ncci_applies(review):
-        return
+        return found
     for services in same_day_groups(review).values():
         for first, second in combinations(services, 2):
-            yield from pair_edits(review, first, second)
+            found.extend(pair_edits(review, first, second))
+    return found
 
 
 _GLOBAL_SURGERY_MODIFIERS = frozenset({"58", "78", "79"})
@@ -145,9 +157,14 @@ class PtpModifierMissing(Edit):
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id", "lines.modifiers")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> Iterable[Problem]:
         """Report each column-2 line of an indicator-1 edit that no modifier bypasses."""
-        for edit, column1, column2 in claim_edits(review):
+        edits = claim_edits(review)
+        # Nearly every claim has none: no generator is made for it.
+        return self._problems(review, edits) if edits else ()
+
+    def _problems(self, review: Review, edits: list[PtpFinding]) -> Iterator[Problem]:
+        for edit, column1, column2 in edits:
             if edit.modifier_indicator != "1" or bypassed(column1, column2):
                 continue
             yield Problem(

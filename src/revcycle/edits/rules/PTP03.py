@@ -61,6 +61,6 @@ def _supported(review: Review, service: ServiceLine, services: list[ServiceLine]
             continue
         if other.procedure_code.strip().upper() == code:
             return True
-        if next(pair_edits(review, service, other), None) is not None:
+        if pair_edits(review, service, other):
             return True
     return False

@@ -17,7 +17,7 @@ WARNING_DAYS = 30
 
 def filing_deadline(review: Review) -> date | None:
     """The last day the claim may be filed, None when the payer's limit is not known (once per claim, TF01-TF02)."""
-    return review.derived("filing_deadline", lambda: _filing_deadline(review))
+    return review.derived(_filing_deadline)
 
 
 def _filing_deadline(review: Review) -> date | None:
