@@ -115,6 +115,18 @@ def test_segments_one_a_line_are_cut_as_plain_ones(layout: str, size: int) -> No
     assert raised.value.offset == text.index("GE*") + len("GE*1*1~")
 
 
+@pytest.mark.parametrize("odd", ["~\n\n", "~\n  ", "~\n\r\n", "~\n~\n"])
+@pytest.mark.parametrize("size", [1, 3, 64, 1 << 20])
+def test_a_blank_line_or_an_indent_among_segments_one_a_line(odd: str, size: int) -> None:
+    # one segment a line, but for one odd line: that chunk is cut the general way, the others as plain ones
+    body = BODY.replace("~", "~\n").replace("~\n", odd, 3).replace(odd, "~\n", 2)
+    text = ISA + "\n" + body
+    data = text.encode()
+    chunks = [data[i : i + size] for i in range(0, len(data), size)]
+    cut = [(segment.id, segment.offset, segment.raw) for segment in tokenize(chunks, "x")]
+    assert cut == _segments_by_hand(text)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -11,6 +11,7 @@ large the file. A file may hold several interchanges, each with its own delimite
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -273,22 +274,51 @@ def _cut(text: str, terminator: str, unwrap: bool) -> str | None:
     """Where the fast loop of `tokenize` cuts `text`; None when a segment in it may hold a line break to unwrap.
 
     Writers put segments one a line (terminator, then LF or CR LF); a line break anywhere else is in a wrapped
-    segment. When every terminator is followed by the same line break, the cut includes it, so that no piece starts
-    with layout (stripping it would copy every segment).
+    segment. When every terminator of `text` is followed by the same line break, the cut includes it, so that no
+    piece but the first starts with layout (stripping it would copy every segment); the text a chunk starts with is
+    either an ISA or the line break after the previous chunk's last terminator.
     """
-    text = terminator + text  # it starts right after a terminator (or at an ISA): line breaks there are layout
-    line_feeds = text.count("\n")
-    if not unwrap or (not line_feeds and "\r" not in text):
+    lead = terminator + text  # it starts right after a terminator (or at an ISA): line breaks there are layout
+    line_feeds = lead.count("\n")
+    if not unwrap or (not line_feeds and "\r" not in lead):
         return terminator
-    after = text.count(terminator + "\n")
-    if "\r" in text:
-        crlf = text.count(terminator + "\r\n")
-        if text.count("\r") != crlf or line_feeds != after + crlf:
+    after = lead.count(terminator + "\n")
+    terminators = lead.count(terminator) - 1  # those of `text`
+    if "\r" in lead:
+        crlf = lead.count(terminator + "\r\n")
+        if lead.count("\r") != crlf or line_feeds != after + crlf:
             return None
-        return terminator + "\r\n" if not after and crlf == text.count(terminator) else terminator
+        every = not after and crlf - text.startswith("\r\n") == terminators
+        return terminator + "\r\n" if every else terminator
     if line_feeds != after:
         return None
-    return terminator + "\n" if after == text.count(terminator) else terminator
+    return terminator + "\n" if after - text.startswith("\n") == terminators else terminator
+
+
+def _strip_first(pieces: list[str]) -> int:
+    """Strip the layout before the first piece (a chunk starts after a terminator); how many characters it was."""
+    if not pieces:
+        return 0
+    first = pieces[0]
+    pieces[0] = stripped = first.lstrip(_LAYOUT)
+    return len(first) - len(stripped)
+
+
+_LAYOUT_AFTER: dict[str, re.Pattern[str]] = {}
+
+
+def _plain(pieces: list[str], tail: str, text: str, cut: str) -> bool:
+    """Whether no piece cut from `text` at `cut` is empty or starts with layout (the first one already stripped).
+
+    A piece after the first starts right after a cut: one followed by layout or by another cut begins a piece that
+    starts with layout or is empty. The last cut begins the tail, which is not a piece.
+    """
+    if pieces and not pieces[0]:
+        return False
+    after = _LAYOUT_AFTER.get(cut)
+    if after is None:
+        after = _LAYOUT_AFTER[cut] = re.compile(f"{re.escape(cut)}(?:[{re.escape(_LAYOUT)}]|{re.escape(cut)})")
+    return after.search(text, 0, len(text) - len(tail)) is None
 
 
 def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
@@ -324,33 +354,34 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
             pieces = reader.buffer.split(cut or terminator)
             tail = pieces.pop()  # the unfinished segment waits for the next chunk
             if cut:
-                # The common case, in a loop of its own: one byte a character, and no line break in any segment
-                # once its leading layout is stripped (so only the bookkeeping the general loop below needs for
-                # other files is left out).
+                offset += _strip_first(pieces)
+                if not _plain(pieces, tail, reader.buffer, cut):
+                    cut = None  # a blank line or an indented segment: the general loop strips each piece
+                    pieces = reader.buffer.split(terminator)
+                    tail = pieces.pop()
+                    offset = reader.offset
+            if cut:
+                # The common case, in a loop of its own: one byte a character, and no segment that is empty or
+                # starts or holds layout once the leading layout of the chunk is stripped (so only the bookkeeping
+                # the general loop below needs for other files is left out).
                 step = len(cut)
                 for piece in pieces:
-                    stripped = piece.lstrip(_LAYOUT)  # the same object when there is nothing to strip
-                    start = offset
-                    offset += len(piece) + step
-                    if stripped is not piece:
-                        start += len(piece) - len(stripped)
-                    if not stripped:
-                        continue
                     # one split, the id then taken off the front (no partition, no copy of the rest)
-                    elements = stripped.split(separator)
+                    elements = piece.split(separator)
                     segment_id = elements[0]
                     del elements[0]
                     if segment_id not in _SEEN_SEGMENT_IDS and not _is_segment_id(segment_id):
-                        raise _not_a_segment(path, segment_id, index, start)
+                        raise _not_a_segment(path, segment_id, index, offset)
                     # `_segment`, written out: a call per segment costs more than the filling
                     segment = new_segment(Segment)
                     segment.id = segment_id
                     segment.elements = elements
                     segment.index = index
-                    segment.offset = start
+                    segment.offset = offset
                     segment.delimiters = delimiters
-                    segment.raw = stripped
+                    segment.raw = piece
                     yield segment
+                    offset += len(piece) + step
                     index += 1
                     if segment_id == "IEA":
                         in_interchange = False
