@@ -37,15 +37,18 @@ from revcycle.coding.coder import Coder
 from revcycle.coding.document import Note
 from revcycle.coding.evaluation import codiesp_notation, diagnosis_code
 from revcycle.coding.learning import CodedNote, CodedRegion, learn_phrase_codes, translated_regions
-from revcycle.coding.learnt_model import LearntModel, candidate_features
+from revcycle.coding.learnt_model import LearntModel, note_features, with_pairs
 from revcycle.coding.note_date import stated_date
 from revcycle.coding.reranking import Logistic, Threshold, best_threshold, fit_logistic
 from revcycle.refdata.store import ReferenceStore
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = ((2, 0.05), (2, 0.15), (2, 0.3), (3, 0.05), (3, 0.15), (3, 0.3))
+SETTINGS = ((2, 0.15), (2, 0.3), (3, 0.15))
 """(min_support, min_precision) pairs tried by cross-validation."""
-PENALTY = 1.0
+PENALTIES = (30.0, 300.0)
+"""L2 penalties of the regression tried by cross-validation (on standardised features)."""
+LEARNT_MODULES = {"learning.py", "learnt_model.py", "reranking.py"}
+"""The modules of the learnt model: changing them does not change the lexicon's candidates."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +110,18 @@ def read_train(folder: Path) -> list[TrainNote]:
 
 
 def list_candidates(coder: Coder, notes: Sequence[TrainNote], cache: Path) -> list[Listed]:
-    """Each note's lexicon candidates (mentions mode, as `Coder.code` lists them), cached by the engine's code."""
-    sources = sorted((ROOT / "src" / "revcycle" / "coding").rglob("*.py"))
-    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:16]
-    path = cache.with_suffix(f".{digest}.pickle")
+    """Each note's lexicon candidates (mentions mode, as `Coder.code` lists them).
+
+    Cached (a few minutes' work) under a digest of the engine's code, the learnt model's own modules aside.
+    """
+    sources = sorted(
+        path for path in (ROOT / "src" / "revcycle" / "coding").rglob("*") if path.name not in LEARNT_MODULES
+    )
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in sources if path.is_file())).hexdigest()[:16]
+    path = cache.with_suffix(f".{len(notes)}.{digest}.pickle")
     if path.exists():
         with path.open("rb") as file:
-            found: list[Listed] = pickle.load(file)
-        return found
+            return [Listed(*item) for item in pickle.load(file)]
     listed = []
     for item in notes:
         judged = coder.judging_day(stated_date(item.text) or date.today())
@@ -122,49 +129,51 @@ def list_candidates(coder: Coder, notes: Sequence[TrainNote], cache: Path) -> li
         listed.append(Listed(note, judged, candidates))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as file:
-        pickle.dump(listed, file, protocol=pickle.HIGHEST_PROTOCOL)
+        # Plain tuples: the pickle must not name this script's classes, which live in __main__ when it runs.
+        pickle.dump([(item.note, item.judged, item.candidates) for item in listed], file)
     return listed
 
 
-def learn(notes: Sequence[TrainNote], min_support: int, min_precision: float) -> LearntModel:
-    """A model's phrases and code frequencies from some train notes (not yet fitted)."""
+def learn(notes: Sequence[TrainNote], listed: Sequence[Listed], settings: tuple[int, float]) -> LearntModel:
+    """A model's phrases, code frequencies and the coders' verdicts on the lexicon, from some train notes."""
+    min_support, min_precision = settings
     learnt = learn_phrase_codes([note.coded for note in notes], min_support=min_support, min_precision=min_precision)
-    return LearntModel.from_corpus(learnt, [note.codes for note in notes])
+    reviewed = []
+    for note, entry in zip(notes, listed, strict=True):
+        suggested = [item.code for item in entry.candidates if item.billable]
+        reviewed.append((suggested, [code for code in suggested if codiesp_notation(code) in note.gold]))
+    return LearntModel.from_corpus(learnt, [note.codes for note in notes], reviewed)
 
 
 def candidates_with(model: LearntModel, coder: Coder, store: ReferenceStore, listed: Listed) -> list[Candidate]:
     """A note's lexicon candidates and those the model's phrases propose, billable ones only (as mentions mode)."""
-    mentions = model.mentions(coder.lexicon(listed.judged), listed.note)
-    proposed = resolve_candidates(store, coder.lexicon(listed.judged), listed.note, listed.judged, mentions)
+    lexicon = coder.lexicon(listed.judged)
+    proposed = resolve_candidates(store, lexicon, listed.note, listed.judged, model.mentions(lexicon, listed.note))
     return [item for item in merge_candidates(listed.candidates, proposed) if item.billable]
 
 
 def cross_validated_rows(
-    notes: Sequence[TrainNote],
-    listed: Sequence[Listed],
-    coder: Coder,
-    folds: int,
-    min_support: int,
-    min_precision: float,
+    notes: Sequence[TrainNote], listed: Sequence[Listed], coder: Coder, folds: int, settings: tuple[int, float]
 ) -> list[Row]:
-    """Every note's candidates as rows, the phrases and frequencies behind them learnt without the note's fold."""
+    """Every note's candidates as rows, everything behind their features learnt from the other folds' notes."""
     rows = []
     for fold in range(folds):
-        model = learn([note for index, note in enumerate(notes) if index % folds != fold], min_support, min_precision)
+        others = [index for index in range(len(notes)) if index % folds != fold]
+        model = learn([notes[index] for index in others], [listed[index] for index in others], settings)
         for index in range(fold, len(notes), folds):
-            for candidate in candidates_with(model, coder, coder.store, listed[index]):
+            candidates = candidates_with(model, coder, coder.store, listed[index])
+            for candidate, features in zip(candidates, note_features(model, candidates), strict=True):
                 code = codiesp_notation(candidate.code)
-                features = candidate_features(model, candidate)
-                rows.append(Row(fold, index, code, features, code in notes[index].gold))
+                rows.append(Row(fold, index, code, with_pairs(features), code in notes[index].gold))
     return rows
 
 
-def scored_out_of_fold(rows: Sequence[Row], folds: int) -> list[float]:
+def scored_out_of_fold(rows: Sequence[Row], folds: int, penalty: float) -> list[float]:
     """Each row's probability from a regression fitted on the other folds' rows."""
     probabilities = [0.0] * len(rows)
     for fold in range(folds):
         fitted = fit_logistic(
-            [row.features for row in rows if row.fold != fold], [row.label for row in rows if row.fold != fold], PENALTY
+            [row.features for row in rows if row.fold != fold], [row.label for row in rows if row.fold != fold], penalty
         )
         inside = [index for index, row in enumerate(rows) if row.fold == fold]
         for index, probability in zip(inside, fitted.probabilities([rows[i].features for i in inside]), strict=True):
@@ -201,9 +210,11 @@ def _figures(found: Threshold) -> dict[str, float]:
     }
 
 
-def evaluate_setting(notes: Sequence[TrainNote], rows: Sequence[Row], folds: int) -> tuple[Threshold, dict[str, Any]]:
+def evaluate_setting(
+    notes: Sequence[TrainNote], rows: Sequence[Row], folds: int, penalty: float
+) -> tuple[Threshold, dict[str, Any]]:
     """The cross-validated threshold and figures of one setting's rows."""
-    best = per_code(rows, scored_out_of_fold(rows, folds))
+    best = per_code(rows, scored_out_of_fold(rows, folds, penalty))
     gold = sum(len(note.gold) for note in notes)
     chosen = best_threshold(list(best.values()), gold)
     kept: dict[int, set[str]] = defaultdict(set)
@@ -239,26 +250,33 @@ def main() -> None:
     notes = read_train(args.shared / "notes" / "codiesp" / "train")[: args.limit]
     store = ReferenceStore(args.store)
     coder = Coder.load(store, embeddings=False)
-    listed = list_candidates(coder, notes, args.cache if args.limit is None else args.cache.with_name("limited"))
+    listed = list_candidates(coder, notes, args.cache)
     report: dict[str, Any] = {"notes": len(notes), "lexicon_only": lexicon_only(notes, listed), "settings": []}
-    best: tuple[float, int, float, list[Row], Threshold] | None = None
+    best: tuple[float, int, float, float, list[Row], Threshold] | None = None
     for min_support, min_precision in SETTINGS:
-        rows = cross_validated_rows(notes, listed, coder, args.folds, min_support, min_precision)
-        chosen, figures = evaluate_setting(notes, rows, args.folds)
-        report["settings"].append({"min_support": min_support, "min_precision": min_precision, **figures})
-        print(json.dumps(report["settings"][-1]), flush=True)
-        if best is None or chosen.f1 > best[0]:
-            best = (chosen.f1, min_support, min_precision, rows, chosen)
+        rows = cross_validated_rows(notes, listed, coder, args.folds, (min_support, min_precision))
+        for penalty in PENALTIES:
+            chosen, figures = evaluate_setting(notes, rows, args.folds, penalty)
+            setting = {"min_support": min_support, "min_precision": min_precision, "penalty": penalty}
+            report["settings"].append(setting | figures)
+            print(json.dumps(report["settings"][-1]), flush=True)
+            if best is None or chosen.f1 > best[0]:
+                best = (chosen.f1, min_support, min_precision, penalty, rows, chosen)
     assert best is not None
-    _, min_support, min_precision, rows, chosen = best
-    fitted: Logistic = fit_logistic([row.features for row in rows], [row.label for row in rows], PENALTY)
-    model = learn(notes, min_support, min_precision)
+    _, min_support, min_precision, penalty, rows, chosen = best
+    fitted: Logistic = fit_logistic([row.features for row in rows], [row.label for row in rows], penalty)
+    model = learn(notes, listed, (min_support, min_precision))
     model.weights, model.mean, model.scale = fitted.weights, fitted.mean, fitted.scale
     model.threshold = chosen.threshold
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     report |= {
-        "chosen": {"min_support": min_support, "min_precision": min_precision, "threshold": chosen.threshold},
+        "chosen": {
+            "min_support": min_support,
+            "min_precision": min_precision,
+            "penalty": penalty,
+            "threshold": chosen.threshold,
+        },
         "phrases": sum(len(items) for items in model.phrases.values()),
         "out": str(args.out),
         "seconds": round(time.perf_counter() - started, 1),

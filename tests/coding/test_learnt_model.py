@@ -19,11 +19,12 @@ from revcycle.coding.learning import (
     sentence_spans,
     translated_regions,
 )
-from revcycle.coding.learnt_model import FEATURES, LEARNT, LearntModel
+from revcycle.coding.learnt_model import FEATURES, LEARNT, LearntModel, with_pairs
 from revcycle.coding.reranking import best_threshold, fit_logistic
 from revcycle.refdata.store import ReferenceStore
 
 DAY = date(2026, 6, 1)
+FEATURES_AT_ZERO = [0.0] * len(FEATURES)
 
 
 def test_an_original_is_split_into_sentences_before_a_capital() -> None:
@@ -95,9 +96,10 @@ def test_the_regression_learns_which_feature_tells_and_the_threshold_serves_f1()
 def _model(weights: dict[str, float], threshold: float = 0.5) -> LearntModel:
     learnt = learn_phrase_codes(_corpus(), min_support=2)
     model = LearntModel.from_corpus(learnt, [("R61", "K92.1")] * 3 + [()])
-    model.weights = (*(weights.get(name, 0.0) for name in FEATURES), weights.get("bias", 0.0))
-    model.mean = tuple(0.0 for _ in FEATURES)
-    model.scale = tuple(1.0 for _ in FEATURES)
+    pairs = len(with_pairs(FEATURES_AT_ZERO)) - len(FEATURES)
+    model.weights = (*(weights.get(name, 0.0) for name in FEATURES), *(0.0,) * pairs, weights.get("bias", 0.0))
+    model.mean = (0.0,) * (len(FEATURES) + pairs)
+    model.scale = (1.0,) * (len(FEATURES) + pairs)
     model.threshold = threshold
     return model
 
@@ -137,8 +139,25 @@ def test_a_model_survives_json_and_refuses_another_versions() -> None:
         LearntModel.from_json({**model.to_json(), "features": ["lexicon"]})
 
 
-def test_a_code_the_corpus_never_wrote_in_full_takes_its_nearest_ancestors_frequency() -> None:
+def test_a_code_the_corpus_wrote_without_7th_character_is_its_own_and_a_split_category_an_ancestor() -> None:
     model = LearntModel.from_corpus([], [("T14.8",), ("T14.8", "R51"), ("R52",)])
-    assert model.prior("T14.8XXA") == 2
-    assert model.prior("R51.9") == 1
+    assert model.prior("T14.8XXA") == (2, False)
+    assert model.prior("R51.9") == (1, True)
     assert model.prior("E11.9") is None
+
+
+def test_pairs_follow_the_features_each_pair_once() -> None:
+    assert with_pairs([2.0, 3.0]) == [2.0, 3.0, 4.0, 6.0, 9.0]
+
+
+def test_a_pair_of_features_lets_the_model_keep_what_neither_alone_tells() -> None:
+    # Kept when exactly one feature is on (an exclusive or), which no weighing of the two alone can learn.
+    rows = [[float(first), float(second)] for first in (0, 1) for second in (0, 1)] * 20
+    labels = [row[0] != row[1] for row in rows]
+    alone = fit_logistic(rows, labels, penalty=0.01).probabilities(rows)
+    paired = fit_logistic([with_pairs(row) for row in rows], labels, penalty=0.01)
+    assert all(abs(probability - 0.5) < 0.01 for probability in alone)
+    assert all(
+        (probability > 0.5) == label
+        for probability, label in zip(paired.probabilities([with_pairs(row) for row in rows]), labels, strict=True)
+    )

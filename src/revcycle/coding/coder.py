@@ -108,12 +108,9 @@ class Coder:
         # The learnt model was fitted to choose among mentions; billing mode's guidelines choose for themselves.
         note, candidates = self.candidates(text, judged, learnt=mode == "mentions")
         if mode == "mentions":
-            learnt = self.learnt
-            mentioned = tuple(
-                _mention(candidate)
-                for candidate in candidates
-                if candidate.billable and (learnt is None or learnt.keeps(candidate))
-            )
+            billable = [candidate for candidate in candidates if candidate.billable]
+            chosen = self.learnt.choose(billable) if self.learnt is not None else billable
+            mentioned = tuple(_mention(candidate) for candidate in chosen)
             found = suggest_procedures(note, self.store, encounter, diagnoses=[item.code for item in mentioned])
             return CodingResult(encounter, mode, mentioned, procedures=tuple(found.lines), warnings=warnings)
         coding = Coding(note, lambda code: self._describe(code, judged))

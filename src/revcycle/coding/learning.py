@@ -43,37 +43,42 @@ class CodedNote:
 
 @dataclass(frozen=True, slots=True)
 class LearntSynonym:
-    """A phrase learnt for a code: how many notes support it and the share of its sentences that do."""
+    """A phrase learnt for a code: how many notes support it and the share of its sentences that do.
+
+    ``sentences`` counts the corpus's sentences holding the phrase (0 when not recorded).
+    """
 
     phrase: str
     code: str
     support: int
     precision: float
+    sentences: int = 0
 
 
-def phrases(sentence: str) -> set[tuple[str, ...]]:
+def phrases(sentence: str, *, soft_edges: bool = False) -> set[tuple[str, ...]]:
     """The phrases of a sentence: runs of one to four matching words, none starting or ending on a stopword."""
     words = [part for token in tokenize(sentence) for part in split_words(token.lower)]
-    return {tuple(words[start:end]) for start, end in phrase_runs(words)}
+    return {tuple(words[start:end]) for start, end in phrase_runs(words, soft_edges=soft_edges)}
 
 
-def phrase_runs(words: Sequence[str]) -> Iterator[tuple[int, int]]:
+def phrase_runs(words: Sequence[str], *, soft_edges: bool = False) -> Iterator[tuple[int, int]]:
     """Where the phrases of a run of matching words are, as (start, end) indexes.
 
-    A phrase is one to four words, none starting or ending on a stopword or short word, no number in it.
+    A phrase is one to four words, none starting or ending on a stopword or short word, no number in it. With
+    ``soft_edges`` a soft stopword may start or end it: a coder may code a bare "disease" (R69) or "disorder".
     """
     for start in range(len(words)):
         for size in range(1, MAX_WORDS + 1):
             run = words[start : start + size]
             if len(run) < size:
                 break
-            if _edge(run[0]) or _edge(run[-1]) or any(word.isdigit() for word in run):
+            if _edge(run[0], soft_edges) or _edge(run[-1], soft_edges) or any(word.isdigit() for word in run):
                 continue
             yield start, start + size
 
 
-def _edge(word: str) -> bool:
-    return word in STOPWORDS or word in SOFT_STOPWORDS or len(word) < 3
+def _edge(word: str, soft_edges: bool = False) -> bool:
+    return word in STOPWORDS or (word in SOFT_STOPWORDS and not soft_edges) or len(word) < 3
 
 
 def learn_synonyms(
@@ -134,16 +139,17 @@ def learn_phrase_codes(
     in_evidence: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     notes_with: defaultdict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for note in notes:
-        by_sentence = [phrases(sentence) for sentence in note.sentences]
+        by_sentence = [phrases(sentence, soft_edges=True) for sentence in note.sentences]
         for found in by_sentence:
             everywhere.update(found)
+        known = dict(zip(note.sentences, by_sentence, strict=True))
         sentences_of: defaultdict[str, set[str]] = defaultdict(set)
         for region in note.regions:
             sentences_of[region.code].update(region.sentences)
         for code, sentences in sentences_of.items():
             seen: set[tuple[str, ...]] = set()
             for sentence in sentences:
-                found = phrases(sentence)
+                found = known.get(sentence) or phrases(sentence, soft_edges=True)
                 for phrase in found:
                     in_evidence[phrase][code] += 1
                 seen |= found
@@ -154,7 +160,7 @@ def learn_phrase_codes(
         for code, support in codes.most_common(per_phrase):
             precision = min(in_evidence[phrase][code] / max(everywhere[phrase], 1), 1.0)
             if support >= min_support and precision >= min_precision:
-                learnt.append(LearntSynonym(" ".join(phrase), code, support, round(precision, 3)))
+                learnt.append(LearntSynonym(" ".join(phrase), code, support, round(precision, 3), everywhere[phrase]))
     learnt.sort(key=lambda item: (-item.support, -item.precision, item.phrase, item.code))
     return learnt
 

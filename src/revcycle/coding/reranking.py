@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-NEWTON_STEPS = 50
+NEWTON_STEPS = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def fit_logistic(rows: Sequence[Sequence[float]], labels: Sequence[bool], penalt
         hessian = (design * (predicted * (1 - predicted))[:, None]).T @ design + np.diag(ridge + 1e-9)
         step: NDArray[np.float64] = np.linalg.solve(hessian, gradient)
         weights -= step
-        if float(np.abs(step).max()) < 1e-8:
+        if float(np.abs(step).max()) < 1e-6:
             break
     return Logistic(tuple(weights.tolist()), tuple(mean.tolist()), tuple(scale.tolist()))
 
