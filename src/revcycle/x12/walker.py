@@ -385,36 +385,42 @@ class Walker:
         reported = self._reported
         spec = self._walk(segment)
         stack = self._stack
+        # The loop that took the segment is the last one left open (the loops after it in `opened_before` were
+        # closed, those after it in `stack` opened); the loops further out are as they were.
+        kept = 0
+        for old, new in zip(opened_before, stack, strict=False):
+            if old is not new:
+                break
+            kept += 1
         layout = self._layout
-        after = self._levels = [layout.level(open_loop) for open_loop in stack]
+        unchanged = before[: kept - 1] if kept else []
+        after = self._levels = unchanged + [layout.level(open_loop) for open_loop in stack[len(unchanged) :]]
         self._starts = [open_loop.start for open_loop in stack]
         if (
-            before
+            kept  # (none is kept by an ST, which starts over and is never learned)
+            and before
             and spec is not None
             and self._reported == reported
             and spec.matches(segment.id, segment.elements, segment.delimiters.component)
         ):
-            # The loop that took the segment is the last one left open (the loops after it in `opened_before`
-            # were closed, those after it in `stack` opened); a segment placed by its id alone, its qualifier
-            # matching no use, is not learned, since an outer loop might have taken it by its code.
-            kept = 0
-            for old, new in zip(opened_before, stack, strict=False):
-                if old is not new:
-                    break
-                kept += 1
-            if kept:  # (none is kept by an ST, which starts over and is never learned)
-                for closed in before[kept:]:
-                    layout.learn(closed, segment, PASS)
-                layout.learn(before[kept - 1], segment, (after[kept - 1], spec, tuple(after[kept:])))
+            # A segment placed by its id alone, its qualifier matching no use, is not learned: an outer loop
+            # might have taken it by its code.
+            for closed in before[kept:]:
+                layout.learn(closed, segment, PASS)
+            layout.learn(before[kept - 1], segment, (after[kept - 1], spec, tuple(after[kept:])))
         return spec
 
     def _unfold(self) -> None:
         """Make `_stack` the open loops of `_levels` again, each with the segment that opened it."""
         stack = []
         for level, start in zip(self._levels, self._starts, strict=True):
-            open_loop = _open_loop(level.layout, start)
+            open_loop: _OpenLoop = _new_object(_OpenLoop)
+            layout = open_loop.layout = level.layout
+            open_loop.spec, open_loop.table, open_loop.keyed = layout.spec, layout.table, layout.keyed
+            open_loop.required = layout.required
             open_loop.position = level.position
             open_loop.counts = list(level.counts)
+            open_loop.start = start
             stack.append(open_loop)
         self._stack = stack
         self._levels = []
