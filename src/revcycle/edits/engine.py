@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -145,14 +145,14 @@ class Scrubber:
         append = raw.append
         unchecked: dict[str, list[Edit]] = {}
         modifiers = {modifier for service in submitted.claim.lines for modifier in service.modifiers}
-        # The loop every claim takes through every edit: kept free of calls it can do without. Most claims carry
-        # no modifier, and then no edit about modifiers runs: they are left out of the loop at once.
-        for edit in chosen.edits if modifiers else chosen.without_modifiers:
-            needs = edit.when_modifiers
+        # The loop every claim takes through every edit: kept free of calls it can do without (each edit's check
+        # method is bound once per policy, not per claim). Most claims carry no modifier, and then no edit about
+        # modifiers runs: they are left out of the loop at once.
+        for edit, check, needs in chosen.runs if modifiers else chosen.runs_without_modifiers:
             if needs is not None and needs.isdisjoint(modifiers):
                 continue
             try:
-                for problem in edit.check(review):
+                for problem in check(review):
                     append((edit, problem, problem.severity or edit.severity))
             except NoRelease as missing:
                 unchecked.setdefault(str(missing), []).append(edit)
@@ -185,9 +185,10 @@ class Scrubber:
             policy = self.config.policy_for(payer_identifier)
             pack_rules = [rule for pack in self.config.packs if payer_identifier in pack.payers for rule in pack.rules]
             edits = tuple(edit for edit in (*self.edits, *pack_rules) if policy.runs(edit) and kind in edit.kinds)
+            runs = tuple((edit, edit.check, edit.when_modifiers) for edit in edits)
             chosen = self._chosen[(payer_identifier, kind)] = _Chosen(
-                edits,
-                tuple(edit for edit in edits if edit.when_modifiers is None),
+                runs,
+                tuple(run for run in runs if run[2] is None),
                 frozenset(edit for edit in edits if matches(edit, policy.suppress)),
                 frozenset(edit for edit in edits if matches(edit, policy.downgrade)),
                 policy.timely_filing_days,
@@ -216,12 +217,16 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+_Run = tuple[Edit, Callable[[Review], Iterable[Problem]], frozenset[str] | None]
+
+
 @dataclass(frozen=True, slots=True)
 class _Chosen:
     """The edits a payer's policy runs on one kind of claim, and how their findings are reported."""
 
-    edits: tuple[Edit, ...]
-    without_modifiers: tuple[Edit, ...]
+    runs: tuple[_Run, ...]
+    """The edits, in order, each with its check and the modifiers it is about (`Edit.when_modifiers`)."""
+    runs_without_modifiers: tuple[_Run, ...]
     """The edits that run on a claim without modifiers (those not about some modifiers only), in order."""
     suppressed: frozenset[Edit]
     downgraded: frozenset[Edit]

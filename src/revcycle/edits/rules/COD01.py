@@ -34,12 +34,29 @@ def icd10cm_fields(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
 def _icd10cm_entries(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
     day = review.first_service_date
     icd10cm = review.reference.icd10cm
-    return [(field, code, icd10cm(code, day)) for field, code in _icd10cm_fields(review.claim)]
+    claim = review.claim
+    # The diagnoses in a loop of their own: every claim has them, and the other fields rarely.
+    found = [
+        (_DIAGNOSIS_PATHS[index], diagnosis.code, icd10cm(diagnosis.code, day))
+        for index, diagnosis in enumerate(claim.diagnoses)
+    ]
+    if claim.admitting_diagnosis or claim.reasons_for_visit or claim.external_causes:
+        found.extend((field, code, icd10cm(code, day)) for field, code in _other_fields(claim))
+    return found
 
 
-def _icd10cm_fields(claim: Claim) -> Iterator[tuple[str, str]]:
-    for index, diagnosis in enumerate(claim.diagnoses):
-        yield f"diagnoses[{index}]", diagnosis.code
+class _DiagnosisPaths(dict[int, str]):
+    """The path of the diagnosis field at each index (``diagnoses[0]``), made once: every claim reads them."""
+
+    def __missing__(self, index: int) -> str:
+        path = self[index] = f"diagnoses[{index}]"
+        return path
+
+
+_DIAGNOSIS_PATHS = _DiagnosisPaths()
+
+
+def _other_fields(claim: Claim) -> Iterator[tuple[str, str]]:
     if claim.admitting_diagnosis:
         yield "admitting_diagnosis", claim.admitting_diagnosis
     for index, code in enumerate(claim.reasons_for_visit):

@@ -38,7 +38,7 @@ class DuplicateClaim(Edit):
         claim = review.claim
         if claim.frequency is not ClaimFrequency.ORIGINAL:
             return
-        services = _services(claim)
+        services: frozenset[tuple[object, ...]] | None = None  # gathered for the first earlier claim that may match
         # Equal services need the other claim's first line among the claim's own (code and date): one look rules
         # out most earlier claims before their services are gathered.
         code_dates = {(service.procedure_code, service.service_date) for service in claim.lines}
@@ -48,7 +48,7 @@ class DuplicateClaim(Edit):
                 and other.coverage_id == claim.coverage_id
                 and other.frequency is not ClaimFrequency.VOID
                 and (not other.lines or (other.lines[0].procedure_code, other.lines[0].service_date) in code_dates)
-                and _services(other) == services
+                and _services(other) == (services := services or _services(claim))
             ):
                 yield Problem(
                     f"the services duplicate claim {other.patient_control_number!r}",

@@ -54,7 +54,7 @@ class CodeFirstMissing(Edit):
             listed, manifestation, spans = rule
             if manifestation and index == 0:
                 continue
-            if not spans:
+            if not spans.spans:  # (the attribute, not SpanSet.__bool__: a call saved for most codes)
                 continue
             if any(spans.covers(other) for other in codes[:index]):
                 continue

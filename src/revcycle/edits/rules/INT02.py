@@ -31,11 +31,13 @@ class DiagnosisPointers(Edit):
         """Lines with no pointer or a pointer past the diagnoses."""
         count = len(review.claim.diagnosis_codes)
         for index, service in enumerate(review.lines):
-            field = f"lines[{index}].diagnosis_pointers"
+            # The field's path is made only for a problem: nearly every line has none.
             if not service.diagnosis_pointers:
+                field = f"lines[{index}].diagnosis_pointers"
                 yield Problem("the line points to no diagnosis", line=service.line_number, field=field)
             for pointer in service.diagnosis_pointers:
                 if pointer > count:
+                    field = f"lines[{index}].diagnosis_pointers"
                     yield Problem(
                         f"pointer {pointer} points past the claim's {count} diagnoses",
                         line=service.line_number,

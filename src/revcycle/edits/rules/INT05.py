@@ -37,17 +37,17 @@ class DateOrder(Edit):
                 field="discharge_date",
             )
         for index, service in enumerate(claim.lines):
-            where = f"lines[{index}]"
+            # The field's path is made only for a problem: nearly every line has none.
             last = service.service_date_end
             if last is not None and last < service.service_date:
                 yield Problem(
                     f"the line's service ends ({last}) before it starts ({service.service_date})",
                     line=service.line_number,
-                    field=f"{where}.service_date_end",
+                    field=f"lines[{index}].service_date_end",
                 )
             elif start and end and end >= start and not start <= service.service_date <= end:
                 yield Problem(
                     f"the line's date {service.service_date} is outside the statement period {start} to {end}",
                     line=service.line_number,
-                    field=f"{where}.service_date",
+                    field=f"lines[{index}].service_date",
                 )

@@ -35,6 +35,15 @@ def mue_of(review: Review, service: ServiceLine) -> Mue | None:
     return found
 
 
+def line_mues(review: Review) -> list[Mue | None]:
+    """The MUE of each line (see `mue_of`), in line order, once per claim: MUE01 and MUE02-MUE03 read them all."""
+    return review.derived(_line_mues)
+
+
+def _line_mues(review: Review) -> list[Mue | None]:
+    return [mue_of(review, service) for service in review.lines]
+
+
 def shown(units: Decimal) -> str:
     """Units as a biller writes them (``3 units``, not ``3.000``)."""
     return f"{units.normalize():f} unit{'' if units == 1 else 's'}"
@@ -71,8 +80,7 @@ class MueLineUnits(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each line of an MAI-1 code over its MUE."""
-        for service in review.lines:
-            mue = mue_of(review, service)
+        for service, mue in zip(review.lines, line_mues(review), strict=True):
             if mue is None or mue.adjudication_indicator != 1:
                 continue
             units = units_of(service)

@@ -10,7 +10,7 @@ from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.MUE01 import mue_of, not_payable_fix, shown, units_of
+from revcycle.edits.rules.MUE01 import line_mues, not_payable_fix, shown, units_of
 from revcycle.refdata.edit_tables import Mue
 
 
@@ -43,19 +43,19 @@ def over_date_mue(review: Review, indicator: int) -> list[OverMue]:
 
 def _over_date_mues(review: Review) -> list[OverMue]:
     found: list[OverMue] = []
-    spans: dict[tuple[str, date, date], list[ServiceLine]] = {}
-    for service in review.lines:
+    spans: dict[tuple[str, date, date], tuple[Mue, list[ServiceLine]]] = {}
+    for service, mue in zip(review.lines, line_mues(review), strict=True):
+        # The lines of one code and date share its MUE: a line without a date-of-service MUE is left out at once.
+        if mue is None or mue.adjudication_indicator == 1:
+            continue
         start = service.service_date
         key = (service.procedure_code.strip().upper(), start, service.service_date_end or start)
         same = spans.get(key)
         if same is None:
-            spans[key] = [service]
+            spans[key] = (mue, [service])
         else:
-            same.append(service)
-    for (_, start, end), services in spans.items():
-        mue = mue_of(review, services[0])
-        if mue is None or mue.adjudication_indicator == 1:
-            continue
+            same[1].append(service)
+    for (_, start, end), (mue, services) in spans.items():
         total = sum((units_of(service) for service in services), Decimal(0))
         days = max(1, (end - start).days + 1)
         # Compared before the record is made: nearly every code and date is within its MUE.

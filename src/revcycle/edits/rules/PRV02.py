@@ -17,6 +17,7 @@ _PEOPLE = (
     "other_operating_provider_id",
     "supervising_provider_id",
 )
+_LINE_PEOPLE = ("rendering_provider_id", "referring_provider_id")
 
 
 class ProviderMustBePerson(Edit):
@@ -38,22 +39,19 @@ class ProviderMustBePerson(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """The person roles of the claim and its lines."""
         claim = review.claim
+        # The records looked up in place (an id not given is None, which names no record): a dozen roles a claim.
+        providers = review.submitted.providers
+        organisation = ProviderKind.ORGANIZATION
         for field in _PEOPLE:
-            provider = _organisation(review, getattr(claim, field))
-            if provider is not None:
+            provider = providers.get(getattr(claim, field))
+            if provider is not None and provider.kind is organisation:
                 yield _problem(provider, field, None)
         for index, service in enumerate(claim.lines):
-            for name in ("rendering_provider_id", "referring_provider_id"):
-                provider = _organisation(review, getattr(service, name))
-                if provider is not None:
+            for name in _LINE_PEOPLE:
+                provider = providers.get(getattr(service, name))
+                if provider is not None and provider.kind is organisation:
                     # The field's path is written only for a finding: most lines name no organisation.
                     yield _problem(provider, f"lines[{index}].{name}", service.line_number)
-
-
-def _organisation(review: Review, provider_id: str | None) -> Provider | None:
-    """The provider record ``provider_id`` names when it is an organisation's, else None."""
-    provider = review.provider(provider_id)
-    return provider if provider is not None and provider.kind is ProviderKind.ORGANIZATION else None
 
 
 def _problem(provider: Provider, field: str, line: int | None) -> Problem:
