@@ -24,7 +24,7 @@ from revcycle.x12.elements import MEMO_LIMIT, Problem, SegmentChecker, element_f
 from revcycle.x12.findings import Severity, X12Finding
 from revcycle.x12.guides.model import Guide, SegmentSpec
 from revcycle.x12.guides.registry import envelope_segments, guide_for
-from revcycle.x12.tokens import ISA_LENGTH, Segment, read_file
+from revcycle.x12.tokens import ISA_LENGTH, Delimiters, Segment, read_file
 from revcycle.x12.walker import Walker
 
 ZERO = Decimal("0")
@@ -258,8 +258,8 @@ class _Validator:
         self.hl_ids: dict[str, tuple[Segment, str]] = {}
         self.hl_with_children: set[str] = set()
         self.hl_expected = 1
-        # per guide segment, its element checks (with their memo), kept across the transaction sets of the file
-        self._checkers: dict[SegmentSpec, SegmentChecker] = {}
+        # per delimiters and guide segment, its element checks (with their memo), kept across the transaction sets
+        self._checkers: dict[Delimiters, dict[SegmentSpec, SegmentChecker]] = {}
         # the 835 balancer's memos, kept across transaction sets: amounts by text, CAS adjustment totals by segment
         self.amounts = _Amounts()
         self.adjustments: dict[str, Decimal] = {}
@@ -454,9 +454,15 @@ class _Validator:
         This is where the time goes (a file is almost all body), so the loop keeps its state in locals, passes the
         balancer only the segments it takes, and looks a segment's element problems up by its text before checking.
         """
-        walker, balancer, checkers = self.walker, self.balancer, self._checkers
+        walker, balancer = self.walker, self.balancer
         balance = balancer.handlers if balancer is not None else {}
+        if walker is None:
+            return self._unplaced_body(segments, balance)
         envelope = _ENVELOPE
+        # The checkers of the delimiters the segments were cut with: those of the interchange, for every segment
+        # the tokenizer cuts, so that they are looked up again only when a segment made another way has others.
+        delimiters: Delimiters | None = None
+        checkers: dict[SegmentSpec, SegmentChecker] = {}
         count = 0
         for segment in segments:  # iterated directly: the interpreter then resumes the tokenizer in place
             segment_id = segment.id
@@ -466,13 +472,14 @@ class _Validator:
             count += 1
             if segment_id in balance:  # a test, not a get: most segments carry no amount (and an 837 none)
                 balance[segment_id](segment)
-            if walker is None:
-                continue
             spec = walker.place(segment)
             if spec is not None:
+                if segment.delimiters is not delimiters:
+                    delimiters = segment.delimiters
+                    checkers = self._checkers_for(delimiters)
                 checker = checkers.get(spec)
-                if checker is None or checker.delimiters is not segment.delimiters:
-                    checker = checkers[spec] = SegmentChecker(spec, segment.delimiters)
+                if checker is None:
+                    checker = checkers[spec] = SegmentChecker(spec, delimiters)
                 problems = checker.memo.get(segment.raw)
                 if problems is None:
                     problems = checker.remember(segment)
@@ -482,6 +489,28 @@ class _Validator:
                 self._hl(segment)
         self.segments_in_set += count
         return None
+
+    def _unplaced_body(
+        self, segments: Iterator[Segment], balance: dict[str, Callable[[Segment], None]]
+    ) -> Segment | None:
+        """`_body` for a transaction set without a guide: its segments are counted and balanced, nothing else."""
+        count = 0
+        for segment in segments:
+            segment_id = segment.id
+            if segment_id in _ENVELOPE:
+                self.segments_in_set += count
+                return segment
+            count += 1
+            if segment_id in balance:
+                balance[segment_id](segment)
+        self.segments_in_set += count
+        return None
+
+    def _checkers_for(self, delimiters: Delimiters) -> dict[SegmentSpec, SegmentChecker]:
+        checkers = self._checkers.get(delimiters)
+        if checkers is None:
+            checkers = self._checkers[delimiters] = {}
+        return checkers
 
     def _place(self, walker: Walker, segment: Segment) -> None:
         """Place the segment in its loop and check its elements against the guide's segment it was read as."""
