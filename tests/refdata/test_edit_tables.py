@@ -8,7 +8,17 @@ from datetime import date
 import pytest
 
 from revcycle.refdata import NoRelease
-from revcycle.refdata.edit_tables import add_on, is_poa_exempt, mce_flags, mce_procedure_flags, mue, ptp_edit
+from revcycle.refdata.edit_tables import (
+    PtpSetting,
+    add_on,
+    is_poa_exempt,
+    mce_flags,
+    mce_procedure_flags,
+    mue,
+    ptp_column2_codes,
+    ptp_edit,
+    ptp_edits_between,
+)
 from revcycle.refdata.importers import detect
 from revcycle.refdata.store import ReferenceStore
 from tests.shared_files import REFDATA as SHARED
@@ -99,6 +109,32 @@ def test_every_part_of_a_quarter_is_consulted(store: ReferenceStore) -> None:
     edit = ptp_edit(store, "22000", "22001", date(2026, 8, 1), setting="hospital")
     assert edit is not None
     assert edit.release == "v32.2-f2"
+
+
+@pytest.mark.parametrize(
+    ("code_a", "code_b", "day", "setting"),
+    [
+        ("0001U", "81164", Q3_2026, "practitioner"),  # listed one way
+        ("81164", "0001U", Q3_2026, "practitioner"),  # the other way
+        ("0001A", "0591T", Q3_2026, "practitioner"),  # listed, deleted
+        ("11000", "11002", date(2026, 8, 1), "hospital"),  # listed, past its deletion
+        ("22000", "22001", date(2026, 8, 1), "hospital"),  # listed in the second part
+        ("99213", "11000", Q3_2026, "hospital"),  # not listed either way
+    ],
+)
+def test_both_ways_answers_as_each_order_asked_alone(
+    store: ReferenceStore, code_a: str, code_b: str, day: date, setting: PtpSetting
+) -> None:
+    assert ptp_edits_between(store, code_a, code_b, day, setting=setting) == (
+        ptp_edit(store, code_a, code_b, day, setting=setting),
+        ptp_edit(store, code_b, code_a, day, setting=setting),
+    )
+
+
+def test_column2_codes_are_the_pairs_listed(store: ReferenceStore) -> None:
+    (release,) = [part for part in store.releases("ncci_ptp_hospital") if part.version.endswith("f1")]
+    assert ptp_column2_codes(store, release, "11000") == {"11001", "11002", "11003"}
+    assert ptp_column2_codes(store, release, "99999") == frozenset()
 
 
 # MUE

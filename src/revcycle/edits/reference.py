@@ -35,8 +35,7 @@ def _ptp(store: ReferenceStore, column1: str, column2: str, day: date, setting: 
 def _ptp_both_ways(
     store: ReferenceStore, code_a: str, code_b: str, day: date, setting: PtpSetting
 ) -> tuple[PtpEdit | None, PtpEdit | None]:
-    forward = edit_tables.ptp_edit(store, code_a, code_b, day, setting=setting)
-    return forward, edit_tables.ptp_edit(store, code_b, code_a, day, setting=setting)
+    return edit_tables.ptp_edits_between(store, code_a, code_b, day, setting=setting)
 
 
 def _mue(store: ReferenceStore, code: str, day: date, setting: MueSetting) -> Mue | None:

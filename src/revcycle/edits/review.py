@@ -69,6 +69,8 @@ class Review:
         as_of: the day the claim is judged on (timely filing, dates in the future).
         history: the patient's other claims (for duplicates and global periods).
         filing_limit_days: the payer's timely filing limit from the configuration, over the payer record's.
+        claim: the claim under review (``submitted.claim``).
+        lines: the claim's service lines.
         professional: whether the claim is professional (837P, CMS-1500), judged by the practitioner tables.
         setting: the NCCI setting whose tables govern the claim: practitioner for professional, hospital otherwise.
     """
@@ -78,14 +80,19 @@ class Review:
     as_of: date
     history: History
     filing_limit_days: int | None = None
-    # Facts every edit asks about are worked out once, as the review is made: dozens of edits read them per claim.
+    # Facts every edit asks about are worked out once, as the review is made: dozens of edits read them per claim
+    # (plain attributes, not properties: a property is a call each time).
+    claim: Claim = field(init=False)
+    lines: tuple[ServiceLine, ...] = field(init=False)
     professional: bool = field(init=False)
     setting: Literal["practitioner", "hospital"] = field(init=False)
     _first_service_date: date | None = field(default=None, init=False, repr=False)
     _derived: dict[Callable[[Review], Any], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.professional = self.submitted.claim.kind is ClaimKind.PROFESSIONAL
+        self.claim = self.submitted.claim
+        self.lines = self.claim.lines
+        self.professional = self.claim.kind is ClaimKind.PROFESSIONAL
         self.setting = "practitioner" if self.professional else "hospital"
 
     def derived[T](self, make: Callable[[Review], T]) -> T:
@@ -102,11 +109,6 @@ class Review:
             return value
 
     @property
-    def claim(self) -> Claim:
-        """The claim under review."""
-        return self.submitted.claim
-
-    @property
     def first_service_date(self) -> date:
         """The claim's earliest date of service (the day code sets and age are judged on), worked out once."""
         # Asked for lazily: a claim without lines has none, and only the edits that need it should fail.
@@ -114,11 +116,6 @@ class Review:
         if day is None:
             day = self._first_service_date = self.submitted.claim.first_service_date
         return day
-
-    @property
-    def lines(self) -> tuple[ServiceLine, ...]:
-        """The claim's service lines."""
-        return self.submitted.claim.lines
 
     def provider(self, provider_id: str | None) -> Provider | None:
         """The provider record of ``provider_id``, None when not given."""

@@ -131,6 +131,26 @@ def ptp_edit(store: ReferenceStore, column1: str, column2: str, day: date, *, se
     return None
 
 
+def ptp_edits_between(
+    store: ReferenceStore, code_a: str, code_b: str, day: date, *, setting: PtpSetting
+) -> tuple[PtpEdit | None, PtpEdit | None]:
+    """The PTP edits of ``code_a`` with ``code_b`` and of ``code_b`` with ``code_a`` in force on ``day`` (`ptp_edit`).
+
+    The two orders a claim's pair of lines is asked in, in one question: the release parts are found once, and a
+    pair no part lists either way (nearly every pair) is answered from the column-2 codes alone.
+
+    Raises:
+        NoRelease: no PTP release of the setting governs ``day``.
+    """
+    bare_a, bare_b = _bare(code_a), _bare(code_b)
+    for release in _ptp_parts(store, PTP_SETS[setting], day):
+        if bare_b in ptp_column2_codes(store, release, bare_a) or bare_a in ptp_column2_codes(store, release, bare_b):
+            break
+    else:
+        return None, None
+    return ptp_edit(store, bare_a, bare_b, day, setting=setting), ptp_edit(store, bare_b, bare_a, day, setting=setting)
+
+
 def ptp_column2_codes(store: ReferenceStore, release: ReleaseInfo, column1: str) -> frozenset[str]:
     """The column-2 codes a PTP release pairs with ``column1`` (as the tables key it) in any period.
 
