@@ -463,13 +463,13 @@ class _Validator:
         # the tokenizer cuts, so that they are looked up again only when a segment made another way has others.
         delimiters: Delimiters | None = None
         checkers: dict[SegmentSpec, SegmentChecker] = {}
-        count = 0
+        # Not counted here: the walker counts every segment it places from the ST, which is every segment of the
+        # set so far (`segments_in_set`).
         for segment in segments:  # iterated directly: the interpreter then resumes the tokenizer in place
             segment_id = segment.id
             if segment_id in envelope:
-                self.segments_in_set += count
+                self.segments_in_set = walker.position_in_transaction
                 return segment
-            count += 1
             if segment_id in balance:  # a test, not a get: most segments carry no amount (and an 837 none)
                 balance[segment_id](segment)
             spec = walker.place(segment)
@@ -487,7 +487,7 @@ class _Validator:
                     self._report_problems(walker, segment, problems)
             if segment_id == "HL":
                 self._hl(segment)
-        self.segments_in_set += count
+        self.segments_in_set = walker.position_in_transaction
         return None
 
     def _unplaced_body(
