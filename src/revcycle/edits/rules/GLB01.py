@@ -72,15 +72,30 @@ def procedures(review: Review) -> list[Procedure]:
     return found
 
 
-def visits(review: Review) -> Iterator[tuple[ServiceLine, frozenset[str], list[Procedure]]]:
-    """The claim's E/M lines, each with its modifiers and the procedures of the same performer."""
+Visit = tuple[ServiceLine, frozenset[str], list[Procedure]]
+"""An E/M line, its modifiers and the procedures of the same performer."""
+
+
+def visits(review: Review) -> list[Visit]:
+    """The claim's E/M lines, each with its modifiers and the procedures of the same performer.
+
+    Once per claim: GLB01-GLB03 read them, and the procedures are gathered from the patient's other claims too.
+    """
+    return review.derived(_visits)
+
+
+def _visits(review: Review) -> list[Visit]:
     em_lines = [service for service in review.lines if is_em(service.procedure_code)]
     if not em_lines:
-        return
+        return []
     found = procedures(review)
+    found_visits = []
     for service in em_lines:
         npi = review.rendering_of(service)
-        yield service, modifiers_of(service), [procedure for procedure in found if procedure.performer == npi]
+        found_visits.append(
+            (service, modifiers_of(service), [procedure for procedure in found if procedure.performer == npi])
+        )
+    return found_visits
 
 
 def in_postoperative_period(procedure: Procedure, day: date) -> bool:

@@ -13,6 +13,7 @@ from revcycle.edits.review import Review
 MEDICARE_LIMIT_DAYS = 365
 """42 CFR 424.44: one calendar year after the date of service."""
 WARNING_DAYS = 30
+_WARNING_PERIOD = timedelta(days=WARNING_DAYS)
 
 
 def filing_deadline(review: Review) -> date | None:
@@ -52,7 +53,7 @@ class TimelyFilingSoon(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Deadlines within 30 days of the day of judgement."""
         deadline = filing_deadline(review)
-        if deadline is not None and review.as_of <= deadline <= review.as_of + timedelta(days=WARNING_DAYS):
+        if deadline is not None and review.as_of <= deadline <= review.as_of + _WARNING_PERIOD:
             yield Problem(
                 f"the filing deadline is {deadline}, {(deadline - review.as_of).days} day(s) after {review.as_of}",
                 field="lines",
