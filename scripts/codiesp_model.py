@@ -35,7 +35,7 @@ from typing import Any
 from revcycle.coding.candidates import Candidate, merge_candidates, resolve_candidates
 from revcycle.coding.coder import Coder
 from revcycle.coding.document import Note
-from revcycle.coding.evaluation import codiesp_notation, diagnosis_code
+from revcycle.coding.evaluation import as_subdivided_gold, codiesp_notation, diagnosis_code, subdivided_gold
 from revcycle.coding.learning import CodedNote, CodedRegion, learn_phrase_codes, translated_regions
 from revcycle.coding.learnt_model import LearntModel, note_features, with_pairs
 from revcycle.coding.note_date import stated_date
@@ -141,8 +141,17 @@ def learn(notes: Sequence[TrainNote], listed: Sequence[Listed], settings: tuple[
     reviewed = []
     for note, entry in zip(notes, listed, strict=True):
         suggested = [item.code for item in entry.candidates if item.billable]
-        reviewed.append((suggested, [code for code in suggested if codiesp_notation(code) in note.gold]))
+        reviewed.append((suggested, [code for code in suggested if scored_as(code, note.gold) in note.gold]))
     return LearntModel.from_corpus(learnt, [note.codes for note in notes], reviewed)
+
+
+def scored_as(code: str, gold: frozenset[str]) -> str:
+    """A candidate's code as scored against a note's gold, at the evaluation's ``subdivided`` level.
+
+    CodiEsp's notation, and a gold code subdivided since the corpus was coded (R51 then, R51.9 now) standing for the
+    child that refines it (`subdivided_gold`).
+    """
+    return subdivided_gold(codiesp_notation(code), gold)
 
 
 def candidates_with(model: LearntModel, coder: Coder, store: ReferenceStore, listed: Listed) -> list[Candidate]:
@@ -163,7 +172,7 @@ def cross_validated_rows(
         for index in range(fold, len(notes), folds):
             candidates = candidates_with(model, coder, coder.store, listed[index])
             for candidate, features in zip(candidates, note_features(model, candidates), strict=True):
-                code = codiesp_notation(candidate.code)
+                code = scored_as(candidate.code, notes[index].gold)
                 rows.append(Row(fold, index, code, with_pairs(features), code in notes[index].gold))
     return rows
 
@@ -221,19 +230,21 @@ def evaluate_setting(
     for (note, code), (probability, _) in best.items():
         if probability >= chosen.threshold:
             kept[note].add(code)
-    return chosen, {"full": _figures(chosen), "category": category_f1(notes, kept), "candidates": len(best)}
+    return chosen, {"subdivided": _figures(chosen), "category": category_f1(notes, kept), "candidates": len(best)}
 
 
 def lexicon_only(notes: Sequence[TrainNote], listed: Sequence[Listed]) -> dict[str, Any]:
     """The figures of keeping every billable lexicon candidate: mentions mode without a model."""
     kept = {
-        index: {codiesp_notation(item.code) for item in entry.candidates if item.billable}
-        for index, entry in enumerate(listed)
+        index: as_subdivided_gold(
+            (codiesp_notation(item.code) for item in entry.candidates if item.billable), note.gold
+        )
+        for index, (note, entry) in enumerate(zip(notes, listed, strict=True))
     }
     tp = sum(len(kept[index] & note.gold) for index, note in enumerate(notes))
     fp = sum(len(kept[index] - note.gold) for index, note in enumerate(notes))
     fn = sum(len(note.gold - kept[index]) for index, note in enumerate(notes))
-    return {"full": _figures(Threshold(0.0, tp, fp, fn)), "category": category_f1(notes, kept)}
+    return {"subdivided": _figures(Threshold(0.0, tp, fp, fn)), "category": category_f1(notes, kept)}
 
 
 def main() -> None:

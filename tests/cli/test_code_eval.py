@@ -29,7 +29,7 @@ def test_json_report_on_our_gold_set(capsys: pytest.CaptureFixture[str], store: 
     assert (found["format"], found["mode"], found["notes"]) == ("revcycle", "billing", 2)
     assert found["scored"] == ["diagnoses", "procedures"]
     for kind in ("diagnoses", "procedures"):
-        assert set(found[kind]) == {"full", "category"}
+        assert set(found[kind]) == {"full", "category", "subdivided"}
         assert set(found[kind]["full"]) == {"precision", "recall", "f1", "tp", "fp", "fn", "notes"}
         assert found[kind]["full"]["tp"] + found[kind]["full"]["fn"] == {"diagnoses": 4, "procedures": 2}[kind]
     assert found["em"]["notes"] == 1

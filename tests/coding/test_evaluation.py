@@ -99,6 +99,29 @@ def test_diagnoses_at_category_level(coder: FixtureCoder) -> None:
     assert (score.precision, score.recall, score.f1) == (0.6, 0.6, 0.6)
 
 
+def test_subdivided_level_equals_full_on_a_gold_set_of_todays_leaves(coder: FixtureCoder) -> None:
+    report = evaluate(coder, GOLD, "billing")
+    assert report.score("diagnoses", "subdivided") == report.score("diagnoses", "full")
+
+
+def test_a_gold_code_subdivided_since_is_matched_by_one_child() -> None:
+    from revcycle.coding.evaluation import as_subdivided_gold, subdivided_gold
+
+    gold = {"R51", "M54.5", "I10"}
+    assert subdivided_gold("R51.9", gold) == "R51"
+    assert subdivided_gold("M54.50", gold) == "M54.5"
+    assert subdivided_gold("I10", gold) == "I10"
+    assert subdivided_gold("R52", gold) == "R52"  # a prefix of the gold code, not a child of it
+    assert subdivided_gold("E11.9", {"E11.65"}) == "E11.9"
+    # one child counts as the gold code; a second child under it stays a false positive
+    assert as_subdivided_gold(["R51.0", "R51.9", "I10", "J45.909"], gold) == {"R51", "R51.9", "I10", "J45.909"}
+    outcome = NoteOutcome(
+        GoldNote("n", "", None, ("R51", "M54.5", "I10")), Prediction(diagnoses=("R51.9", "M54.50", "J45.909"))
+    )
+    assert outcome.codes("diagnoses", "full") == ({"R51", "M54.5", "I10"}, {"R51.9", "M54.50", "J45.909"})
+    assert outcome.codes("diagnoses", "subdivided") == ({"R51", "M54.5", "I10"}, {"R51", "M54.5", "J45.909"})
+
+
 def test_procedures_rounded_to_four_places(coder: FixtureCoder) -> None:
     score = evaluate(coder, GOLD, "billing").score("procedures")
     assert score == Score(tp=2, fp=1, fn=1, notes=3)

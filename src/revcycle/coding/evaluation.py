@@ -8,15 +8,17 @@ Two gold formats are read, recognised by content:
   codes are ICD-10-PCS, which revcycle does not code, so only its diagnoses are scored, in CodiEsp's notation
   (no 7th character, see `codiesp_notation`).
 
-Scores are micro-averaged over the notes from the sets of codes per note, at full-code level and at 3-character
-(category) level. The predictions are kept in the report, so one coding run can be scored at every level.
+Scores are micro-averaged over the notes from the sets of codes per note, at full-code level, at 3-character
+(category) level, and at ``subdivided`` level (full code, where a gold code that has since become a category is
+matched by one of its children: see `subdivided_gold`). The predictions are kept in the report, so one coding run
+can be scored at every level.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -29,7 +31,7 @@ from revcycle.domain.codes import icd10cm_as_typed, icd10cm_display
 from revcycle.errors import InputFileError, RevcycleError
 
 KINDS = ("diagnoses", "procedures")
-LEVELS = ("full", "category")
+LEVELS = ("full", "category", "subdivided")
 OURS = "revcycle"
 CODIESP = "codiesp"
 EXAMPLES = 3
@@ -68,8 +70,34 @@ def procedure_code(text: str) -> str:
 
 
 def at_level(code: str, level: str) -> str:
-    """The code itself at ``full`` level, its first three characters at ``category`` level."""
-    return code if level == "full" else code[:3]
+    """The code itself at ``full`` and ``subdivided`` level, its first three characters at ``category`` level."""
+    return code[:3] if level == "category" else code
+
+
+def subdivided_gold(code: str, gold: Collection[str]) -> str:
+    """The gold code that ``code`` refines, when a gold code has been subdivided since the gold set was coded.
+
+    A gold set coded with an older release holds codes that were leaves then and are categories now (CodiEsp's
+    R51, M54.5, R05, E87.2, N18.3 became R51.9, M54.50, R05.9, E87.20, N18.30...), which a coder that must suggest
+    codes billable today can never equal. ``code`` is returned as the longest gold code it extends, or unchanged. A
+    gold code that is a leaf today is the prefix of no billable code, so for a gold set coded with the release in
+    force nothing changes.
+    """
+    bare = code.replace(".", "")
+    refined = [item for item in gold if item != code and bare.startswith(item.replace(".", ""))]
+    return max(refined, key=len) if refined else code
+
+
+def as_subdivided_gold(predicted: Iterable[str], gold: Collection[str]) -> set[str]:
+    """The predicted codes at ``subdivided`` level: one suggestion under a subdivided gold code counts as that code.
+
+    A second suggestion under the same gold code stays itself (a false positive), as `subdivided_gold` explains.
+    """
+    found: set[str] = set()
+    for code in sorted(predicted):
+        target = subdivided_gold(code, gold)
+        found.add(code if target in found else target)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,9 +404,11 @@ class NoteOutcome:
 
     def codes(self, kind: str, level: str) -> tuple[set[str], set[str]]:
         """The gold and the predicted codes of ``kind`` (diagnoses or procedures) at ``level``, as sets."""
-        gold: Iterable[str] = getattr(self.gold, kind)
+        gold = {at_level(code, level) for code in getattr(self.gold, kind)}
         predicted: Iterable[str] = getattr(self.prediction, kind)
-        return {at_level(code, level) for code in gold}, {at_level(code, level) for code in predicted}
+        if level == "subdivided" and kind == "diagnoses":
+            return gold, as_subdivided_gold(predicted, gold)
+        return gold, {at_level(code, level) for code in predicted}
 
     def to_json(self, kinds: tuple[str, ...]) -> dict[str, Any]:
         """The note's gold, predictions and differences, for ``--json``."""
@@ -427,7 +457,7 @@ class EvaluationReport:
         return tuple(outcome for outcome in self.outcomes if outcome.prediction.error)
 
     def score(self, kind: str, level: str = "full") -> Score:
-        """Micro-averaged precision, recall and F1 of ``kind`` at ``level`` (``full`` or ``category``)."""
+        """Micro-averaged precision, recall and F1 of ``kind`` at ``level`` (one of `LEVELS`)."""
         tp = fp = fn = 0
         for outcome in self.outcomes:
             gold, predicted = outcome.codes(kind, level)
