@@ -110,3 +110,42 @@ def test_json_that_is_not_a_fhir_note_is_refused(
     outcome = code_note(capsys, store, str(document))
     assert outcome.status == 1
     assert f"{document}: {message}" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "cannot be read"),
+        ("{not json", "not JSON"),
+        ("[1, 2]", "a JSON object was expected"),
+        ('{"format": "something else"}', "another revcycle version"),
+    ],
+)
+def test_a_learnt_model_that_cannot_be_used_is_named_with_the_reason(
+    capsys: pytest.CaptureFixture[str], store: str, tmp_path: Path, content: str | None, reason: str
+) -> None:
+    model = tmp_path / "model.json"
+    if content is not None:
+        model.write_text(content)
+    outcome = code_note(capsys, store, FIRST, "--mode", "mentions", "--learnt", str(model))
+    assert outcome.status == 1
+    assert str(model) in outcome.stderr
+    assert reason in outcome.stderr
+    assert "Traceback" not in outcome.stderr
+
+
+def test_a_learnt_model_chooses_the_mentions(capsys: pytest.CaptureFixture[str], store: str, tmp_path: Path) -> None:
+    from revcycle.coding.learnt_model import FEATURES, LearntModel, with_pairs
+
+    # A model that keeps nothing (a bias far below its threshold) leaves mentions mode with no diagnosis.
+    model = LearntModel.from_corpus([], [])
+    width = len(with_pairs((0.0,) * len(FEATURES)))
+    model.weights, model.mean, model.scale = (*(0.0,) * width, -20.0), (0.0,) * width, (1.0,) * width
+    model.threshold = 0.5
+    path = tmp_path / "model.json"
+    model.save(path)
+    plain = code_note(capsys, store, FIRST, "--json", "--mode", "mentions")
+    learnt = code_note(capsys, store, FIRST, "--json", "--mode", "mentions", "--learnt", str(path))
+    assert plain.status == learnt.status == 0
+    assert plain.json()["diagnoses"]
+    assert learnt.json()["diagnoses"] == []

@@ -32,6 +32,13 @@ ModeOption = Annotated[
 EmbeddingsOption = Annotated[
     bool, typer.Option("--embeddings/--no-embeddings", help="Match paraphrases with the embedding model.")
 ]
+LearntOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--learnt",
+        help="A model learnt from the organisation's coded notes (scripts/codiesp_model.py makes one); mentions mode.",
+    ),
+]
 TOP_MISSES = 15
 
 
@@ -75,15 +82,17 @@ def note_command(
         ),
     ] = None,
     db: DbOption = None,
+    learnt: LearntOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Code clinical notes: ICD-10-CM and CPT/HCPCS codes with their evidence, exclusions and clinician queries."""
-    from revcycle.services.coding import code_notes
+    from revcycle.services.coding import code_notes, read_learnt_model
     from revcycle.services.coding_decisions import synonyms_of
     from revcycle.services.database import ready_engine
 
+    model = read_learnt_model(learnt) if learnt is not None else None
     synonyms = synonyms_of(ready_engine(database_url(context, db)), organisation) if organisation else []
-    coded = code_notes(reference(store), paths, _mode(mode), _encounter_day(on), embeddings, synonyms)
+    coded = code_notes(reference(store), paths, _mode(mode), _encounter_day(on), embeddings, synonyms, model)
     if as_json:
         emit_json(coded[0].result.to_json() if len(coded) == 1 else [note.to_json() for note in coded])
         return
@@ -201,12 +210,14 @@ def eval_command(
     limit: Annotated[int | None, typer.Option(min=1, help="Code only the first N notes.")] = None,
     store: StoreOption = None,
     embeddings: EmbeddingsOption = True,
+    learnt: LearntOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Measure the coder on a gold set: micro precision, recall and F1, E/M accuracy and the worst misses."""
-    from revcycle.services.coding import evaluate_gold
+    from revcycle.services.coding import evaluate_gold, read_learnt_model
 
-    report = evaluate_gold(reference(store), gold, _mode(mode), limit, embeddings)
+    model = read_learnt_model(learnt) if learnt is not None else None
+    report = evaluate_gold(reference(store), gold, _mode(mode), limit, embeddings, model)
     if as_json:
         emit_json(report.to_json(TOP_MISSES))
         return

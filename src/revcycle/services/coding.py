@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from revcycle.coding.coder import MODES, Coder
 from revcycle.coding.evaluation import EvaluationReport, evaluate, load_gold
 from revcycle.coding.fhir import FhirHint, read_fhir_note
+from revcycle.coding.learnt_model import LearntModel
 from revcycle.coding.result import CodingResult
 from revcycle.errors import InputFileError, InvalidRecord, RevcycleError
 from revcycle.refdata.store import ReferenceStore
@@ -152,6 +153,7 @@ def code_notes(
     day: date | None,
     embeddings: bool,
     synonyms: Sequence[tuple[str, str]] = (),
+    learnt: LearntModel | None = None,
 ) -> list[CodedNote]:
     """Code each file's note with one coder.
 
@@ -164,6 +166,7 @@ def code_notes(
         embeddings: whether the embedding stage is on.
         synonyms: an organisation's own (phrase, ICD-10-CM code) pairs
             (`revcycle.services.coding_decisions.synonyms_of`).
+        learnt: a model learnt from an organisation's coded notes (`read_learnt_model`), used in mentions mode.
 
     Raises:
         InputFileError: a file cannot be read (before any note is coded).
@@ -171,7 +174,11 @@ def code_notes(
     """
     check_mode(mode)
     notes = [read_note_file(path) for path in paths]
-    coder = coder_for(store, embeddings=embeddings, synonyms=synonyms)
+    coder = (
+        coder_for(store, embeddings=embeddings, synonyms=synonyms)
+        if learnt is None
+        else Coder.load(store, embeddings=embeddings, synonyms=synonyms, learnt=learnt)
+    )
     return [
         CodedNote(path, coder.code(note.text, day=day or note.day, mode=mode, hints=note.hints), note.hints)
         for path, note in zip(paths, notes, strict=True)
@@ -179,7 +186,12 @@ def code_notes(
 
 
 def evaluate_gold(
-    store: ReferenceStore, gold: Path, mode: str, limit: int | None, embeddings: bool
+    store: ReferenceStore,
+    gold: Path,
+    mode: str,
+    limit: int | None,
+    embeddings: bool,
+    learnt: LearntModel | None = None,
 ) -> EvaluationReport:
     """Code a gold set's notes with one coder and score them (see `revcycle.coding.evaluation`).
 
@@ -189,4 +201,28 @@ def evaluate_gold(
     """
     check_mode(mode)
     gold_set = load_gold(gold)
-    return evaluate(Coder.load(store, embeddings=embeddings), gold_set, mode, limit)
+    return evaluate(Coder.load(store, embeddings=embeddings, learnt=learnt), gold_set, mode, limit)
+
+
+def read_learnt_model(path: Path) -> LearntModel:
+    """A model learnt from an organisation's coded notes, as `LearntModel.save` wrote it.
+
+    Raises:
+        InputFileError: the file cannot be read, is not JSON, or is not a model this revcycle can use.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputFileError(str(path), "", f"cannot be read: {error.strerror or error}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputFileError(str(path), "", f"is not a learnt model (not JSON: {error})") from None
+    if not isinstance(data, dict):
+        raise InputFileError(str(path), "", "is not a learnt model (a JSON object was expected)")
+    try:
+        return LearntModel.from_json(data)
+    except ValueError as error:
+        raise InputFileError(str(path), "", str(error)) from None
+    except (KeyError, TypeError, IndexError) as error:
+        raise InputFileError(
+            str(path), "", f"is not a learnt model (a field is missing or malformed: {error})"
+        ) from None
