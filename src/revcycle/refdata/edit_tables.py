@@ -12,7 +12,7 @@ be the silent result of a missing table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -255,16 +255,16 @@ class AddOnCode:
     code: str
     edits: tuple[AddOnEdit, ...]
     release: str
+    # Worked out once, as the record is made: the scrubber reads them for every add-on line of every claim.
+    edit_types: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The edit types in force (1, 2, 3)."""
+    primary_codes: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The listed primary codes in force, without the contractor-defined placeholder."""
 
-    @property
-    def edit_types(self) -> frozenset[str]:
-        """The edit types in force (1, 2, 3)."""
-        return frozenset(edit.edit_type for edit in self.edits)
-
-    @property
-    def primary_codes(self) -> frozenset[str]:
-        """The listed primary codes in force, without the contractor-defined placeholder."""
-        return frozenset(edit.primary for edit in self.edits if edit.primary != CONTRACTOR_DEFINED)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "edit_types", frozenset(edit.edit_type for edit in self.edits))
+        primaries = frozenset(edit.primary for edit in self.edits if edit.primary != CONTRACTOR_DEFINED)
+        object.__setattr__(self, "primary_codes", primaries)
 
 
 def add_on(store: ReferenceStore, code: str, day: date) -> AddOnCode | None:

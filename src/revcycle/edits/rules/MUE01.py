@@ -19,29 +19,32 @@ def units_of(service: ServiceLine) -> Decimal:
     return Decimal(1) if service.unit_basis is UnitBasis.MINUTES else service.units
 
 
-def mue_of(review: Review, service: ServiceLine) -> Mue | None:
-    """The MUE of the line's code on its date of service, from the practitioner or outpatient hospital table.
-
-    None when the code has no MUE, or when MUEs do not govern the claim (an inpatient Part A stay, hospice), or when
-    the MUE is 0 on a claim to a payer other than Medicare: a 0 is Medicare's policy that it does not pay the code in
-    the setting (a preventive visit, a DME item on a practitioner's claim), not a count of units other payers share.
-    """
-    if not ncci_applies(review):
-        return None
-    found = review.reference.mue(service.procedure_code.strip().upper(), service.service_date, review.setting)
-    payer = review.submitted.payer
-    if found is not None and found.value == 0 and not (payer is not None and payer.is_medicare):
-        return None
-    return found
-
-
 def line_mues(review: Review) -> list[Mue | None]:
-    """The MUE of each line (see `mue_of`), in line order, once per claim: MUE01 and MUE02-MUE03 read them all."""
+    """The MUE of each line's code on its date of service, in line order, once per claim (MUE01-MUE03 read them).
+
+    From the practitioner or outpatient hospital table. None for a line when the code has no MUE, for every line
+    when MUEs do not govern the claim (an inpatient Part A stay, hospice), and when the MUE is 0 on a claim to a
+    payer other than Medicare: a 0 is Medicare's policy that it does not pay the code in the setting (a preventive
+    visit, a DME item on a practitioner's claim), not a count of units other payers share.
+    """
     return review.derived(_line_mues)
 
 
 def _line_mues(review: Review) -> list[Mue | None]:
-    return [mue_of(review, service) for service in review.lines]
+    lines = review.lines
+    if not ncci_applies(review):
+        return [None] * len(lines)
+    mue, setting = review.reference.mue, review.setting
+    found = [mue(service.procedure_code.strip().upper(), service.service_date, setting) for service in lines]
+    for index, line_mue in enumerate(found):
+        if line_mue is not None and line_mue.value == 0 and not _to_medicare(review):
+            found[index] = None
+    return found
+
+
+def _to_medicare(review: Review) -> bool:
+    payer = review.submitted.payer
+    return payer is not None and payer.is_medicare
 
 
 def shown(units: Decimal) -> str:

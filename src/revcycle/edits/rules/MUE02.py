@@ -41,6 +41,9 @@ def over_date_mue(review: Review, indicator: int) -> list[OverMue]:
     return [over for over in review.derived(_over_date_mues) if over.mue.adjudication_indicator == indicator]
 
 
+_NO_UNITS = Decimal(0)
+
+
 def _over_date_mues(review: Review) -> list[OverMue]:
     found: list[OverMue] = []
     spans: dict[tuple[str, date, date], tuple[Mue, list[ServiceLine]]] = {}
@@ -56,8 +59,10 @@ def _over_date_mues(review: Review) -> list[OverMue]:
         else:
             same[1].append(service)
     for (_, start, end), (mue, services) in spans.items():
-        total = sum((units_of(service) for service in services), Decimal(0))
-        days = max(1, (end - start).days + 1)
+        total = _NO_UNITS
+        for service in services:
+            total += units_of(service)
+        days = 1 if end <= start else (end - start).days + 1
         # Compared before the record is made: nearly every code and date is within its MUE.
         if total > mue.value * days:
             found.append(OverMue(mue, services, total, days))
