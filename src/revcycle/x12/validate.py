@@ -477,8 +477,9 @@ class _Validator:
                 if segment.delimiters is not delimiters:
                     delimiters = segment.delimiters
                     checkers = self._checkers_for(delimiters)
-                checker = checkers.get(spec)
-                if checker is None:
+                try:  # a subscript, not `get`: a method call costs more than the lookup, and a miss is rare
+                    checker = checkers[spec]
+                except KeyError:
                     checker = checkers[spec] = SegmentChecker(spec, delimiters)
                 problems = checker.memo.get(segment.raw)
                 if problems is None:

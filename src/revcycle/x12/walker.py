@@ -329,8 +329,10 @@ class Walker:
         """Place one segment; return the guide's segment it was read as, or None. `loop` is then the loop it is in."""
         levels = self._levels
         if levels:
-            ways = levels[-1].ways.get(segment.id)
-            if ways is not None:
+            # Lookups by subscript, not `get`: a miss (a move not learned yet) is rare, and a method call costs
+            # more than the lookup.
+            try:
+                ways = levels[-1].ways[segment.id]
                 # `_qualifier_value`, written out: this is the path of almost every segment of a file
                 spot = ways.spot
                 if spot < 0:
@@ -342,17 +344,18 @@ class Walker:
                         value = ""
                     if ways.composite:
                         value = value.partition(segment.delimiters.component)[0]
-                move = ways.moves.get(value)
-                if move is PASS:
-                    return self._pass_out(segment, value)
-                if move is not None:
-                    level, spec, opened = move  # type: ignore[misc]  # not PASS
-                    levels[-1] = level
-                    if opened:
-                        levels += opened
-                        self._starts += [segment] * len(opened)
-                    self.position_in_transaction += 1
-                    return spec
+                move = ways.moves[value]
+            except KeyError:
+                return self._search(segment)
+            if move is PASS:
+                return self._pass_out(segment, value)
+            level, spec, opened = move  # type: ignore[misc]  # not PASS
+            levels[-1] = level
+            if opened:
+                levels += opened
+                self._starts += [segment] * len(opened)
+            self.position_in_transaction += 1
+            return spec
         return self._search(segment)
 
     def _pass_out(self, segment: Segment, value: str) -> SegmentSpec | None:
@@ -360,12 +363,12 @@ class Walker:
         levels = self._levels
         segment_id = segment.id
         depth = len(levels) - 1
-        move: _Move | None = PASS
-        while move is PASS:  # this loop closes; the one it is in decides
-            depth -= 1
-            ways = levels[depth].ways.get(segment_id)
-            move = ways.moves.get(value) if ways is not None else None
-        if move is None:
+        move: _Move = PASS
+        try:
+            while move is PASS:  # this loop closes; the one it is in decides
+                depth -= 1
+                move = levels[depth].ways[segment_id].moves[value]
+        except KeyError:
             return self._search(segment)
         level, spec, opened = move  # type: ignore[misc]  # not PASS
         del levels[depth + 1 :], self._starts[depth + 1 :]
