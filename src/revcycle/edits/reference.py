@@ -9,7 +9,7 @@ name, say) is kept the same way (`EditReference.derived`), so that a warm claim 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date
 from typing import Any
 
@@ -47,6 +47,22 @@ def _fee_schedule(store: ReferenceStore, code: str, day: date) -> dict[str, Any]
     return store.entry(release, code.strip().upper())
 
 
+class _Derivations(dict[tuple[Hashable, ...], Any]):
+    """``make(reference, *args)`` by ``args``, worked out on the first ask (`EditReference.derivations`)."""
+
+    __slots__ = ("_make", "_reference")
+
+    def __init__(self, reference: EditReference, make: Callable[..., Any]) -> None:
+        super().__init__()
+        self._reference = reference
+        self._make = make
+
+    def __missing__(self, args: tuple[Hashable, ...]) -> Any:
+        # A NoRelease raised here is not kept: the next ask raises it again, as the answers do.
+        value = self[args] = self._make(self._reference, *args)
+        return value
+
+
 class EditReference:
     """Memoised, effective-dated answers from one reference store."""
 
@@ -63,24 +79,28 @@ class EditReference:
         self._add_on_answers: dict[Hashable, Any] = {}
         self._mce_answers: dict[Hashable, Any] = {}
         self._fee_schedule_answers: dict[Hashable, Any] = {}
-        self._derived: dict[Callable[..., Any], dict[tuple[Hashable, ...], Any]] = {}
+        self._derived: dict[Callable[..., Any], _Derivations] = {}
 
     def derived[T](self, make: Callable[..., T], *args: Hashable) -> T:
         """``make(self, *args)`` worked out once per ``args`` for the life of the reference.
 
         For what an edit works out from the answers alone (a code's instructions on a day, say): ``args`` must name
         everything the result depends on. A `NoRelease` raised by ``make`` is not kept: it is raised again each
-        time, as the answers themselves do. Nothing is built for a warm question (no key tuple beyond ``args``, no
-        closure), since the edits ask several a claim.
+        time, as the answers themselves do. An edit that asks for several codes a claim takes `derivations` once
+        and reads it per code.
         """
-        memo = self._derived.get(make)
-        if memo is None:
-            memo = self._derived[make] = {}
-        found = memo.get(args, _MISSING)
-        if found is _MISSING:
-            found = memo[args] = make(self, *args)
-        result: T = found
-        return result
+        return self.derivations(make)[args]
+
+    def derivations[T](self, make: Callable[..., T]) -> Mapping[tuple[Hashable, ...], T]:
+        """What ``make`` works out, by its arguments (see `derived`): ``derivations(make)[args]``.
+
+        A warm question is a dictionary subscript, with no call in Python: the ICD-10-CM convention edits ask one
+        per diagnosis of every claim.
+        """
+        found = self._derived.get(make)
+        if found is None:
+            found = self._derived[make] = _Derivations(self, make)
+        return found
 
     def _ask(self, memo: dict[Hashable, Any], ask: Callable[..., Any], key: tuple[Any, ...]) -> Any:
         """``ask(store, *key)``, asked once and then remembered in ``memo`` (a missing table too).

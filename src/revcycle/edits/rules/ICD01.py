@@ -191,8 +191,9 @@ class Excludes1Pair(Edit):
         # Most codes exclude nothing the others start with: one look at the first letters rules them out (an empty
         # code is left to the spans, which fail on it as they always have).
         firsts = {other[0] for other in codes} if all(codes) else None
+        rules = review.reference.derivations(_exclusions)
         for index, code in enumerate(codes):
-            rule = review.reference.derived(_exclusions, code, day)
+            rule = rules[code, day]
             if rule is None:
                 continue
             listed, notes, letters = rule
@@ -200,6 +201,9 @@ class Excludes1Pair(Edit):
                 continue
             for note, spans in notes:
                 letters = spans.letters
+                # A note whose spans start with none of the other codes' letters is passed over whole.
+                if firsts is not None and letters.isdisjoint(firsts):
+                    continue
                 for other_index, other in enumerate(codes):
                     # The first letter looked at here first: most notes name nothing near most other codes.
                     if other == code or (other and other[0] not in letters) or not spans.covers(other):

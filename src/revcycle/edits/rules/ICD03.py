@@ -47,8 +47,9 @@ class CodeFirstMissing(Edit):
         """Compare each code's code-first spans with the diagnoses listed before and after it."""
         day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
+        rules = review.reference.derivations(_code_first)
         for index, code in enumerate(codes):
-            rule = review.reference.derived(_code_first, code, day)
+            rule = rules[code, day]
             if rule is None:
                 continue
             listed, manifestation, spans = rule

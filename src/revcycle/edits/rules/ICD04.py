@@ -74,8 +74,9 @@ class UseAdditionalMissing(Edit):
         """Check each required instruction of each diagnosis against the claim's other diagnoses."""
         day = review.first_service_date
         codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
+        rules = review.reference.derivations(_required_of)
         for index, code in enumerate(codes):
-            rule = review.reference.derived(_required_of, code, day)
+            rule = rules[code, day]
             if rule is None:
                 continue
             listed, instructions_kept = rule
