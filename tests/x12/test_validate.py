@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from revcycle.services.datasets import parse_dataset
+from revcycle.x12 import walker as walker_module
 from revcycle.x12.control_numbers import MemoryControlNumbers
 from revcycle.x12.elements import MEMO_LIMIT, SegmentChecker, check_elements, element_problems
 from revcycle.x12.errors import X12Error
@@ -231,6 +232,45 @@ def test_the_corpus_validates_or_is_refused_and_nothing_else() -> None:
         for finding in result.findings:
             assert finding.rule
             assert finding.message
+
+
+def test_the_walkers_learned_moves_place_as_the_search_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every file of the corpus, and each with its segments in another order, validated with the moves the walker
+    # learns and with the search alone: the same findings, field by field.
+    paths = _corpus()
+    if not paths:
+        pytest.skip(f"no samples under {X12_SAMPLES}")
+    texts: list[tuple[str, bytes]] = []
+    for path in paths:
+        data = path.read_bytes()
+        texts.append((str(path), data))
+        try:
+            segments = [segment.raw for segment in read_bytes(data)]
+        except X12Error:
+            continue
+        body = segments[3:-3]  # between the ST and the SE: swap neighbours, drop one, repeat one
+        if len(body) > 4:
+            body[1], body[2] = body[2], body[1]
+            del body[len(body) // 2]
+            body.insert(-1, body[-2])
+        texts.append((f"{path} reordered", "~\n".join([*segments[:3], *body, *segments[-3:], ""]).encode()))
+
+    def findings() -> list[list[X12Finding]]:
+        found = []
+        for name, data in texts:
+            try:
+                found.append(validate_segments(read_bytes(data, name), name).findings)
+            except X12Error:
+                found.append([])
+        return found
+
+    learned = findings()
+    again = findings()  # with what the first pass learned
+    monkeypatch.setattr(walker_module._GuideLayout, "learn", lambda *arguments: None)
+    monkeypatch.setattr(walker_module, "_LAYOUTS", {})
+    searched = findings()
+    assert learned == again == searched
+    assert sum(map(len, learned)) > 100
 
 
 def test_the_fast_path_never_accepts_what_the_element_checks_refuse() -> None:
