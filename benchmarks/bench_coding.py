@@ -31,6 +31,8 @@ from typing import Any
 from revcycle.coding.coder import Coder
 from revcycle.coding.evaluation import LEVELS, evaluate
 from revcycle.coding.learnt_model import LearntModel
+from revcycle.coding.result import CodingResult
+from revcycle.refdata.icd10cm import lookup_icd10cm
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.refdata import import_bundled, import_reference_file
 
@@ -147,6 +149,49 @@ def latency_figures(coded: list[Coded], wall: float) -> dict[str, Any]:
     }
 
 
+def unsound(coder: Coder, text: str, result: CodingResult) -> list[str]:
+    """What is wrong with a result, one line a problem.
+
+    A diagnosis not billable on the day that judged it, one without evidence, or evidence that is not the note's own
+    text at its offsets (diagnoses and procedures).
+    """
+    problems = []
+    judged = coder.judging_day(result.encounter_date)
+    for item in result.diagnoses:
+        found = lookup_icd10cm(coder.store, item.code, judged)
+        if found is None or not found.billable:
+            problems.append(f"{item.code} is not billable on {judged}")
+        if not item.evidence:
+            problems.append(f"{item.code} has no evidence")
+    spans = [(item.code, item.evidence) for item in result.diagnoses]
+    spans += [(item.code, item.evidence) for item in result.procedures]
+    problems += [
+        f"{code}: evidence {span.text!r} is not the note's text at {span.start}"
+        for code, evidence in spans
+        for span in evidence
+        if text[span.start : span.end] != span.text
+    ]
+    return problems
+
+
+def soundness(notes: list[Note], store: Path, embeddings: bool) -> dict[str, Any]:
+    """Every note coded in both modes (untimed), every suggestion checked by `unsound`."""
+    coder = Coder.load(ReferenceStore(store), embeddings=embeddings)
+    suggestions = 0
+    problems: Counter[str] = Counter()
+    for identifier, text in notes:
+        for mode in ("billing", "mentions"):
+            result = coder.code(text, mode=mode)
+            suggestions += len(result.diagnoses) + len(result.procedures)
+            problems.update(f"{identifier} ({mode}): {problem}" for problem in unsound(coder, text, result))
+    return {
+        "checked_notes": len(notes),
+        "checked_suggestions": suggestions,
+        "unsound": sorted(problems)[:20],
+        "unsound_count": sum(problems.values()),
+    }
+
+
 def _percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
@@ -202,12 +247,20 @@ def main() -> None:
     parser.add_argument("--codiesp", choices=("dev", "train"), help="score a CodiEsp split instead of timing")
     parser.add_argument("--synonyms", type=Path, help="with --codiesp: a learnt synonym table (TSV)")
     parser.add_argument("--learnt", type=Path, help="with --codiesp: a learnt model (JSON, scripts/codiesp_model.py)")
+    parser.add_argument(
+        "--soundness",
+        action="store_true",
+        help="instead of timing, code every note in both modes and check each suggestion is billable with evidence",
+    )
     args = parser.parse_args()
     embeddings = args.embeddings == "on"
     results: dict[str, Any] = {"embeddings": args.embeddings}
     if not args.store.exists():
         results["store_build_s"] = round(build_store(args.store, args.shared), 1)
-    if args.codiesp:
+    if args.soundness:
+        notes, _ = mtsamples(args.shared / "notes" / "mtsamples" / "mtsamples.csv", args.limit)
+        results |= soundness(notes, args.store, embeddings)
+    elif args.codiesp:
         results |= codiesp(args.codiesp, args.store, embeddings, args.limit, read_synonyms(args.synonyms), args.learnt)
     else:
         notes, empty = mtsamples(args.shared / "notes" / "mtsamples" / "mtsamples.csv", args.limit)
