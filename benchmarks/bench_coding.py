@@ -3,13 +3,16 @@
 Run:  .venv/bin/python benchmarks/bench_coding.py [--embeddings on|off] [--limit N] [--workers N] [--store PATH]
       .venv/bin/python benchmarks/bench_coding.py --codiesp dev [--embeddings on|off] [--limit N] [--synonyms TSV]
           [--learnt JSON]
+      .venv/bin/python benchmarks/bench_coding.py --soundness [--embeddings on|off] [--limit N]
 Builds (once) a reference store from ../shared/refdata (ICD-10-CM April 2026 tabular list, index tables, HCPCS
 January 2026) plus the bundled CPT code list, loads one coder per process and codes every MTSamples transcription
 (4,999 notes, 33 of them empty: coded too, as a user could send one) in billing mode. With ``--workers N`` the notes
 are shared among N processes, each loading its own coder once (spawned, so that no SQLite connection crosses a
 fork). ``--codiesp SPLIT`` instead codes a CodiEsp split (English text) in mentions mode and prints the
 micro-averaged diagnosis scores, with ``--learnt`` using a model learnt from the train split
-(scripts/codiesp_model.py). Prints one JSON object.
+(scripts/codiesp_model.py). ``--soundness`` instead codes every note in both modes, untimed, and checks that every
+suggested code is billable on the day that judged it and every evidence span is the note's own text. Prints one
+JSON object.
 """
 
 from __future__ import annotations
