@@ -423,12 +423,13 @@ class SegmentChecker:
         # syntax-rule problems depend only on which elements are present
         presence = tuple(map(bool, segment.elements))
         memo = self._syntax_memo
-        problems = memo.get(presence)
-        if problems is None:
+        try:  # a subscript, not `get`: a miss is rare (a file has few presence patterns), a method call costs more
+            return memo[presence]
+        except KeyError:
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
             problems = memo[presence] = tuple(_check_syntax(segment, self.spec))
-        return problems
+            return problems
 
 
 def element_findings(
