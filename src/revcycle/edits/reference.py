@@ -18,7 +18,7 @@ from revcycle.refdata.edit_tables import AddOnCode, MceFlags, Mue, MueSetting, P
 from revcycle.refdata.icd10cm import Icd10cmCode, lookup_icd10cm
 from revcycle.refdata.procedures import CodeListEntry, ProcedureCode, lookup_code_list, lookup_procedure
 from revcycle.refdata.reference import NoRelease, in_force
-from revcycle.refdata.sets import PFS_RVU, PLACE_OF_SERVICE
+from revcycle.refdata.sets import ICD10CM, MCE, PFS_RVU, PLACE_OF_SERVICE
 from revcycle.refdata.store import ReferenceStore
 
 _MISSING: Any = object()
@@ -80,6 +80,9 @@ class EditReference:
         self._mce_answers: dict[Hashable, Any] = {}
         self._fee_schedule_answers: dict[Hashable, Any] = {}
         self._derived: dict[Callable[..., Any], _Derivations] = {}
+        # The answers of the questions that depend on their day only through the release in force on it, by
+        # question, release and arguments other than the day (see `_ask_of_release`).
+        self._answers_by_release: dict[tuple[Hashable, ...], Any] = {}
 
     def derived[T](self, make: Callable[..., T], *args: Hashable) -> T:
         """``make(self, *args)`` worked out once per ``args`` for the life of the reference.
@@ -120,12 +123,41 @@ class EditReference:
             raise NoRelease(*found.args)
         return found
 
+    def _ask_of_release(
+        self,
+        memo: dict[Hashable, Any],
+        ask: Callable[..., Any],
+        key: tuple[Any, ...],
+        day: date,
+        governed_by: tuple[str, bool],
+        others: tuple[Hashable, ...],
+    ) -> Any:
+        """``ask(store, *key)`` on a day not asked about yet, worked out once per release rather than per day.
+
+        For a question whose answer depends on ``day`` only through the release in force on it: ``governed_by`` is
+        that release's set and whether the answer carries the release's warning (which names the day, so a warned
+        answer is kept per day). ``others`` are ``key`` without the day. A batch's dates of service span weeks of one
+        release: working out each code's answer again for each new day was the largest cost left of a warm batch.
+        """
+        code_set, warned = governed_by
+        try:
+            governing = in_force(self.store, code_set, day)
+        except NoRelease:
+            return self._ask(memo, ask, key)
+        release_key = (ask, governing if warned else governing.release, *others)
+        found = self._answers_by_release.get(release_key, _MISSING)
+        if found is _MISSING:
+            found = self._answers_by_release[release_key] = self._ask(memo, ask, key)
+        else:
+            memo[key] = found
+        return found
+
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
         """The ICD-10-CM code as in force on ``day`` (with its notes), None when that release has no such code."""
         key = (code, day)
         found = self._icd10cm_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask(self._icd10cm_answers, lookup_icd10cm, key)
+            found = self._ask_of_release(self._icd10cm_answers, lookup_icd10cm, key, day, (ICD10CM, True), (code,))
         result: Icd10cmCode | None = found
         return result
 
@@ -172,7 +204,9 @@ class EditReference:
         key = (code, day, setting)
         found = self._mue_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask(self._mue_answers, _mue, key)
+            found = self._ask_of_release(
+                self._mue_answers, _mue, key, day, (edit_tables.MUE_SETS[setting], False), (code, setting)
+            )
         result: Mue | None = found
         return result
 
@@ -190,7 +224,7 @@ class EditReference:
         key = (code, day)
         found = self._mce_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask(self._mce_answers, edit_tables.mce_flags, key)
+            found = self._ask_of_release(self._mce_answers, edit_tables.mce_flags, key, day, (MCE, False), (code,))
         result: MceFlags | None = found
         return result
 
@@ -199,6 +233,6 @@ class EditReference:
         key = (code, day)
         found = self._fee_schedule_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask(self._fee_schedule_answers, _fee_schedule, key)
+            found = self._ask_of_release(self._fee_schedule_answers, _fee_schedule, key, day, (PFS_RVU, False), (code,))
         result: dict[str, Any] | None = found
         return result
