@@ -32,10 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from revcycle.coding.coder import Coder
-from revcycle.coding.evaluation import LEVELS, evaluate
+from revcycle.coding.evaluation import LEVELS, evaluate, unsound
 from revcycle.coding.learnt_model import LearntModel
-from revcycle.coding.result import CodingResult
-from revcycle.refdata.icd10cm import lookup_icd10cm
 from revcycle.refdata.store import ReferenceStore
 from revcycle.services.refdata import import_bundled, import_reference_file
 
@@ -152,31 +150,6 @@ def latency_figures(coded: list[Coded], wall: float) -> dict[str, Any]:
     }
 
 
-def unsound(coder: Coder, text: str, result: CodingResult) -> list[str]:
-    """What is wrong with a result, one line a problem.
-
-    A diagnosis not billable on the day that judged it, one without evidence, or evidence that is not the note's own
-    text at its offsets (diagnoses and procedures).
-    """
-    problems = []
-    judged = coder.judging_day(result.encounter_date)
-    for item in result.diagnoses:
-        found = lookup_icd10cm(coder.store, item.code, judged)
-        if found is None or not found.billable:
-            problems.append(f"{item.code} is not billable on {judged}")
-        if not item.evidence:
-            problems.append(f"{item.code} has no evidence")
-    spans = [(item.code, item.evidence) for item in result.diagnoses]
-    spans += [(item.code, item.evidence) for item in result.procedures]
-    problems += [
-        f"{code}: evidence {span.text!r} is not the note's text at {span.start}"
-        for code, evidence in spans
-        for span in evidence
-        if text[span.start : span.end] != span.text
-    ]
-    return problems
-
-
 def soundness(notes: list[Note], store: Path, embeddings: bool) -> dict[str, Any]:
     """Every note coded in both modes (untimed), every suggestion checked by `unsound`."""
     coder = Coder.load(ReferenceStore(store), embeddings=embeddings)
@@ -186,7 +159,8 @@ def soundness(notes: list[Note], store: Path, embeddings: bool) -> dict[str, Any
         for mode in ("billing", "mentions"):
             result = coder.code(text, mode=mode)
             suggestions += len(result.diagnoses) + len(result.procedures)
-            problems.update(f"{identifier} ({mode}): {problem}" for problem in unsound(coder, text, result))
+            found = unsound(coder.store, coder.judging_day(result.encounter_date), text, result)
+            problems.update(f"{identifier} ({mode}): {problem}" for problem in found)
     return {
         "checked_notes": len(notes),
         "checked_suggestions": suggestions,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,10 +22,12 @@ from revcycle.coding.evaluation import (
 )
 from revcycle.coding.result import ClinicianQuery, CodingResult, DiagnosisSuggestion, EmLevel, ProcedureSuggestion
 from revcycle.errors import InputFileError, RevcycleError
+from revcycle.refdata.store import ReferenceStore
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "coding"
 CODIESP_MINI = FIXTURES / "codiesp_mini"
 EVAL_GOLD = FIXTURES / "eval" / "gold.yaml"
+DAY = date(2026, 5, 4)
 
 
 def result(
@@ -289,3 +291,23 @@ def test_codiesp_codes_are_compared_without_7th_characters() -> None:
     assert codiesp_notation("S52.509A") == "S52.509"
     assert codiesp_notation("E11.22") == "E11.22"
     assert codiesp_notation("I10") == "I10"
+
+
+def test_unsound_names_a_code_not_billable_a_code_without_evidence_and_a_span_not_in_the_note(
+    icd_store: ReferenceStore,
+) -> None:
+    from revcycle.coding.evaluation import unsound
+    from revcycle.coding.result import Evidence
+
+    text = "Type 2 diabetes. Hypertension."
+    sound = DiagnosisSuggestion("E11.9", "", (Evidence(0, 15, "Type 2 diabetes"),), 0.9, "")
+    assert unsound(icd_store, DAY, text, replace(result(), diagnoses=(sound,))) == []
+    category = DiagnosisSuggestion("E11", "", (Evidence(0, 15, "Type 2 diabetes"),), 0.9, "")
+    bare = DiagnosisSuggestion("I10", "", (), 0.9, "")
+    moved = DiagnosisSuggestion("I10", "", (Evidence(0, 12, "Hypertension"),), 0.9, "")
+    found = unsound(icd_store, DAY, text, replace(result(), diagnoses=(category, bare, moved)))
+    assert found == [
+        f"E11 is not billable on {DAY}",
+        "I10 has no evidence",
+        "I10: evidence 'Hypertension' is not the note's text at 0",
+    ]

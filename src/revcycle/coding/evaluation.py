@@ -29,6 +29,8 @@ import yaml
 from revcycle.coding.result import CodingResult
 from revcycle.domain.codes import icd10cm_as_typed, icd10cm_display
 from revcycle.errors import InputFileError, RevcycleError
+from revcycle.refdata.icd10cm import lookup_icd10cm
+from revcycle.refdata.store import ReferenceStore
 
 KINDS = ("diagnoses", "procedures")
 LEVELS = ("full", "category", "subdivided")
@@ -62,6 +64,31 @@ def codiesp_notation(code: str) -> str:
     if len(bare) == 7:
         bare = bare[:6]
     return icd10cm_display(bare.rstrip("X") or bare)
+
+
+def unsound(store: ReferenceStore, judged: date, text: str, result: CodingResult) -> list[str]:
+    """What breaks the issue's invariants in a coding result, one line a problem; empty when it is sound.
+
+    Every diagnosis must be billable in the release in force on ``judged`` (the day the coder judged the note by,
+    `Coder.judging_day`) and carry evidence; every evidence span, of diagnoses and procedures, must be the note's own
+    ``text`` at its offsets.
+    """
+    problems = []
+    for item in result.diagnoses:
+        found = lookup_icd10cm(store, item.code, judged)
+        if found is None or not found.billable:
+            problems.append(f"{item.code} is not billable on {judged}")
+        if not item.evidence:
+            problems.append(f"{item.code} has no evidence")
+    spans = [(item.code, item.evidence) for item in result.diagnoses]
+    spans += [(item.code, item.evidence) for item in result.procedures]
+    problems += [
+        f"{code}: evidence {span.text!r} is not the note's text at {span.start}"
+        for code, evidence in spans
+        for span in evidence
+        if text[span.start : span.end] != span.text
+    ]
+    return problems
 
 
 def procedure_code(text: str) -> str:
