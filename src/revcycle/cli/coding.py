@@ -86,11 +86,12 @@ def note_command(
     as_json: JsonOption = False,
 ) -> None:
     """Code clinical notes: ICD-10-CM and CPT/HCPCS codes with their evidence, exclusions and clinician queries."""
-    from revcycle.services.coding import code_notes, read_learnt_model
+    from revcycle.coding.learnt_model import LearntModel
+    from revcycle.services.coding import code_notes
     from revcycle.services.coding_decisions import synonyms_of
     from revcycle.services.database import ready_engine
 
-    model = read_learnt_model(learnt) if learnt is not None else None
+    model = LearntModel.read(learnt) if learnt is not None else None
     synonyms = synonyms_of(ready_engine(database_url(context, db)), organisation) if organisation else []
     coded = code_notes(reference(store), paths, _mode(mode), _encounter_day(on), embeddings, synonyms, model)
     if as_json:
@@ -214,9 +215,10 @@ def eval_command(
     as_json: JsonOption = False,
 ) -> None:
     """Measure the coder on a gold set: micro precision, recall and F1, E/M accuracy and the worst misses."""
-    from revcycle.services.coding import evaluate_gold, read_learnt_model
+    from revcycle.coding.learnt_model import LearntModel
+    from revcycle.services.coding import evaluate_gold
 
-    model = read_learnt_model(learnt) if learnt is not None else None
+    model = LearntModel.read(learnt) if learnt is not None else None
     report = evaluate_gold(reference(store), gold, _mode(mode), limit, embeddings, model)
     if as_json:
         emit_json(report.to_json(TOP_MISSES))

@@ -29,6 +29,7 @@ from revcycle.coding.lexicon import Lexicon, Term
 from revcycle.coding.mentions import Mention
 from revcycle.coding.result import Evidence
 from revcycle.coding.words import split_words
+from revcycle.errors import InputFileError
 
 MODEL_FORMAT = 1
 LEARNT = "learnt"
@@ -265,8 +266,26 @@ class LearntModel:
 
     @classmethod
     def read(cls, path: Path) -> LearntModel:
-        """Read a model written by `save`."""
-        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+        """Read a model written by `save`.
+
+        Raises:
+            InputFileError: the file cannot be read, is not JSON, or is not a model this revcycle can use.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise InputFileError(str(path), "", f"cannot be read: {error.strerror or error}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise InputFileError(str(path), "", f"is not a learnt model (not JSON: {error})") from None
+        if not isinstance(data, dict):
+            raise InputFileError(str(path), "", "is not a learnt model (a JSON object was expected)")
+        try:
+            return cls.from_json(data)
+        except ValueError as error:
+            raise InputFileError(str(path), "", str(error)) from None
+        except (KeyError, TypeError, IndexError) as error:
+            reason = f"is not a learnt model (a field is missing or malformed: {error})"
+            raise InputFileError(str(path), "", reason) from None
 
 
 def count_reviews(reviewed: Iterable[tuple[Collection[str], Collection[str]]]) -> dict[str, tuple[int, int]]:

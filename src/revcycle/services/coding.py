@@ -166,7 +166,7 @@ def code_notes(
         embeddings: whether the embedding stage is on.
         synonyms: an organisation's own (phrase, ICD-10-CM code) pairs
             (`revcycle.services.coding_decisions.synonyms_of`).
-        learnt: a model learnt from an organisation's coded notes (`read_learnt_model`), used in mentions mode.
+        learnt: a model learnt from an organisation's coded notes (`LearntModel.read`), used in mentions mode.
 
     Raises:
         InputFileError: a file cannot be read (before any note is coded).
@@ -202,27 +202,3 @@ def evaluate_gold(
     check_mode(mode)
     gold_set = load_gold(gold)
     return evaluate(Coder.load(store, embeddings=embeddings, learnt=learnt), gold_set, mode, limit)
-
-
-def read_learnt_model(path: Path) -> LearntModel:
-    """A model learnt from an organisation's coded notes, as `LearntModel.save` wrote it.
-
-    Raises:
-        InputFileError: the file cannot be read, is not JSON, or is not a model this revcycle can use.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputFileError(str(path), "", f"cannot be read: {error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputFileError(str(path), "", f"is not a learnt model (not JSON: {error})") from None
-    if not isinstance(data, dict):
-        raise InputFileError(str(path), "", "is not a learnt model (a JSON object was expected)")
-    try:
-        return LearntModel.from_json(data)
-    except ValueError as error:
-        raise InputFileError(str(path), "", str(error)) from None
-    except (KeyError, TypeError, IndexError) as error:
-        raise InputFileError(
-            str(path), "", f"is not a learnt model (a field is missing or malformed: {error})"
-        ) from None
