@@ -21,7 +21,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -120,17 +120,31 @@ def _revcycle_tokenize(path: Path, _: argparse.Namespace) -> tuple[int, str]:
 
 
 def _revcycle_read_835(path: Path, _: argparse.Namespace) -> tuple[int, str]:
+    """An 835 file into records as revcycle reads one (the C scanner where it is built: revcycle.x12.native835)."""
+    from revcycle.x12.native835 import available, read_835_file
+
+    if not available():
+        raise SystemExit("the C scanner (revcycle.x12._read835) is not built: measure revcycle-read-835-python")
+    return _count_remittances(read_835_file(path))
+
+
+def _revcycle_read_835_python(path: Path, _: argparse.Namespace) -> tuple[int, str]:
+    """An 835 file into records by the Python reader alone (an install without a C compiler)."""
     from revcycle.x12.read835 import read_835
     from revcycle.x12.tokens import read_file
 
-    remittances = claims = lines = 0
+    return _count_remittances(read_835(read_file(path), str(path)))
+
+
+def _count_remittances(remittances: Iterable[Any]) -> tuple[int, str]:
+    remittances_read = claims = lines = 0
     paid = 0
-    for remittance in read_835(read_file(path), str(path)):
-        remittances += 1
+    for remittance in remittances:
+        remittances_read += 1
         claims += len(remittance.claims)
         lines += sum(len(claim.service_payments) for claim in remittance.claims)
         paid += int(remittance.total_paid * 100)
-    return claims, f"{remittances} remittances, {lines:,} service lines, paid {paid} cents"
+    return claims, f"{remittances_read} remittances, {lines:,} service lines, paid {paid} cents"
 
 
 def _revcycle_read_837(path: Path, _: argparse.Namespace) -> tuple[int, str]:
@@ -185,7 +199,8 @@ IMPORTS = {
     "pyx12": ("pyx12.params", "pyx12.x12n_document"),
     "x12sdk": ("x12sdk.io",),
     "revcycle-tokenize": ("revcycle.x12.tokens",),
-    "revcycle-read-835": ("revcycle.x12.read835", "revcycle.x12.tokens"),
+    "revcycle-read-835": ("revcycle.x12.native835",),
+    "revcycle-read-835-python": ("revcycle.x12.read835", "revcycle.x12.tokens"),
     "revcycle-read-837p": ("revcycle.x12.read837", "revcycle.x12.tokens"),
     "revcycle-validate": ("revcycle.x12.validate",),
     "revcycle-write": ("revcycle.x12.write837", "revcycle.x12.control_numbers"),
@@ -199,6 +214,7 @@ MEASUREMENTS: dict[str, tuple[str, Callable[[Path, argparse.Namespace], tuple[in
     "x12sdk-parse-835": ("835", _x12sdk_parse),
     "revcycle-tokenize-835": ("835", _revcycle_tokenize),
     "revcycle-read-835": ("835", _revcycle_read_835),
+    "revcycle-read-835-python": ("835", _revcycle_read_835_python),
     "revcycle-validate-835": ("835", _revcycle_validate),
     "pyx12-validate-837p": ("837p", _pyx12_validate),
     "x12sdk-parse-837p": ("837p", _x12sdk_parse),

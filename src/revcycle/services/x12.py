@@ -19,7 +19,7 @@ from revcycle.services.datasets import Dataset, read_dataset
 from revcycle.x12.control_numbers import DatabaseControlNumbers
 from revcycle.x12.errors import X12Error
 from revcycle.x12.tokens import Segment, read_file, tokenize
-from revcycle.x12.transactions import reader_for, transaction_label
+from revcycle.x12.transactions import TransactionReader, reader_for, transaction_label
 from revcycle.x12.validate import ValidationResult, validate_file, validate_segments
 from revcycle.x12.write837 import Parties, X12Settings, write_837
 from revcycle.x12.write999 import write_999
@@ -64,7 +64,12 @@ def read_document(path: Path | str) -> X12Document:
         X12Error: the file cannot be read, holds no transaction set, holds a transaction revcycle reads no records
             from, or holds values that cannot form records.
     """
-    return _read(read_file(path), str(path))
+    name = str(path)
+    segments = read_file(path)
+    head, label = _first_transaction(segments, name)
+    reader = _reader(label, head, name)
+    del segments  # its file is closed; the reader reads the file again from its start, its own way (faster for an 835)
+    return _document(name, label, reader, list(reader.read_file(path)))
 
 
 def read_document_data(data: bytes, name: str) -> X12Document:
@@ -74,10 +79,18 @@ def read_document_data(data: bytes, name: str) -> X12Document:
 
 def _read(segments: Iterator[Segment], name: str) -> X12Document:
     head, label = _first_transaction(segments, name)
+    reader = _reader(label, head, name)
+    return _document(name, label, reader, list(reader.read(chain(head, segments), name)))
+
+
+def _reader(label: str, head: list[Segment], name: str) -> TransactionReader:
     reader = reader_for(label)
     if reader is None:
         raise X12Error(name, f"revcycle reads no records from transaction {label!r}", segment_index=head[-1].index)
-    records = list(reader.read(chain(head, segments), name))
+    return reader
+
+
+def _document(name: str, label: str, reader: TransactionReader, records: list[Any]) -> X12Document:
     return X12Document(name, label, reader.records, records, {"transaction": label, **reader.summarize(records)})
 
 

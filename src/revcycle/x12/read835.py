@@ -57,9 +57,14 @@ _MIA_REMARKS = (5, 20, 21, 22, 23)
 _FILING_INDICATORS_NOT_IN_DOMAIN = frozenset({"17"})
 _MAX_ID = 64
 _CACHE_LIMIT = 1 << 16
-_GROUPS = {group.value: group for group in AdjustmentGroup}
-_STATUSES = {status.value: status for status in ClaimStatus}
+GROUPS = {group.value: group for group in AdjustmentGroup}
+STATUSES = {status.value: status for status in ClaimStatus}
 _FILING = {indicator.value: indicator for indicator in ClaimFilingIndicator}
+# CLP06 as read: the domain's indicators, and those it does not list read as unknown.
+FILING_INDICATORS: dict[str, ClaimFilingIndicator | None] = {
+    **_FILING,
+    **dict.fromkeys(_FILING_INDICATORS_NOT_IN_DOMAIN),
+}
 
 
 def read_835(segments: Iterable[Segment], path: str) -> Iterator[Remittance]:
@@ -73,18 +78,13 @@ def read_835(segments: Iterable[Segment], path: str) -> Iterator[Remittance]:
         X12Error: a transaction set that is not an 835, a segment outside any transaction set, a transaction set
             without BPR, TRN or N1*PR, or a value that cannot form a record (naming the segment and element).
     """
-    reader = _Reader(path)
-    handlers = reader.handlers
+    reader = RemittanceReader(path)
+    take = reader.take
     for segment in segments:
-        handler = handlers.get(segment.id)
-        if handler is not None:
-            handler(segment)
-        elif segment.id == "SE":
-            yield reader.end_transaction(segment)
-        elif reader.transaction is None and segment.id not in _ENVELOPE:
-            raise reader.fail(segment, "is outside any ST/SE transaction set")
-    if reader.transaction is not None:
-        raise reader.fail(reader.transaction, "the transaction set has no SE")
+        remittance = take(segment)
+        if remittance is not None:
+            yield remittance
+    reader.finish()
 
 
 class _Line:
@@ -146,7 +146,7 @@ class _Claim:
         self.lines: list[ServicePayment] = []
 
 
-class _Reader:
+class RemittanceReader:
     """The state of one pass over an 835: the open transaction set, claim and line."""
 
     def __init__(self, path: str) -> None:
@@ -197,6 +197,22 @@ class _Reader:
         self.line: _Line | None = None
         self.claims: list[ClaimPayment] = []
         self.provider_adjustments: list[ProviderAdjustment] = []
+
+    def take(self, segment: Segment) -> Remittance | None:
+        """Read one segment; the remittance when it is the SE that completes one."""
+        handler = self.handlers.get(segment.id)
+        if handler is not None:
+            handler(segment)
+        elif segment.id == "SE":
+            return self.end_transaction(segment)
+        elif self.transaction is None and segment.id not in _ENVELOPE:
+            raise self.fail(segment, "is outside any ST/SE transaction set")
+        return None
+
+    def finish(self) -> None:
+        """The end of the file: a transaction set still open there has lost its SE."""
+        if self.transaction is not None:
+            raise self.fail(self.transaction, "the transaction set has no SE")
 
     # -- errors and element values ------------------------------------------------------------------------------
 
@@ -260,10 +276,7 @@ class _Reader:
             return self._procedures[code]
         except KeyError:
             pass
-        try:
-            value: str | None = codes.procedure_code(code)
-        except FieldError:
-            value = None
+        value = procedure_or_none(code)
         _remember(self._procedures, code, value)
         return value
 
@@ -271,10 +284,7 @@ class _Reader:
         """Whether ``text`` is a procedure modifier the records accept (remembered per text)."""
         valid = self._modifiers.get(text)
         if valid is None:
-            try:
-                valid = codes.modifier(text) == text
-            except FieldError:
-                valid = False
+            valid = is_modifier(text)
             _remember(self._modifiers, text, valid)
         return valid
 
@@ -292,10 +302,9 @@ class _Reader:
         for position in positions:
             text = segment[position]
             if text:
-                try:
-                    found.append(codes.rarc(text))
-                except FieldError:
-                    continue
+                code = remark_or_none(text)
+                if code is not None:
+                    found.append(code)
         return found
 
     # -- the transaction set --------------------------------------------------------------------------------------
@@ -431,7 +440,7 @@ class _Reader:
             return
         self._close_line()
         segment = claim.segment
-        status = _STATUSES.get(segment[2]) or self._code(segment, 2, ClaimStatus)
+        status = STATUSES.get(segment[2]) or self._code(segment, 2, ClaimStatus)
         total_charge = self._amount(segment, 3)
         paid = self._amount(segment, 4)
         patient_responsibility = self._optional_amount(segment, 5)
@@ -481,7 +490,7 @@ class _Reader:
         target = self.line.adjustments if self.line is not None else self._open_claim(segment).adjustments
         elements = segment.elements
         count = len(elements)
-        group = _GROUPS.get(elements[0]) if count else None
+        group = GROUPS.get(elements[0]) if count else None
         if group is None:
             group = self._code(segment, 1, AdjustmentGroup)
         if count > _CAS_ELEMENTS and any(elements[_CAS_ELEMENTS:]):
@@ -644,6 +653,30 @@ _CLAIM_TEXTS = (
     ("frequency", 1),
     ("patient_name", 120),
 )
+
+
+def procedure_or_none(code: str) -> str | None:
+    """The code as the domain stores procedures, or None when it is not a CPT, HCPCS or CDT code."""
+    try:
+        return codes.procedure_code(code)
+    except FieldError:
+        return None
+
+
+def is_modifier(text: str) -> bool:
+    """Whether ``text`` is a procedure modifier as written (not one the records would first normalise)."""
+    try:
+        return codes.modifier(text) == text
+    except FieldError:
+        return False
+
+
+def remark_or_none(text: str) -> str | None:
+    """The remark code (RARC) ``text`` is, or None when it is not of RARC form."""
+    try:
+        return codes.rarc(text)
+    except FieldError:
+        return None
 
 
 def _composite(segment: Segment, position: int) -> list[str]:

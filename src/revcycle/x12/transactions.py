@@ -11,11 +11,12 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from revcycle.domain.money import ZERO_MONEY
 from revcycle.x12.guides.registry import guide_for
-from revcycle.x12.tokens import Segment
+from revcycle.x12.tokens import Segment, read_file
 
 ReadFunction = Callable[..., Iterator[Any]]
 Summary = dict[str, object]
@@ -32,6 +33,8 @@ class TransactionReader:
         module: the module holding the reader function.
         function: the reader function's name; it takes (segments, path) and yields records.
         summarize: the summary of what was read (counts and totals).
+        file_reader: where there is a faster way to read a whole file, its module and function (taking the path),
+            which gives the same records and errors as `function` over the file's segments.
     """
 
     code: str
@@ -40,11 +43,20 @@ class TransactionReader:
     module: str
     function: str
     summarize: Callable[[Sequence[Any]], Summary]
+    file_reader: tuple[str, str] | None = None
 
     def read(self, segments: Iterable[Segment], path: str) -> Iterator[Any]:
         """The records of the transaction sets in ``segments``."""
         function: ReadFunction = getattr(importlib.import_module(self.module), self.function)
         return function(segments, path=path)
+
+    def read_file(self, path: Path | str) -> Iterator[Any]:
+        """The records of the transaction sets of the file at ``path``."""
+        if self.file_reader is None:
+            return self.read(read_file(path), str(path))
+        module, name = self.file_reader
+        function: ReadFunction = getattr(importlib.import_module(module), name)
+        return function(path)
 
 
 def _total(values: Iterable[Decimal]) -> str:
@@ -88,7 +100,13 @@ def _register(*readers: TransactionReader) -> dict[str, TransactionReader]:
 
 READERS = _register(
     TransactionReader(
-        "835", "health care claim payment/advice", "remittances", "revcycle.x12.read835", "read_835", _summarize_835
+        "835",
+        "health care claim payment/advice",
+        "remittances",
+        "revcycle.x12.read835",
+        "read_835",
+        _summarize_835,
+        file_reader=("revcycle.x12.native835", "read_835_file"),
     ),
     TransactionReader("837P", "professional claim", "claims", "revcycle.x12.read837", "read_837", _summarize_837),
     TransactionReader("837I", "institutional claim", "claims", "revcycle.x12.read837", "read_837", _summarize_837),
