@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,6 +11,8 @@ from revcycle.refdata import NoRelease
 from revcycle.refdata.edit_tables import (
     PtpSetting,
     add_on,
+    dated_add_on,
+    dated_ptp_edits_between,
     is_poa_exempt,
     mce_flags,
     mce_procedure_flags,
@@ -129,6 +131,47 @@ def test_both_ways_answers_as_each_order_asked_alone(
         ptp_edit(store, code_a, code_b, day, setting=setting),
         ptp_edit(store, code_b, code_a, day, setting=setting),
     )
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+@pytest.mark.parametrize(
+    ("code_a", "code_b", "setting"),
+    [
+        ("0001U", "81164", "practitioner"),
+        ("0001A", "0591T", "practitioner"),
+        ("11000", "11002", "hospital"),  # stops after 2026-07-31
+        ("11000", "11003", "hospital"),  # deleted on its effective date
+        ("22000", "22001", "hospital"),  # starts on 2026-08-01, in the second part
+        ("99213", "11000", "hospital"),  # not listed either way
+    ],
+)
+def test_a_dated_pair_answer_holds_on_every_day_of_its_span(
+    store: ReferenceStore, code_a: str, code_b: str, setting: PtpSetting
+) -> None:
+    for day in _days(date(2026, 7, 1), date(2026, 10, 15)):
+        answer, first, last = dated_ptp_edits_between(store, code_a, code_b, day, setting=setting)
+        assert first <= day <= last
+        assert answer == ptp_edits_between(store, code_a, code_b, day, setting=setting)
+        for other in _days(max(first, date(2026, 7, 1)), min(last, date(2026, 10, 15))):
+            assert ptp_edits_between(store, code_a, code_b, other, setting=setting) == answer, (day, other)
+
+
+def test_a_dated_pair_answer_stops_where_its_edit_does(store: ReferenceStore) -> None:
+    _, first, last = dated_ptp_edits_between(store, "11000", "11002", date(2026, 7, 15), setting="hospital")
+    assert (first, last) == (date(2026, 7, 1), date(2026, 7, 31))
+
+
+@pytest.mark.parametrize("code", ["0071U", "0054T", "U0005", "99213"])
+def test_a_dated_add_on_answer_holds_on_every_day_of_its_span(store: ReferenceStore, code: str) -> None:
+    for day in _days(date(2026, 4, 1), date(2026, 8, 15)):
+        answer, first, last = dated_add_on(store, code, day)
+        assert first <= day <= last
+        assert answer == add_on(store, code, day)
+        for other in _days(max(first, date(2026, 4, 1)), min(last, date(2026, 8, 15))):
+            assert add_on(store, code, other) == answer, (day, other)
 
 
 def test_column2_codes_are_the_pairs_listed(store: ReferenceStore) -> None:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from revcycle.errors import InputFileError
 from revcycle.refdata import Entry, NoRelease, ReleaseData, in_force
+from revcycle.refdata.reference import in_force_span
 from revcycle.refdata.store import ReferenceStore
 
 
@@ -38,6 +39,25 @@ def test_import_is_idempotent_and_lookups_are_effective_dated(store: ReferenceSt
         in_force(store, "demo", date(2020, 1, 1))
     with pytest.raises(NoRelease, match="no other release is loaded"):
         in_force(store, "other", date(2026, 1, 1))
+
+
+def test_the_span_of_a_release_in_force_ends_where_the_choice_changes(store: ReferenceStore) -> None:
+    store.import_release(release("2025", date(2025, 1, 1), date(2025, 12, 31), [Entry("A", {})]))
+    store.import_release(release("2026", date(2026, 1, 1), date(2026, 6, 30), [Entry("A", {})]))
+    store.import_release(release("2026b", date(2026, 3, 1), None, [Entry("A", {})]))
+    assert in_force_span(store, "demo", date(2025, 6, 1)) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert in_force_span(store, "demo", date(2026, 2, 1)) == (date(2026, 1, 1), date(2026, 2, 28))
+    assert in_force_span(store, "demo", date(2026, 4, 1)) == (date(2026, 3, 1), date(2026, 6, 30))
+    assert in_force_span(store, "demo", date(2027, 4, 1)) == (date(2026, 7, 1), date.max)
+    day = date(2024, 12, 1)
+    while day < date(2027, 3, 1):
+        first, last = in_force_span(store, "demo", max(day, date(2025, 1, 1)))
+        chosen = in_force(store, "demo", max(day, date(2025, 1, 1)))
+        assert in_force(store, "demo", first).release == chosen.release
+        assert in_force(store, "demo", min(last, date(2027, 12, 31))).release == chosen.release
+        day += timedelta(days=9)
+    with pytest.raises(NoRelease):
+        in_force_span(store, "demo", date(2024, 12, 31))
 
 
 def test_a_failing_file_changes_nothing(store: ReferenceStore) -> None:

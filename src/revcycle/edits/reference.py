@@ -16,12 +16,22 @@ from typing import Any
 from revcycle.refdata import edit_tables
 from revcycle.refdata.edit_tables import AddOnCode, MceFlags, Mue, MueSetting, PtpEdit, PtpSetting
 from revcycle.refdata.icd10cm import Icd10cmCode, lookup_icd10cm
-from revcycle.refdata.procedures import CodeListEntry, ProcedureCode, lookup_code_list, lookup_procedure
-from revcycle.refdata.reference import NoRelease, in_force
+from revcycle.refdata.procedures import (
+    CodeListEntry,
+    ProcedureCode,
+    dated_procedure,
+    lookup_code_list,
+    lookup_procedure,
+)
+from revcycle.refdata.reference import NoRelease, Span, in_force, in_force_span
 from revcycle.refdata.sets import ICD10CM, MCE, PFS_RVU, PLACE_OF_SERVICE
 from revcycle.refdata.store import ReferenceStore
 
 _MISSING: Any = object()
+type Dated[T] = tuple[T, date, date]
+"""An answer with the first and last day of the span over which it holds."""
+type _Held = tuple[date, date, Any]
+"""A kept answer: the first and last day of its span, then the answer."""
 
 
 def _place_of_service(store: ReferenceStore, code: str, day: date) -> CodeListEntry | None:
@@ -32,34 +42,81 @@ def _ptp(store: ReferenceStore, column1: str, column2: str, day: date, setting: 
     return edit_tables.ptp_edit(store, column1, column2, day, setting=setting)
 
 
-def _ptp_both_ways(
-    store: ReferenceStore, code_a: str, code_b: str, day: date, setting: PtpSetting
-) -> tuple[PtpEdit | None, PtpEdit | None]:
-    return edit_tables.ptp_edits_between(store, code_a, code_b, day, setting=setting)
+def _dated_icd10cm(store: ReferenceStore, code: str, day: date) -> Dated[Icd10cmCode | None]:
+    found = lookup_icd10cm(store, code, day)
+    if found is not None and found.warning is not None:
+        # The warning names the day: a warned answer holds for its own day only.
+        return found, day, day
+    return found, *in_force_span(store, ICD10CM, day)
 
 
-def _mue(store: ReferenceStore, code: str, day: date, setting: MueSetting) -> Mue | None:
-    return edit_tables.mue(store, code, day, setting=setting)
+def _dated_mue(store: ReferenceStore, code: str, day: date, setting: MueSetting) -> Dated[Mue | None]:
+    return edit_tables.mue(store, code, day, setting=setting), *in_force_span(store, edit_tables.MUE_SETS[setting], day)
 
 
-def _fee_schedule(store: ReferenceStore, code: str, day: date) -> dict[str, Any] | None:
+def _dated_mce(store: ReferenceStore, code: str, day: date) -> Dated[MceFlags | None]:
+    return edit_tables.mce_flags(store, code, day), *in_force_span(store, MCE, day)
+
+
+def _dated_fee_schedule(store: ReferenceStore, code: str, day: date) -> Dated[dict[str, Any] | None]:
     release = in_force(store, PFS_RVU, day).release
-    return store.entry(release, code.strip().upper())
+    return store.entry(release, code.strip().upper()), *in_force_span(store, PFS_RVU, day)
+
+
+def _dated_ptp_both_ways(
+    store: ReferenceStore, code_a: str, code_b: str, day: date, setting: PtpSetting
+) -> Dated[tuple[PtpEdit | None, PtpEdit | None]]:
+    return edit_tables.dated_ptp_edits_between(store, code_a, code_b, day, setting=setting)
+
+
+_DATED_BY: dict[Callable[..., Any], tuple[str, ...]] = {}
+"""The derivations that read their day only through answers about their code, and the questions they ask."""
+
+
+def over_answers[F: Callable[..., Any]](*questions: str) -> Callable[[F], F]:
+    """Declares that a derivation depends on its day only through the answers of ``questions`` about its code.
+
+    ``make(reference, *args, day)`` reads the answers of `EditReference` methods asked with ``(*args, day)`` (e.g.
+    ``"icd10cm"``), and nothing else of the day. Its value is then kept for the span of days over which those
+    answers hold (see `EditReference.derivations`) rather than worked out again for each new day. A derivation that
+    reads the day otherwise (in a message, say) must not be declared so.
+    """
+
+    def declared(make: F) -> F:
+        _DATED_BY[make] = questions
+        return make
+
+    return declared
 
 
 class _Derivations(dict[tuple[Hashable, ...], Any]):
     """``make(reference, *args)`` by ``args``, worked out on the first ask (`EditReference.derivations`)."""
 
-    __slots__ = ("_make", "_reference")
+    __slots__ = ("_dated_by", "_make", "_reference", "_spans")
 
     def __init__(self, reference: EditReference, make: Callable[..., Any]) -> None:
         super().__init__()
         self._reference = reference
         self._make = make
+        self._dated_by = _DATED_BY.get(make)
+        self._spans: dict[tuple[Hashable, ...], list[_Held]] = {}
 
     def __missing__(self, args: tuple[Hashable, ...]) -> Any:
         # A NoRelease raised here is not kept: the next ask raises it again, as the answers do.
-        value = self[args] = self._make(self._reference, *args)
+        if self._dated_by is None:
+            value = self[args] = self._make(self._reference, *args)
+            return value
+        others, day = args[:-1], args[-1]
+        assert isinstance(day, date)
+        held = self._spans.get(others)
+        for first, last, value in held or ():
+            if first <= day <= last:
+                self[args] = value
+                return value
+        value = self._make(self._reference, *args)
+        first, last = self._reference.answers_span(self._dated_by, others, day)
+        self._spans.setdefault(others, []).append((first, last, value))
+        self[args] = value
         return value
 
 
@@ -72,6 +129,7 @@ class EditReference:
         # takes) is then one dictionary hit in the method itself, with no further call.
         self._icd10cm_answers: dict[Hashable, Any] = {}
         self._procedure_answers: dict[Hashable, Any] = {}
+        self._procedure_of_release_answers: dict[Hashable, Any] = {}
         self._place_of_service_answers: dict[Hashable, Any] = {}
         self._ptp_answers: dict[Hashable, Any] = {}
         self._ptp_both_ways_answers: dict[Hashable, Any] = {}
@@ -80,9 +138,12 @@ class EditReference:
         self._mce_answers: dict[Hashable, Any] = {}
         self._fee_schedule_answers: dict[Hashable, Any] = {}
         self._derived: dict[Callable[..., Any], _Derivations] = {}
-        # The answers of the questions that depend on their day only through the release in force on it, by
-        # question, release and arguments other than the day (see `_ask_of_release`).
-        self._answers_by_release: dict[tuple[Hashable, ...], Any] = {}
+        # The answers of a day not asked about yet come from another day's answer whose span of days holds it (see
+        # `_ask_dated`): by question, then by the arguments other than the day.
+        self._spans: dict[str, dict[tuple[Hashable, ...], list[_Held]]] = {
+            question: {}
+            for question in ("icd10cm", "procedure_of_release", "ptp_both_ways", "mue", "add_on", "mce", "fee_schedule")
+        }
 
     def derived[T](self, make: Callable[..., T], *args: Hashable) -> T:
         """``make(self, *args)`` worked out once per ``args`` for the life of the reference.
@@ -98,12 +159,35 @@ class EditReference:
         """What ``make`` works out, by its arguments (see `derived`): ``derivations(make)[args]``.
 
         A warm question is a dictionary subscript, with no call in Python: the ICD-10-CM convention edits ask one
-        per diagnosis of every claim.
+        per diagnosis of every claim. A derivation declared with `over_answers` is worked out once per span of days
+        over which the answers it reads hold, not once per day.
         """
         found = self._derived.get(make)
         if found is None:
             found = self._derived[make] = _Derivations(self, make)
         return found
+
+    def answers_span(self, questions: tuple[str, ...], args: tuple[Hashable, ...], day: date) -> Span:
+        """The days around ``day`` over which every one of ``questions`` asked with ``(*args, day)`` has one answer.
+
+        Just ``day`` when one of them has no answer on it (a missing table) or keeps none with a span.
+        """
+        first, last = date.min, date.max
+        for question in questions:
+            try:
+                getattr(self, question)(*args, day)
+            except NoRelease:
+                # A derivation may not have needed this answer (an unknown code is not looked up in the MCE): its
+                # value is kept for its own day, as before.
+                return day, day
+            for held_first, held_last, _ in self._spans[question][args]:
+                if held_first <= day <= held_last:
+                    first, last = max(first, held_first), min(last, held_last)
+                    break
+            else:
+                # Asked, but not kept with a span (a question answered per day only): the day alone.
+                return day, day
+        return first, last
 
     def _ask(self, memo: dict[Hashable, Any], ask: Callable[..., Any], key: tuple[Any, ...]) -> Any:
         """``ask(store, *key)``, asked once and then remembered in ``memo`` (a missing table too).
@@ -123,33 +207,38 @@ class EditReference:
             raise NoRelease(*found.args)
         return found
 
-    def _ask_of_release(
+    def _ask_dated(
         self,
         memo: dict[Hashable, Any],
-        ask: Callable[..., Any],
+        question: str,
+        ask: Callable[..., Dated[Any]],
         key: tuple[Any, ...],
-        day: date,
-        governed_by: tuple[str, bool],
         others: tuple[Hashable, ...],
+        day: date,
     ) -> Any:
-        """``ask(store, *key)`` on a day not asked about yet, worked out once per release rather than per day.
+        """``ask(store, *key)`` on a day not asked about yet, answered by another day's answer when its span holds it.
 
-        For a question whose answer depends on ``day`` only through the release in force on it: ``governed_by`` is
-        that release's set and whether the answer carries the release's warning (which names the day, so a warned
-        answer is kept per day). ``others`` are ``key`` without the day. A batch's dates of service span weeks of one
-        release: working out each code's answer again for each new day was the largest cost left of a warm batch.
+        ``ask`` answers with the span of days over which its answer holds (the release in force, the periods of the
+        code's own edits); ``others`` are ``key`` without the day. A batch's dates of service span weeks of one
+        release: working out each code's answer again for each new day was the largest cost left of a warm batch,
+        and a cached answer never serves a day outside its span.
         """
-        code_set, warned = governed_by
-        try:
-            governing = in_force(self.store, code_set, day)
-        except NoRelease:
-            return self._ask(memo, ask, key)
-        release_key = (ask, governing if warned else governing.release, *others)
-        found = self._answers_by_release.get(release_key, _MISSING)
+        found = memo.get(key, _MISSING)
         if found is _MISSING:
-            found = self._answers_by_release[release_key] = self._ask(memo, ask, key)
-        else:
+            spans = self._spans[question]
+            for first, last, answer in spans.get(others, ()):
+                if first <= day <= last:
+                    memo[key] = answer
+                    return answer
+            try:
+                found, first, last = ask(self.store, *key)
+            except NoRelease as error:
+                found = error
+            else:
+                spans.setdefault(others, []).append((first, last, found))
             memo[key] = found
+        if found.__class__ is NoRelease:
+            raise NoRelease(*found.args)
         return found
 
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
@@ -157,7 +246,7 @@ class EditReference:
         key = (code, day)
         found = self._icd10cm_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_of_release(self._icd10cm_answers, lookup_icd10cm, key, day, (ICD10CM, True), (code,))
+            found = self._ask_dated(self._icd10cm_answers, "icd10cm", _dated_icd10cm, key, (code,), day)
         result: Icd10cmCode | None = found
         return result
 
@@ -167,6 +256,20 @@ class EditReference:
         found = self._procedure_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
             found = self._ask(self._procedure_answers, lookup_procedure, key)
+        result: ProcedureCode | None = found
+        return result
+
+    def procedure_of_release(self, code: str, day: date) -> ProcedureCode | None:
+        """`procedure` without the warning that ``day`` is past the newest release (`dated_procedure`).
+
+        What the code edits read: the code's validity, dates and release, one answer for every day they hold.
+        """
+        key = (code, day)
+        found = self._procedure_of_release_answers.get(key, _MISSING)
+        if found is _MISSING or found.__class__ is NoRelease:
+            found = self._ask_dated(
+                self._procedure_of_release_answers, "procedure_of_release", dated_procedure, key, (code,), day
+            )
         result: ProcedureCode | None = found
         return result
 
@@ -195,7 +298,9 @@ class EditReference:
         key = (code_a, code_b, day, setting)
         found = self._ptp_both_ways_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask(self._ptp_both_ways_answers, _ptp_both_ways, key)
+            found = self._ask_dated(
+                self._ptp_both_ways_answers, "ptp_both_ways", _dated_ptp_both_ways, key, (code_a, code_b, setting), day
+            )
         result: tuple[PtpEdit | None, PtpEdit | None] = found
         return result
 
@@ -204,9 +309,7 @@ class EditReference:
         key = (code, day, setting)
         found = self._mue_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_of_release(
-                self._mue_answers, _mue, key, day, (edit_tables.MUE_SETS[setting], False), (code, setting)
-            )
+            found = self._ask_dated(self._mue_answers, "mue", _dated_mue, key, (code, setting), day)
         result: Mue | None = found
         return result
 
@@ -215,7 +318,7 @@ class EditReference:
         key = (code, day)
         found = self._add_on_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask(self._add_on_answers, edit_tables.add_on, key)
+            found = self._ask_dated(self._add_on_answers, "add_on", edit_tables.dated_add_on, key, (code,), day)
         result: AddOnCode | None = found
         return result
 
@@ -224,7 +327,7 @@ class EditReference:
         key = (code, day)
         found = self._mce_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_of_release(self._mce_answers, edit_tables.mce_flags, key, day, (MCE, False), (code,))
+            found = self._ask_dated(self._mce_answers, "mce", _dated_mce, key, (code,), day)
         result: MceFlags | None = found
         return result
 
@@ -233,6 +336,6 @@ class EditReference:
         key = (code, day)
         found = self._fee_schedule_answers.get(key, _MISSING)
         if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_of_release(self._fee_schedule_answers, _fee_schedule, key, day, (PFS_RVU, False), (code,))
+            found = self._ask_dated(self._fee_schedule_answers, "fee_schedule", _dated_fee_schedule, key, (code,), day)
         result: dict[str, Any] | None = found
         return result

@@ -13,12 +13,12 @@ be the silent result of a missing table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from revcycle.refdata.importers.mce import PROCEDURE, entry_key
 from revcycle.refdata.importers.ncci import CONTRACTOR_DEFINED
-from revcycle.refdata.reference import in_force
+from revcycle.refdata.reference import Span, in_force, in_force_span, narrowed
 from revcycle.refdata.release import ReleaseInfo
 from revcycle.refdata.sets import (
     ADD_ON_CODES,
@@ -151,6 +151,43 @@ def ptp_edits_between(
     return ptp_edit(store, bare_a, bare_b, day, setting=setting), ptp_edit(store, bare_b, bare_a, day, setting=setting)
 
 
+def dated_ptp_edits_between(
+    store: ReferenceStore, code_a: str, code_b: str, day: date, *, setting: PtpSetting
+) -> tuple[tuple[PtpEdit | None, PtpEdit | None], date, date]:
+    """`ptp_edits_between`, with the span of days around ``day`` over which the same answer holds.
+
+    A pair no part of the release lists either way (nearly every pair) has no edit on any day the release governs;
+    a listed pair's answer holds between the starts and ends of its periods.
+
+    Raises:
+        NoRelease: no PTP release of the setting governs ``day``.
+    """
+    code_set = PTP_SETS[setting]
+    span = in_force_span(store, code_set, day)
+    answer = ptp_edits_between(store, code_a, code_b, day, setting=setting)
+    bare_a, bare_b = _bare(code_a), _bare(code_b)
+    boundaries: list[date] = []
+    for release in _ptp_parts(store, code_set, day):
+        for column1, column2 in ((bare_a, bare_b), (bare_b, bare_a)):
+            if column2 not in ptp_column2_codes(store, release, column1):
+                continue
+            data = store.entry(release, f"{column1}:{column2}")
+            for period in data["periods"] if data is not None else ():
+                effective, deletion = _optional_date(period["effective"]), _optional_date(period["deletion"])
+                boundaries += _period_boundaries(effective, deletion)
+    first, last = narrowed(span, day, boundaries)
+    return answer, first, last
+
+
+def _period_boundaries(effective: date | None, deletion: date | None) -> list[date]:
+    """The days on which an edit of this period starts and stops applying (see `_within`)."""
+    if effective is None or deletion == effective:
+        return []
+    if deletion is None or deletion == date.max:
+        return [effective]
+    return [effective, deletion + timedelta(days=1)]
+
+
 def ptp_column2_codes(store: ReferenceStore, release: ReleaseInfo, column1: str) -> frozenset[str]:
     """The column-2 codes a PTP release pairs with ``column1`` (as the tables key it) in any period.
 
@@ -280,6 +317,24 @@ def add_on(store: ReferenceStore, code: str, day: date) -> AddOnCode | None:
         return None
     edits = tuple(edit for edit in map(_add_on_edit, data["edits"]) if _within(day, edit.effective, edit.deleted))
     return AddOnCode(bare, edits, release.version) if edits else None
+
+
+def dated_add_on(store: ReferenceStore, code: str, day: date) -> tuple[AddOnCode | None, date, date]:
+    """`add_on`, with the span of days around ``day`` over which the same answer holds.
+
+    The answer changes only where the release in force changes or one of the code's edits starts or stops.
+
+    Raises:
+        NoRelease: no add-on code release governs ``day``.
+    """
+    span: Span = in_force_span(store, ADD_ON_CODES, day)
+    answer = add_on(store, code, day)
+    data = store.entry(in_force(store, ADD_ON_CODES, day).release, _bare(code))
+    boundaries: list[date] = []
+    for edit in map(_add_on_edit, data["edits"] if data is not None else ()):
+        boundaries += _period_boundaries(edit.effective, edit.deleted)
+    first, last = narrowed(span, day, boundaries)
+    return answer, first, last
 
 
 def _add_on_edit(row: dict[str, Any]) -> AddOnEdit:

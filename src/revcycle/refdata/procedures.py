@@ -6,12 +6,12 @@ otherwise its description is None and ``descriptor_licensed`` is False, whatever
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from revcycle.domain.codes import is_cpt_code
-from revcycle.refdata.reference import InForce, NoRelease, in_force
+from revcycle.refdata.reference import InForce, NoRelease, in_force, in_force_span, narrowed
 from revcycle.refdata.sets import CPT, CPT_DESCRIPTORS, HCPCS
 from revcycle.refdata.store import ReferenceStore
 
@@ -115,6 +115,33 @@ def lookup_procedure(store: ReferenceStore, code: str, day: date) -> ProcedureCo
     if is_cpt_code(wanted):
         return _cpt(store, wanted, day)
     return _hcpcs(store, wanted, day)
+
+
+def dated_procedure(store: ReferenceStore, code: str, day: date) -> tuple[ProcedureCode | None, date, date]:
+    """`lookup_procedure` without the day's warning, with the span of days around ``day`` over which it holds.
+
+    What the scrubber's edits read of a code (its validity, dates and release) changes only where the release in
+    force changes or the code is added or terminated; the warning that a day is past the newest release names the
+    day, so it is left out (the edits say so themselves, from `in_force`).
+
+    Raises:
+        NoRelease: no release of the code's set is loaded, or ``day`` precedes them all.
+    """
+    found = lookup_procedure(store, code, day)
+    cpt = is_cpt_code(code.strip().upper())
+    span = in_force_span(store, CPT if cpt else HCPCS, day)
+    if cpt and store.releases(CPT_DESCRIPTORS):
+        # The licensed text is read from the descriptor release in force too.
+        first, last = in_force_span(store, CPT_DESCRIPTORS, day)
+        span = (max(span[0], first), min(span[1], last))
+    if found is None:
+        return None, *span
+    if found.warning is not None:
+        found = replace(found, warning=None)
+    boundaries = [found.added] if found.added is not None else []
+    if found.terminated is not None and found.terminated < date.max:
+        boundaries.append(found.terminated + timedelta(days=1))
+    return found, *narrowed(span, day, boundaries)
 
 
 def _hcpcs(store: ReferenceStore, code: str, day: date) -> ProcedureCode | None:

@@ -9,8 +9,9 @@ is an error.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -68,6 +69,46 @@ def in_force(store: ReferenceStore, code_set: str, day: date) -> InForce:
         NoRelease: none is loaded, or ``day`` is before the first.
     """
     return store.derived(("in_force", code_set, day), lambda: _in_force(store, code_set, day))
+
+
+Span = tuple[date, date]
+"""The first and the last day of a span of days, both included."""
+_DAY = timedelta(days=1)
+
+
+def in_force_span(store: ReferenceStore, code_set: str, day: date) -> Span:
+    """The days around ``day`` over which `in_force` picks the same release of ``code_set`` (and warns or not alike).
+
+    The choice changes only where a release's period starts or ends, so it holds from the last such boundary on or
+    before ``day`` to the day before the next one after it. A warning, where there is one, still names each day.
+    An answer worked out from that release alone holds over the whole span.
+
+    Raises:
+        NoRelease: as `in_force`.
+    """
+    return store.derived(("in_force_span", code_set, day), lambda: _in_force_span(store, code_set, day))
+
+
+def _in_force_span(store: ReferenceStore, code_set: str, day: date) -> Span:
+    in_force(store, code_set, day)
+    boundaries = [release.effective_from for release in store.releases(code_set)]
+    boundaries += [
+        release.effective_to + _DAY
+        for release in store.releases(code_set)
+        if release.effective_to is not None and release.effective_to < date.max
+    ]
+    return narrowed((date.min, date.max), day, boundaries)
+
+
+def narrowed(span: Span, day: date, boundaries: Iterable[date]) -> Span:
+    """``span`` cut down to the days around ``day`` that no boundary (the first day of something new) divides."""
+    first, last = span
+    for boundary in boundaries:
+        if boundary <= day:
+            first = max(first, boundary)
+        else:
+            last = min(last, boundary - _DAY)
+    return first, last
 
 
 def _in_force(store: ReferenceStore, code_set: str, day: date) -> InForce:

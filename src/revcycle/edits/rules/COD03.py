@@ -44,7 +44,7 @@ class ProcedureCodeInvalid(Edit):
         """Look each line's code up in the release in force on its date of service."""
         for service in review.lines:
             code, day = service.procedure_code, service.service_date
-            found = review.reference.procedure(code, day)
+            found = review.reference.procedure_of_release(code, day)
             if found is None:
                 if not code.startswith(DENTAL):
                     field = review.line_field(service, "procedure_code")

@@ -52,7 +52,7 @@ class ModifierInvalid(Edit):
             for modifier in service.modifiers:
                 if modifier in CPT_MODIFIERS or _ambulance_trip(service.procedure_code, modifier):
                     continue
-                found = review.reference.procedure(modifier, day)
+                found = review.reference.procedure_of_release(modifier, day)
                 field = review.line_field(service, "modifiers")
                 if found is None or found.kind != "modifier":
                     release = _release(review, day)

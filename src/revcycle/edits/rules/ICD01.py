@@ -12,7 +12,7 @@ from typing import Any, cast
 from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.reference import EditReference
+from revcycle.edits.reference import EditReference, over_answers
 from revcycle.edits.review import Review
 from revcycle.refdata.icd10cm import Icd10cmNote
 
@@ -162,7 +162,7 @@ def _excluded(code: str, notes: tuple[Icd10cmNote, ...]) -> tuple[tuple[Icd10cmN
 
 
 Exclusions = tuple[str, tuple[tuple[Icd10cmNote, SpanSet], ...], frozenset[str]]
-"""A diagnosis's Excludes1 rule, worked out once per code and day (`EditReference.derived`): the code as the
+"""A diagnosis's Excludes1 rule, worked out once per code and span of days (`over_answers`): the code as the
 tabular lists it, its Excludes1 notes with their spans, and every first letter those spans reach."""
 
 
@@ -223,6 +223,7 @@ class Excludes1Pair(Edit):
                     )
 
 
+@over_answers("icd10cm")
 def _exclusions(reference: EditReference, code: str, day: date) -> Exclusions | None:
     """A diagnosis's Excludes1 notes on ``day`` (see `Exclusions`), None when the release has no such code."""
     found = reference.icd10cm(code, day)

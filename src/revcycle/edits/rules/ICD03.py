@@ -9,7 +9,7 @@ from functools import partial
 from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.reference import EditReference
+from revcycle.edits.reference import EditReference, over_answers
 from revcycle.edits.review import Review
 from revcycle.edits.rules.ICD01 import CodeSpan, SpanSet, by_notes, instructions
 from revcycle.edits.rules.ICD02 import manifestation_source
@@ -76,10 +76,11 @@ class CodeFirstMissing(Edit):
                 )
 
 
+@over_answers("icd10cm", "mce")
 def _code_first(reference: EditReference, code: str, day: date) -> tuple[str, bool, SpanSet] | None:
     """A diagnosis's code-first rule on ``day``: its code as listed, whether it is a manifestation, the spans.
 
-    None when the release has no such code. Worked out once per code and day (see `EditReference.derived`).
+    None when the release has no such code. Worked out once per code and span of days (see `over_answers`).
     """
     found = reference.icd10cm(code, day)
     if found is None:

@@ -8,7 +8,7 @@ from functools import partial
 
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.reference import EditReference
+from revcycle.edits.reference import EditReference, over_answers
 from revcycle.edits.review import Review
 from revcycle.edits.rules.ICD01 import CodeSpan, SpanSet, by_notes, instructions
 from revcycle.refdata.icd10cm import Icd10cmCode
@@ -91,12 +91,13 @@ class UseAdditionalMissing(Edit):
                 )
 
 
+@over_answers("icd10cm")
 def _required_of(
     reference: EditReference, code: str, day: date
 ) -> tuple[str, tuple[tuple[str, str, SpanSet], ...]] | None:
-    """A diagnosis's code as listed on ``day`` and its required instructions (see `required`), once per code and day.
+    """A diagnosis's code as listed on ``day`` and its required instructions (see `required`).
 
-    None when the release has no such code.
+    None when the release has no such code. Worked out once per code and span of days (see `over_answers`).
     """
     found = reference.icd10cm(code, day)
     if found is None:
