@@ -21,7 +21,7 @@ import pytest
 from revcycle.errors import RevcycleError
 from revcycle.x12 import native835
 from revcycle.x12.read835 import read_835
-from revcycle.x12.tokens import read_file
+from revcycle.x12.tokens import Undecided, read_file_in_python
 from tests.x12.corpus import samples
 from tests.x12.test_fuzz import mutate
 
@@ -39,7 +39,7 @@ def outcome(read: Callable[[], Iterable[object]]) -> str:
 
 
 def assert_same(path: Path) -> None:
-    python = outcome(lambda: read_835(read_file(path), str(path)))
+    python = outcome(lambda: read_835(read_file_in_python(path), str(path)))
     assert outcome(lambda: native835.read_835_file(path)) == python
 
 
@@ -47,7 +47,7 @@ def decided_by_scanner(path: Path) -> bool:
     """Whether the scanner read ``path`` to its end itself (without handing the file to the Python reader)."""
     try:
         list(native835._scanned(path, str(path)))
-    except native835._Undecided:
+    except Undecided:
         return False
     except RevcycleError:
         pass  # an error the Python reader raised for a segment the scanner handed it: decided all the same
@@ -154,5 +154,7 @@ def test_without_the_scanner_the_python_reader_reads(monkeypatch: pytest.MonkeyP
 
 def test_a_missing_file_is_the_python_readers_error(tmp_path: Path) -> None:
     path = tmp_path / "absent.835"
-    assert outcome(lambda: native835.read_835_file(path)) == outcome(lambda: read_835(read_file(path), str(path)))
+    assert outcome(lambda: native835.read_835_file(path)) == outcome(
+        lambda: read_835(read_file_in_python(path), str(path))
+    )
     assert "cannot be read" in outcome(lambda: native835.read_835_file(path))

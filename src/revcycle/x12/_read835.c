@@ -220,18 +220,27 @@ typedef struct {
     int open;
 } Claim;
 
+/* Where each field of a record type lives in its objects (see `record`). */
+typedef struct {
+    PyTypeObject *type;
+    Py_ssize_t count;
+    Py_ssize_t offsets[16];
+} Layout;
+
 typedef struct {
     char element, component, terminator;
     PyObject *context;
     PyObject *delimiters;
     PyTypeObject *segment_type, *claim_type, *line_type, *adjustment_type;
     PyObject *segment_fields, *claim_fields, *line_fields, *adjustment_fields; /* in the order this module fills */
+    Layout segment_layout, claim_layout, line_layout, adjustment_layout;
     PyObject *money, *quantity, *procedure, *modifier_ok, *remark, *reason; /* the Python checks */
     PyObject *decimal;
     PyObject *statuses, *filings, *groups; /* code -> enum member (or None: a CLP06 read as unknown) */
     Cache *cache;
     PyObject *items; /* what the scan returns: Segments and ClaimPayments, in file order */
     Py_ssize_t index;
+    int records; /* 1: claims become records (scan); 0: every segment is handed over (segments) */
     int in_transaction, bpr_seen, isa_seen, ended;
     Claim claim;
     Line line;
@@ -281,19 +290,47 @@ static inline void replace(PyObject **slot, PyObject *value) {
     Py_XDECREF(old);
 }
 
-/* A record of a frozen, slotted dataclass made as `revcycle.domain.fields.trusted` makes it: the object without
- * its __init__, every field set through its slot. `values` are borrowed. */
-static PyObject *record(PyTypeObject *type, PyObject *names, PyObject **values) {
-    PyObject *made = type->tp_alloc(type, 0);
+/* A record of a slotted dataclass made as `revcycle.domain.fields.trusted` makes it: the object without its
+ * __init__, every field set in its slot. `values` are borrowed. Setting an attribute looks its descriptor up by
+ * name each time, which costs more than all the rest of making a segment: the slots' offsets are found once
+ * (`layout_of`), from the descriptors the class itself holds, and written directly. */
+
+static int layout_of(PyTypeObject *type, PyObject *names, Layout *layout) {
+    layout->type = type;
+    layout->count = PyTuple_GET_SIZE(names);
+    if (layout->count > 16) {
+        PyErr_SetString(PyExc_TypeError, "a record of more than 16 fields");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < layout->count; i++) {
+        PyObject *descriptor = PyObject_GetAttr((PyObject *)type, PyTuple_GET_ITEM(names, i));
+        if (descriptor == NULL) {
+            return -1;
+        }
+        int slot = PyObject_TypeCheck(descriptor, &PyMemberDescr_Type);
+        PyMemberDef *member = slot ? ((PyMemberDescrObject *)descriptor)->d_member : NULL;
+        int writable = member != NULL && member->type == Py_T_OBJECT_EX && !(member->flags & Py_READONLY);
+        if (writable) {
+            layout->offsets[i] = member->offset;
+        }
+        Py_DECREF(descriptor);
+        if (!writable) {
+            PyErr_Format(PyExc_TypeError, "%s.%U is not a slot this module can fill", type->tp_name,
+                         PyTuple_GET_ITEM(names, i));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *record(const Layout *layout, PyObject **values) {
+    PyObject *made = layout->type->tp_alloc(layout->type, 0);
     if (made == NULL) {
         return NULL;
     }
-    Py_ssize_t count = PyTuple_GET_SIZE(names);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (PyObject_GenericSetAttr(made, PyTuple_GET_ITEM(names, i), values[i]) < 0) {
-            Py_DECREF(made);
-            return NULL;
-        }
+    for (Py_ssize_t i = 0; i < layout->count; i++) {
+        PyObject **slot = (PyObject **)((char *)made + layout->offsets[i]);
+        Py_XSETREF(*slot, Py_NewRef(values[i]));
     }
     return made;
 }
@@ -607,7 +644,7 @@ static int close_line(State *state) {
             line->units_paid,   line->units_billed, line->billed_procedure_code, service_date,
             control_number,     line->allowed,      adjustments,        remark_codes,
         };
-        made = record(state->line_type, state->line_fields, values);
+        made = record(&state->line_layout, values);
         if (made == NULL || PyList_Append(claim->lines, made) < 0) {
             status = FAILED;
         }
@@ -700,7 +737,7 @@ static int close_claim(State *state) {
             parts[FREQUENCY], parts[NAME],         claim->statement_from ? claim->statement_from : Py_None,
             claim->statement_to ? claim->statement_to : Py_None,  adjustments, remark_codes, lines,
         };
-        made = record(state->claim_type, state->claim_fields, values);
+        made = record(&state->claim_layout, values);
         if (made == NULL || PyList_Append(state->items, made) < 0) {
             status = FAILED;
         }
@@ -778,7 +815,7 @@ static int cas(State *state, const Segment *segment) {
             }
             if (status == OK) {
                 PyObject *values[4] = {group, reason_code, money, units};
-                adjustment = record(state->adjustment_type, state->adjustment_fields, values);
+                adjustment = record(&state->adjustment_layout, values);
                 if (adjustment == NULL) {
                     status = FAILED;
                 } else {
@@ -1016,13 +1053,42 @@ static int in_claim(State *state, const Segment *segment) {
  * Segments the Python reader handles itself
  */
 
+/* Short element texts repeat all through a file (qualifiers, codes, dates, units): the last str made for each is
+ * kept, in a table indexed by the text's hash, and given again, which saves making and freeing one and lets later
+ * lookups reuse its hash. Strings are immutable, so sharing one is never seen. */
+#define SHORT_TEXT 8
+#define SHORT_SLOTS 4096
+static PyObject *short_texts[SHORT_SLOTS];
+
+static PyObject *short_text(const char *text, Py_ssize_t length) {
+    if (length > SHORT_TEXT) {
+        return ascii_text(text, length);
+    }
+    uint32_t hash = 2166136261u;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        hash = (hash ^ (unsigned char)text[i]) * 16777619u;
+    }
+    PyObject **slot = &short_texts[(hash ^ (uint32_t)length) & (SHORT_SLOTS - 1)];
+    PyObject *kept = *slot;
+    if (kept != NULL && PyUnicode_GET_LENGTH(kept) == length && memcmp(PyUnicode_1BYTE_DATA(kept), text, (size_t)length) == 0) {
+        return Py_NewRef(kept);
+    }
+    PyObject *made = ascii_text(text, length);
+    if (made != NULL) {
+        Py_XSETREF(*slot, Py_NewRef(made));
+    }
+    return made;
+}
+
 static int hand_over(State *state, const Segment *segment) {
     PyObject *elements = PyList_New(segment->count);
     if (elements == NULL) {
         return FAILED;
     }
     for (int i = 0; i < segment->count; i++) {
-        PyObject *text = element_text(segment, i + 1);
+        Py_ssize_t length;
+        const char *start = element(segment, i + 1, &length);
+        PyObject *text = short_text(start, length);
         if (text == NULL) {
             Py_DECREF(elements);
             return FAILED;
@@ -1037,7 +1103,7 @@ static int hand_over(State *state, const Segment *segment) {
     int status = FAILED;
     if (id && index && offset && raw) {
         PyObject *values[6] = {id, elements, index, offset, state->delimiters, raw};
-        made = record(state->segment_type, state->segment_fields, values);
+        made = record(&state->segment_layout, values);
         if (made != NULL && PyList_Append(state->items, made) >= 0) {
             status = OK;
         }
@@ -1061,6 +1127,10 @@ static int take(State *state, const Segment *segment) {
     }
     if (state->ended || id_is(segment, "ISA")) {
         return UNSURE; /* text after the IEA, or a second interchange with delimiters of its own */
+    }
+    if (!state->records) {
+        state->ended = id_is(segment, "IEA");
+        return hand_over(state, segment);
     }
     if (state->claim.open) {
         if (!id_is(segment, "CLP") && !id_is(segment, "LX") && !id_is(segment, "PLB") && !id_is(segment, "SE")) {
@@ -1237,38 +1307,23 @@ static void state_clear(State *state) {
     Py_CLEAR(state->items);
 }
 
+/* What every scan reads from its context: the delimiters, the Segment type and the place in the file. */
 static int state_load(State *state, PyObject *context) {
-    PyObject *capsule;
-    state->context = context;
     Py_ssize_t flag;
+    state->context = context;
     if (get_char(context, "element", &state->element) < 0 || get_char(context, "component", &state->component) < 0 ||
         get_char(context, "terminator", &state->terminator) < 0 ||
         get_object(context, "delimiters", &state->delimiters) < 0 ||
         get_object(context, "segment_type", (PyObject **)&state->segment_type) < 0 ||
-        get_object(context, "claim_type", (PyObject **)&state->claim_type) < 0 ||
-        get_object(context, "line_type", (PyObject **)&state->line_type) < 0 ||
-        get_object(context, "segment_fields", &state->segment_fields) < 0 ||
-        get_object(context, "claim_fields", &state->claim_fields) < 0 ||
-        get_object(context, "line_fields", &state->line_fields) < 0 || get_object(context, "money", &state->money) < 0 ||
-        get_object(context, "quantity", &state->quantity) < 0 ||
-        get_object(context, "procedure", &state->procedure) < 0 ||
-        get_object(context, "modifier_ok", &state->modifier_ok) < 0 ||
-        get_object(context, "remark", &state->remark) < 0 ||
-        get_object(context, "reason", &state->reason) < 0 || get_object(context, "decimal", &state->decimal) < 0 ||
-        get_object(context, "adjustment_type", (PyObject **)&state->adjustment_type) < 0 ||
-        get_object(context, "adjustment_fields", &state->adjustment_fields) < 0 ||
-        get_object(context, "statuses", &state->statuses) < 0 || get_object(context, "filings", &state->filings) < 0 ||
-        get_object(context, "groups", &state->groups) < 0 || get_int(context, "index", &state->index) < 0) {
+        get_object(context, "segment_fields", &state->segment_fields) < 0 || get_int(context, "index", &state->index) < 0) {
         return -1;
     }
-    if (!PyType_Check(state->segment_type) || !PyType_Check(state->claim_type) || !PyType_Check(state->line_type) ||
-        !PyType_Check(state->adjustment_type) || !PyTuple_Check(state->adjustment_fields) ||
-        PyTuple_GET_SIZE(state->adjustment_fields) != 4 ||
-        !PyTuple_Check(state->segment_fields) || PyTuple_GET_SIZE(state->segment_fields) != 6 ||
-        !PyTuple_Check(state->claim_fields) || PyTuple_GET_SIZE(state->claim_fields) != 15 ||
-        !PyTuple_Check(state->line_fields) || PyTuple_GET_SIZE(state->line_fields) != 12 ||
-        !PyDict_Check(state->statuses) || !PyDict_Check(state->filings) || !PyDict_Check(state->groups)) {
-        PyErr_SetString(PyExc_TypeError, "the context's types, field names or tables are not as this module needs");
+    if (!PyType_Check(state->segment_type) || !PyTuple_Check(state->segment_fields) ||
+        PyTuple_GET_SIZE(state->segment_fields) != 6) {
+        PyErr_SetString(PyExc_TypeError, "the context's Segment type or field names are not as this module needs");
+        return -1;
+    }
+    if (layout_of(state->segment_type, state->segment_fields, &state->segment_layout) < 0) {
         return -1;
     }
     if (get_int(context, "isa_seen", &flag) < 0) {
@@ -1279,22 +1334,61 @@ static int state_load(State *state, PyObject *context) {
         return -1;
     }
     state->ended = (int)flag;
-    if (get_object(context, "cache", &capsule) < 0) {
-        return -1;
-    }
-    state->cache = PyCapsule_GetPointer(capsule, "revcycle.x12._read835.cache");
-    Py_DECREF(capsule);
-    if (state->cache == NULL) {
-        return -1;
-    }
     state->items = PyList_New(0);
     return state->items == NULL ? -1 : 0;
 }
 
-/* scan(context, data, base_offset, final) -> (items, consumed) | None */
-static PyObject *scan(PyObject *module, PyObject *const *arguments, Py_ssize_t count) {
+/* What a scan into records reads besides: the record types, the checks, the tables and the cache. */
+static int records_load(State *state, PyObject *context) {
+    PyObject *capsule;
+    state->records = 1;
+    if (get_object(context, "claim_type", (PyObject **)&state->claim_type) < 0 ||
+        get_object(context, "line_type", (PyObject **)&state->line_type) < 0 ||
+        get_object(context, "claim_fields", &state->claim_fields) < 0 ||
+        get_object(context, "line_fields", &state->line_fields) < 0 || get_object(context, "money", &state->money) < 0 ||
+        get_object(context, "quantity", &state->quantity) < 0 ||
+        get_object(context, "procedure", &state->procedure) < 0 ||
+        get_object(context, "modifier_ok", &state->modifier_ok) < 0 ||
+        get_object(context, "remark", &state->remark) < 0 ||
+        get_object(context, "reason", &state->reason) < 0 || get_object(context, "decimal", &state->decimal) < 0 ||
+        get_object(context, "adjustment_type", (PyObject **)&state->adjustment_type) < 0 ||
+        get_object(context, "adjustment_fields", &state->adjustment_fields) < 0 ||
+        get_object(context, "statuses", &state->statuses) < 0 || get_object(context, "filings", &state->filings) < 0 ||
+        get_object(context, "groups", &state->groups) < 0) {
+        return -1;
+    }
+    if (!PyType_Check(state->claim_type) || !PyType_Check(state->line_type) ||
+        !PyType_Check(state->adjustment_type) || !PyTuple_Check(state->adjustment_fields) ||
+        PyTuple_GET_SIZE(state->adjustment_fields) != 4 || !PyTuple_Check(state->claim_fields) || PyTuple_GET_SIZE(state->claim_fields) != 15 ||
+        !PyTuple_Check(state->line_fields) || PyTuple_GET_SIZE(state->line_fields) != 12 ||
+        !PyDict_Check(state->statuses) || !PyDict_Check(state->filings) || !PyDict_Check(state->groups)) {
+        PyErr_SetString(PyExc_TypeError, "the context's types, field names or tables are not as this module needs");
+        return -1;
+    }
+    if (layout_of(state->claim_type, state->claim_fields, &state->claim_layout) < 0 ||
+        layout_of(state->line_type, state->line_fields, &state->line_layout) < 0 ||
+        layout_of(state->adjustment_type, state->adjustment_fields, &state->adjustment_layout) < 0 ||
+        get_object(context, "cache", &capsule) < 0) {
+        return -1;
+    }
+    state->cache = PyCapsule_GetPointer(capsule, "revcycle.x12._read835.cache");
+    Py_DECREF(capsule);
+    return state->cache == NULL ? -1 : 0;
+}
+
+/* Just after the last terminator of `data`, or 0 when it holds none. */
+static Py_ssize_t after_last_terminator(const char *data, Py_ssize_t length, char terminator) {
+    Py_ssize_t end = length - 1;
+    while (end >= 0 && data[end] != terminator) {
+        end--;
+    }
+    return end + 1;
+}
+
+/* scan(context, data, base_offset, final) and segments(...) -> (items, consumed) | None */
+static PyObject *run(PyObject *const *arguments, Py_ssize_t count, int records) {
     if (count != 4) {
-        PyErr_SetString(PyExc_TypeError, "scan(context, data, base_offset, final)");
+        PyErr_SetString(PyExc_TypeError, "expected (context, data, base_offset, final)");
         return NULL;
     }
     PyObject *context = arguments[0];
@@ -1307,13 +1401,19 @@ static PyObject *scan(PyObject *module, PyObject *const *arguments, Py_ssize_t c
     State state;
     memset(&state, 0, sizeof(State));
     PyObject *result = NULL;
-    if ((base == -1 && PyErr_Occurred()) || final < 0 || state_load(&state, context) < 0) {
+    if ((base == -1 && PyErr_Occurred()) || final < 0 || state_load(&state, context) < 0 ||
+        (records && records_load(&state, context) < 0)) {
         PyBuffer_Release(&view);
         state_clear(&state);
         return NULL;
     }
+    /* The objects made here form no cycles, and a batch holds thousands of them: collections in the middle would
+     * only walk them again and again. */
+    int collecting = PyGC_Disable();
     const char *data = view.buf;
-    Py_ssize_t limit = final ? view.len : after_last_se(data, view.len, state.terminator, state.element);
+    Py_ssize_t limit = final     ? view.len
+                       : records ? after_last_se(data, view.len, state.terminator, state.element)
+                                 : after_last_terminator(data, view.len, state.terminator);
     Py_ssize_t position = 0;
     int status = OK;
     Segment segment;
@@ -1343,7 +1443,7 @@ static PyObject *scan(PyObject *module, PyObject *const *arguments, Py_ssize_t c
         }
         position = end - data + 1;
     }
-    if (status == OK && final && (!state.ended || state.claim.open || state.in_transaction)) {
+    if (status == OK && final && (!state.ended || state.claim.open || (records && state.in_transaction))) {
         status = UNSURE; /* the file ends before its IEA: the Python tokenizer says so */
     }
     if (status == OK && (set_int(context, "index", state.index) < 0 ||
@@ -1358,12 +1458,26 @@ static PyObject *scan(PyObject *module, PyObject *const *arguments, Py_ssize_t c
     }
     state_clear(&state);
     PyBuffer_Release(&view);
+    if (collecting) {
+        PyGC_Enable();
+    }
     return result;
+}
+
+static PyObject *scan(PyObject *module, PyObject *const *arguments, Py_ssize_t count) {
+    return run(arguments, count, 1);
+}
+
+static PyObject *segments(PyObject *module, PyObject *const *arguments, Py_ssize_t count) {
+    return run(arguments, count, 0);
 }
 
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
      "scan(context, data, base_offset, final) -> (items, consumed) or None when the Python reader must decide."},
+    {"segments", (PyCFunction)(void (*)(void))segments, METH_FASTCALL,
+     "segments(context, data, base_offset, final) -> (segments, consumed) or None when the Python tokenizer must "
+     "decide."},
     {"new_cache", new_cache, METH_NOARGS, "A table of answers remembered by text, for one file."},
     {NULL, NULL, 0, NULL},
 };

@@ -10,3 +10,6 @@ def scan(
 
 def new_cache() -> object:
     """A table of answers remembered by text, for one file."""
+
+def segments(context: object, data: bytes, base_offset: int, final: bool, /) -> tuple[list[Segment], int] | None:
+    """The complete segments of `data`, or None to leave the file to the Python tokenizer."""

@@ -17,12 +17,10 @@ import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
 
 from revcycle.domain import codes
 from revcycle.domain.money import money, quantity
 from revcycle.domain.remittance import Adjustment, ClaimPayment, Remittance, ServicePayment
-from revcycle.x12.errors import X12Error
 from revcycle.x12.read835 import (
     FILING_INDICATORS,
     GROUPS,
@@ -33,18 +31,16 @@ from revcycle.x12.read835 import (
     read_835,
     remark_or_none,
 )
-from revcycle.x12.tokens import ISA_MAX_LENGTH, Segment, delimiters_of, read_file
+from revcycle.x12.tokens import ScanContext, Undecided, read_file_in_python, scanned
 
 try:
     from revcycle.x12 import _read835
 except ImportError:  # pragma: no cover - an install without a C compiler
     _read835 = None  # type: ignore[assignment]
 
-# Bytes read at a time; doubled while no SE ends in what is held, so a huge transaction set costs linear time.
+# Bytes read at a time (the scanner's item lists hold few objects: claims, not segments).
 CHUNK_BYTES = 4 << 20
-_LINE_BREAKS = "\r\n"
 # The fields the scanner fills, in its order (the records' own order: `_check_fields` holds it to that).
-SEGMENT_FIELDS = ("id", "elements", "index", "offset", "delimiters", "raw")
 CLAIM_FIELDS = (
     "patient_control_number",
     "status",
@@ -98,52 +94,25 @@ def read_835_file(path: Path | str) -> Iterator[Remittance]:
                 yield remittance
                 given += 1
             return
-        except _Undecided:
+        except Undecided:
             pass
-    for number, remittance in enumerate(read_835(read_file(path), name)):
+    for number, remittance in enumerate(read_835(read_file_in_python(path), name)):
         if number >= given:
             yield remittance
 
 
-class _Undecided(Exception):
-    """The scanner met what the Python reader must decide."""
+class _Context(ScanContext):
+    """The scanner's context when it makes records: the record types, the checks, the tables and a cache."""
 
-
-class _Context:
-    """What the scanner reads from Python: the delimiters, the record types and checks, and its place in the file."""
-
-    segment_type = Segment
     claim_type = ClaimPayment
     line_type = ServicePayment
     adjustment_type = Adjustment
-    segment_fields = SEGMENT_FIELDS
     claim_fields = CLAIM_FIELDS
     line_fields = LINE_FIELDS
     adjustment_fields = ADJUSTMENT_FIELDS
     statuses = STATUSES
     filings = FILING_INDICATORS
     groups = GROUPS
-
-    def __init__(self, head: bytes, name: str) -> None:
-        """The context for a file that starts with ``head``.
-
-        Raises:
-            _Undecided: a file the scanner leaves to the Python reader from its first byte.
-        """
-        if not head.startswith(b"ISA"):
-            raise _Undecided  # text before the ISA, a byte-order mark, UTF-16, or not X12 at all
-        try:
-            delimiters = delimiters_of(head[:ISA_MAX_LENGTH].decode("latin-1"), name, 0)
-        except X12Error:
-            raise _Undecided from None
-        separators = (delimiters.element, delimiters.component, delimiters.segment)
-        if any(not separator.isascii() or separator in _LINE_BREAKS for separator in separators):
-            raise _Undecided  # line breaks as delimiters change what is layout
-        self.delimiters = delimiters
-        self.element, self.component, self.terminator = separators
-        self.cache = _read835.new_cache()
-        self.index = self.isa_seen = self.ended = 0
-
     # The checks, as the Python reader and the records make them; the scanner calls each once per distinct text
     # (an amount or a count written plainly it makes itself, as `money` and `quantity` would).
     money = staticmethod(money)
@@ -154,6 +123,10 @@ class _Context:
     remark = staticmethod(remark_or_none)
     reason = staticmethod(codes.carc)
 
+    def __init__(self, head: bytes, name: str) -> None:
+        super().__init__(head, name)
+        self.cache = _read835.new_cache()
+
 
 def _check_fields(kind: type, names: tuple[str, ...]) -> None:
     """Refuse to scan with an idea of a record's fields that is not the record's (a field added and not filled)."""
@@ -162,48 +135,20 @@ def _check_fields(kind: type, names: tuple[str, ...]) -> None:
         raise TypeError(f"the 835 scanner fills {kind.__name__} fields {names}; the record has {fields}")
 
 
-_check_fields(Segment, SEGMENT_FIELDS)
 _check_fields(ClaimPayment, CLAIM_FIELDS)
 _check_fields(ServicePayment, LINE_FIELDS)
 _check_fields(Adjustment, ADJUSTMENT_FIELDS)
 
 
 def _scanned(path: Path | str, name: str) -> Iterator[Remittance]:
-    try:
-        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the with below
-    except OSError:
-        raise _Undecided from None  # the Python reader says what is wrong with the file
-    with handle:
-        yield from _scan(handle, name)
-
-
-def _scan(handle: BinaryIO, name: str) -> Iterator[Remittance]:
-    data = handle.read(CHUNK_BYTES)
-    context = _Context(data, name)
     reader = RemittanceReader(name)
     take = reader.take
-    base, size, final = 0, CHUNK_BYTES, False
-    while True:
-        scanned = _read835.scan(context, data, base, final)
-        if scanned is None:
-            raise _Undecided
-        items, used = scanned
-        for item in items:
+    for batch in scanned(path, _Context, _read835.scan, CHUNK_BYTES):
+        for item in batch:
             if isinstance(item, ClaimPayment):
                 reader.claims.append(item)
             else:
                 remittance = take(item)
                 if remittance is not None:
                     yield remittance
-        if final:
-            reader.finish()
-            return
-        if used:
-            base += used
-            data = data[used:]
-            size = CHUNK_BYTES
-        else:
-            size *= 2
-        more = handle.read(size)
-        final = not more
-        data += more
+    reader.finish()

@@ -11,9 +11,11 @@ large the file. A file may hold several interchanges, each with its own delimite
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -442,6 +444,35 @@ def tokenize(chunks: Iterable[bytes], path: str) -> Iterator[Segment]:
 def read_file(path: Path | str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Segment]:
     """The segments of an X12 file, read in chunks (the file is opened when the first segment is asked for).
 
+    The C scanner cuts them where it was built (see `scanned`), giving what `read_file_in_python` gives.
+
+    Raises:
+        X12Error: as `tokenize`, and when the file cannot be opened.
+    """
+    if _read835 is None:
+        return read_file_in_python(path, chunk_bytes)
+    # The segments of each batch are handed out by C, not by resuming a generator once per segment.
+    return chain.from_iterable(_batches(path, chunk_bytes))
+
+
+def _batches(path: Path | str, chunk_bytes: int) -> Iterator[Sequence[Segment]]:
+    """The scanner's batches; if it gives up, the Python tokenizer's segments after those given, one at a time."""
+    given = 0
+    try:
+        for batch in scanned(path, ScanContext, _read835.segments, NATIVE_CHUNK_BYTES):
+            yield batch
+            given += len(batch)
+        return
+    except Undecided:
+        pass
+    for segment in read_file_in_python(path, chunk_bytes):
+        if segment.index >= given:
+            yield (segment,)  # one at a time: an error is raised after the segments before it, as the tokenizer does
+
+
+def read_file_in_python(path: Path | str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Segment]:
+    """The segments of an X12 file cut by `tokenize`: the definition that the C scanner is held to.
+
     Raises:
         X12Error: as `tokenize`, and when the file cannot be opened.
     """
@@ -463,3 +494,98 @@ def _chunks(path: Path | str, name: str, size: int) -> Iterator[bytes]:
 def read_bytes(data: bytes, path: str = "<bytes>") -> list[Segment]:
     """All the segments of X12 held in memory."""
     return list(tokenize([data], path))
+
+
+# -- the C scanner --------------------------------------------------------------------------------------------------
+# `revcycle.x12._read835` (setup.py; optional: an install without a C compiler has only the Python tokenizer) cuts
+# the bytes of a plain file, one interchange of ASCII with a segment a line or none, in C. Whatever it cannot decide
+# as `tokenize` would (text before the ISA, bytes that are not ASCII, a wrapped segment, a second interchange, a file
+# that does not end at its IEA) makes it give up, and the file is read again by the Python tokenizer from the start,
+# skipping the segments already given: so segments, offsets and errors are the Python tokenizer's.
+
+try:
+    from revcycle.x12 import _read835
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _read835 = None  # type: ignore[assignment]
+
+# Small batches keep the segments held at once few (a segment with its texts is some hundreds of bytes).
+NATIVE_CHUNK_BYTES = 256 << 10
+SEGMENT_FIELDS = ("id", "elements", "index", "offset", "delimiters", "raw")
+if tuple(field.name for field in dataclasses.fields(Segment)) != SEGMENT_FIELDS:  # the scanner fills these, so
+    raise TypeError(f"the C scanner fills Segment fields {SEGMENT_FIELDS}")
+
+
+def scanner_available() -> bool:
+    """Whether the C scanner was built with this install."""
+    return _read835 is not None
+
+
+class Undecided(Exception):
+    """The C scanner met what the Python tokenizer or reader must decide."""
+
+
+class ScanContext:
+    """What the C scanner reads from Python: the delimiters, the Segment type, and its place in the file."""
+
+    segment_type = Segment
+    segment_fields = SEGMENT_FIELDS
+
+    def __init__(self, head: bytes, name: str) -> None:
+        """The context for a file that starts with ``head``.
+
+        Raises:
+            Undecided: a file the scanner leaves to Python from its first byte.
+        """
+        if not head.startswith(b"ISA"):
+            raise Undecided  # text before the ISA, a byte-order mark, UTF-16, or not X12 at all
+        try:
+            delimiters = delimiters_of(head[:ISA_MAX_LENGTH].decode("latin-1"), name, 0)
+        except X12Error:
+            raise Undecided from None
+        separators = (delimiters.element, delimiters.component, delimiters.segment)
+        if any(not separator.isascii() or separator in _LINE_BREAKS for separator in separators):
+            raise Undecided  # line breaks as delimiters change what is layout
+        self.delimiters = delimiters
+        self.element, self.component, self.terminator = separators
+        self.index = self.isa_seen = self.ended = 0
+
+
+type Scan[C: ScanContext, T] = Callable[[C, bytes, int, bool], tuple[list[T], int] | None]
+
+
+def scanned[C: ScanContext, T](
+    path: Path | str, context_type: Callable[[bytes, str], C], scan: Scan[C, T], chunk_bytes: int
+) -> Iterator[list[T]]:
+    """The C scanner's batches for the file at ``path``, read ``chunk_bytes`` at a time.
+
+    A batch ends where ``scan`` says what was read is complete (a segment, or a transaction set); the rest waits for
+    the next bytes, which are doubled while nothing completes, so a huge segment or transaction costs linear time.
+
+    Raises:
+        Undecided: the scanner (or ``context_type``) leaves the file to Python; also when it cannot be opened.
+    """
+    try:
+        handle: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except OSError:
+        raise Undecided from None  # the Python tokenizer says what is wrong with the file
+    with handle:
+        data = handle.read(chunk_bytes)
+        context = context_type(data, str(path))
+        base, size, final = 0, chunk_bytes, False
+        while True:
+            result = scan(context, data, base, final)
+            if result is None:
+                raise Undecided
+            batch, used = result
+            yield batch
+            if final:
+                return
+            if used:
+                base += used
+                data = data[used:]
+                size = chunk_bytes
+            else:
+                size *= 2
+            more = handle.read(size)
+            final = not more
+            data += more
