@@ -1095,7 +1095,7 @@ static int hand_over(State *state, const Segment *segment) {
         }
         PyList_SET_ITEM(elements, i, text);
     }
-    PyObject *id = PyUnicode_InternFromString(segment->id);
+    PyObject *id = short_text(segment->id, (Py_ssize_t)strlen(segment->id));
     PyObject *index = PyLong_FromSsize_t(segment->index);
     PyObject *offset = PyLong_FromSsize_t(segment->offset);
     PyObject *raw = ascii_text(segment->text, segment->length);
