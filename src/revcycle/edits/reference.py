@@ -32,6 +32,8 @@ type Dated[T] = tuple[T, date, date]
 """An answer with the first and last day of the span over which it holds."""
 type _Held = tuple[date, date, Any]
 """A kept answer: the first and last day of its span, then the answer."""
+_DATED_QUESTIONS = ("icd10cm", "procedure_of_release", "ptp_both_ways", "mue", "add_on", "mce", "fee_schedule")
+"""The `EditReference` questions answered for a span of days."""
 
 
 def _place_of_service(store: ReferenceStore, code: str, day: date) -> CodeListEntry | None:
@@ -127,23 +129,23 @@ class EditReference:
         self.store = store
         # One memo per question, keyed by its arguments: the warm path of a question (the one nearly every claim
         # takes) is then one dictionary hit in the method itself, with no further call.
-        self._icd10cm_answers: dict[Hashable, Any] = {}
         self._procedure_answers: dict[Hashable, Any] = {}
-        self._procedure_of_release_answers: dict[Hashable, Any] = {}
         self._place_of_service_answers: dict[Hashable, Any] = {}
         self._ptp_answers: dict[Hashable, Any] = {}
-        self._ptp_both_ways_answers: dict[Hashable, Any] = {}
-        self._mue_answers: dict[Hashable, Any] = {}
-        self._add_on_answers: dict[Hashable, Any] = {}
-        self._mce_answers: dict[Hashable, Any] = {}
-        self._fee_schedule_answers: dict[Hashable, Any] = {}
         self._derived: dict[Callable[..., Any], _Derivations] = {}
-        # The answers of a day not asked about yet come from another day's answer whose span of days holds it (see
-        # `_ask_dated`): by question, then by the arguments other than the day.
-        self._spans: dict[str, dict[tuple[Hashable, ...], list[_Held]]] = {
-            question: {}
-            for question in ("icd10cm", "procedure_of_release", "ptp_both_ways", "mue", "add_on", "mce", "fee_schedule")
-        }
+        # The questions answered for a span of days (see `_ask_dated`), by the arguments other than the day (a code
+        # alone is its own key): every span kept, and the one last used, which the question's method looks at first
+        # (a warm question is then one dictionary hit and a comparison of dates, on any day of the span).
+        self._spans: dict[str, dict[Hashable, list[_Held]]] = {question: {} for question in _DATED_QUESTIONS}
+        self._held: dict[str, dict[Hashable, _Held]] = {question: {} for question in _DATED_QUESTIONS}
+        self._missing: dict[tuple[Hashable, ...], NoRelease] = {}
+        self._icd10cm_held = self._held["icd10cm"]
+        self._procedure_of_release_held = self._held["procedure_of_release"]
+        self._ptp_both_ways_held = self._held["ptp_both_ways"]
+        self._mue_held = self._held["mue"]
+        self._add_on_held = self._held["add_on"]
+        self._mce_held = self._held["mce"]
+        self._fee_schedule_held = self._held["fee_schedule"]
 
     def derived[T](self, make: Callable[..., T], *args: Hashable) -> T:
         """``make(self, *args)`` worked out once per ``args`` for the life of the reference.
@@ -170,9 +172,10 @@ class EditReference:
     def answers_span(self, questions: tuple[str, ...], args: tuple[Hashable, ...], day: date) -> Span:
         """The days around ``day`` over which every one of ``questions`` asked with ``(*args, day)`` has one answer.
 
-        Just ``day`` when one of them has no answer on it (a missing table) or keeps none with a span.
+        Just ``day`` when one of them has no answer on it (a missing table).
         """
         first, last = date.min, date.max
+        key = args[0] if len(args) == 1 else args
         for question in questions:
             try:
                 getattr(self, question)(*args, day)
@@ -180,13 +183,8 @@ class EditReference:
                 # A derivation may not have needed this answer (an unknown code is not looked up in the MCE): its
                 # value is kept for its own day, as before.
                 return day, day
-            for held_first, held_last, _ in self._spans[question][args]:
-                if held_first <= day <= held_last:
-                    first, last = max(first, held_first), min(last, held_last)
-                    break
-            else:
-                # Asked, but not kept with a span (a question answered per day only): the day alone.
-                return day, day
+            held_first, held_last, _ = self._held[question][key]
+            first, last = max(first, held_first), min(last, held_last)
         return first, last
 
     def _ask(self, memo: dict[Hashable, Any], ask: Callable[..., Any], key: tuple[Any, ...]) -> Any:
@@ -208,47 +206,44 @@ class EditReference:
         return found
 
     def _ask_dated(
-        self,
-        memo: dict[Hashable, Any],
-        question: str,
-        ask: Callable[..., Dated[Any]],
-        key: tuple[Any, ...],
-        others: tuple[Hashable, ...],
-        day: date,
+        self, question: str, ask: Callable[..., Dated[Any]], key: tuple[Any, ...], held_key: Hashable, day: date
     ) -> Any:
-        """``ask(store, *key)`` on a day not asked about yet, answered by another day's answer when its span holds it.
+        """``ask(store, *key)`` on a day outside the span last used: another span kept that holds it, else asked.
 
         ``ask`` answers with the span of days over which its answer holds (the release in force, the periods of the
-        code's own edits); ``others`` are ``key`` without the day. A batch's dates of service span weeks of one
+        code's own edits); ``held_key`` is ``key`` without the day. A batch's dates of service span weeks of one
         release: working out each code's answer again for each new day was the largest cost left of a warm batch,
-        and a cached answer never serves a day outside its span.
+        and a kept answer never serves a day outside its span. A missing table is remembered per day, and raised
+        again each time it is asked about.
         """
-        found = memo.get(key, _MISSING)
-        if found is _MISSING:
-            spans = self._spans[question]
-            for first, last, answer in spans.get(others, ()):
-                if first <= day <= last:
-                    memo[key] = answer
-                    return answer
+        held = self._held[question]
+        spans = self._spans[question]
+        for span in spans.get(held_key, ()):
+            if span[0] <= day <= span[1]:
+                held[held_key] = span
+                return span[2]
+        missing = self._missing.get((question, *key))
+        if missing is None:
             try:
-                found, first, last = ask(self.store, *key)
+                answer, first, last = ask(self.store, *key)
             except NoRelease as error:
-                found = error
+                missing = self._missing[(question, *key)] = error
             else:
-                spans.setdefault(others, []).append((first, last, found))
-            memo[key] = found
-        if found.__class__ is NoRelease:
-            raise NoRelease(*found.args)
-        return found
+                span = held[held_key] = (first, last, answer)
+                spans.setdefault(held_key, []).append(span)
+                return answer
+        # A new error each time: raising the remembered one again would grow its traceback, and with it keep every
+        # claim it passed through alive.
+        raise NoRelease(*missing.args)
 
     def icd10cm(self, code: str, day: date) -> Icd10cmCode | None:
         """The ICD-10-CM code as in force on ``day`` (with its notes), None when that release has no such code."""
-        key = (code, day)
-        found = self._icd10cm_answers.get(key, _MISSING)
-        if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_dated(self._icd10cm_answers, "icd10cm", _dated_icd10cm, key, (code,), day)
-        result: Icd10cmCode | None = found
-        return result
+        held = self._icd10cm_held.get(code)
+        if held is not None and held[0] <= day <= held[1]:
+            found: Icd10cmCode | None = held[2]
+            return found
+        answer: Icd10cmCode | None = self._ask_dated("icd10cm", _dated_icd10cm, (code, day), code, day)
+        return answer
 
     def procedure(self, code: str, day: date) -> ProcedureCode | None:
         """The CPT or HCPCS code (or HCPCS modifier) as the release in force on ``day`` has it."""
@@ -264,14 +259,12 @@ class EditReference:
 
         What the code edits read: the code's validity, dates and release, one answer for every day they hold.
         """
-        key = (code, day)
-        found = self._procedure_of_release_answers.get(key, _MISSING)
-        if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_dated(
-                self._procedure_of_release_answers, "procedure_of_release", dated_procedure, key, (code,), day
-            )
-        result: ProcedureCode | None = found
-        return result
+        held = self._procedure_of_release_held.get(code)
+        if held is not None and held[0] <= day <= held[1]:
+            found: ProcedureCode | None = held[2]
+            return found
+        answer: ProcedureCode | None = self._ask_dated("procedure_of_release", dated_procedure, (code, day), code, day)
+        return answer
 
     def place_of_service(self, code: str, day: date) -> CodeListEntry | None:
         """The place of service code as of ``day``."""
@@ -295,47 +288,47 @@ class EditReference:
         self, code_a: str, code_b: str, day: date, setting: PtpSetting
     ) -> tuple[PtpEdit | None, PtpEdit | None]:
         """The NCCI PTP edits of ``code_a`` with ``code_b`` and of ``code_b`` with ``code_a`` in force on ``day``."""
-        key = (code_a, code_b, day, setting)
-        found = self._ptp_both_ways_answers.get(key, _MISSING)
-        if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_dated(
-                self._ptp_both_ways_answers, "ptp_both_ways", _dated_ptp_both_ways, key, (code_a, code_b, setting), day
-            )
-        result: tuple[PtpEdit | None, PtpEdit | None] = found
-        return result
+        held = self._ptp_both_ways_held.get((code_a, code_b, setting))
+        if held is not None and held[0] <= day <= held[1]:
+            found: tuple[PtpEdit | None, PtpEdit | None] = held[2]
+            return found
+        answer: tuple[PtpEdit | None, PtpEdit | None] = self._ask_dated(
+            "ptp_both_ways", _dated_ptp_both_ways, (code_a, code_b, day, setting), (code_a, code_b, setting), day
+        )
+        return answer
 
     def mue(self, code: str, day: date, setting: MueSetting) -> Mue | None:
         """The medically unlikely edit of ``code`` on ``day``."""
-        key = (code, day, setting)
-        found = self._mue_answers.get(key, _MISSING)
-        if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_dated(self._mue_answers, "mue", _dated_mue, key, (code, setting), day)
-        result: Mue | None = found
-        return result
+        held = self._mue_held.get((code, setting))
+        if held is not None and held[0] <= day <= held[1]:
+            found: Mue | None = held[2]
+            return found
+        answer: Mue | None = self._ask_dated("mue", _dated_mue, (code, day, setting), (code, setting), day)
+        return answer
 
     def add_on(self, code: str, day: date) -> AddOnCode | None:
         """The add-on code edits of ``code`` in force on ``day``, None when it is not an add-on code."""
-        key = (code, day)
-        found = self._add_on_answers.get(key, _MISSING)
-        if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_dated(self._add_on_answers, "add_on", edit_tables.dated_add_on, key, (code,), day)
-        result: AddOnCode | None = found
-        return result
+        held = self._add_on_held.get(code)
+        if held is not None and held[0] <= day <= held[1]:
+            found: AddOnCode | None = held[2]
+            return found
+        answer: AddOnCode | None = self._ask_dated("add_on", edit_tables.dated_add_on, (code, day), code, day)
+        return answer
 
     def mce(self, code: str, day: date) -> MceFlags | None:
         """The Medicare Code Editor lists the diagnosis is on."""
-        key = (code, day)
-        found = self._mce_answers.get(key, _MISSING)
-        if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_dated(self._mce_answers, "mce", _dated_mce, key, (code,), day)
-        result: MceFlags | None = found
-        return result
+        held = self._mce_held.get(code)
+        if held is not None and held[0] <= day <= held[1]:
+            found: MceFlags | None = held[2]
+            return found
+        answer: MceFlags | None = self._ask_dated("mce", _dated_mce, (code, day), code, day)
+        return answer
 
     def fee_schedule(self, code: str, day: date) -> dict[str, Any] | None:
         """The physician fee schedule row of ``code``: status, global days and the surgery indicators."""
-        key = (code, day)
-        found = self._fee_schedule_answers.get(key, _MISSING)
-        if found is _MISSING or found.__class__ is NoRelease:
-            found = self._ask_dated(self._fee_schedule_answers, "fee_schedule", _dated_fee_schedule, key, (code,), day)
-        result: dict[str, Any] | None = found
-        return result
+        held = self._fee_schedule_held.get(code)
+        if held is not None and held[0] <= day <= held[1]:
+            found: dict[str, Any] | None = held[2]
+            return found
+        answer: dict[str, Any] | None = self._ask_dated("fee_schedule", _dated_fee_schedule, (code, day), code, day)
+        return answer
