@@ -6,11 +6,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any, Literal
 
 from revcycle.domain import Claim, ClaimKind, Coverage, Patient, Payer, Provider, ServiceLine
 from revcycle.edits.reference import EditReference
 from revcycle.errors import InvalidRecord
+
+_MISSING: Any = object()
+_code_of = attrgetter("code")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,8 @@ class Review:
         lines: the claim's service lines.
         professional: whether the claim is professional (837P, CMS-1500), judged by the practitioner tables.
         setting: the NCCI setting whose tables govern the claim: practitioner for professional, hospital otherwise.
+        icd10cm_codes: the codes of the claim's ICD-10-CM diagnoses (``claim.diagnoses``), in order.
+        diagnosis_codes: the codes line pointers count (`Claim.diagnosis_codes`).
     """
 
     submitted: Submitted
@@ -86,6 +92,8 @@ class Review:
     lines: tuple[ServiceLine, ...] = field(init=False)
     professional: bool = field(init=False)
     setting: Literal["practitioner", "hospital"] = field(init=False)
+    icd10cm_codes: tuple[str, ...] = field(init=False)
+    diagnosis_codes: tuple[str, ...] = field(init=False)
     _first_service_date: date | None = field(default=None, init=False, repr=False)
     _derived: dict[Callable[[Review], Any], Any] = field(default_factory=dict)
 
@@ -94,6 +102,10 @@ class Review:
         self.lines = self.claim.lines
         self.professional = self.claim.kind is ClaimKind.PROFESSIONAL
         self.setting = "practitioner" if self.professional else "hospital"
+        diagnoses = self.claim.diagnoses
+        self.icd10cm_codes = tuple(map(_code_of, diagnoses))
+        # The claim's property makes a new tuple each time it is read; with diagnoses, it is this one.
+        self.diagnosis_codes = self.icd10cm_codes if diagnoses else self.claim.diagnosis_codes
 
     def derived[T](self, make: Callable[[Review], T]) -> T:
         """``make(self)`` worked out once per claim: what several edits read (the PTP edits between its lines, say).
@@ -101,12 +113,11 @@ class Review:
         Keyed by ``make`` itself, a module-level function: the callers build nothing (no closure) to ask, and
         several edits ask each claim.
         """
-        try:
-            found: T = self._derived[make]
-            return found
-        except KeyError:
-            value = self._derived[make] = make(self)
-            return value
+        # A first ask per claim is as common as a repeated one: a missing key is not left to raise KeyError.
+        found: T = self._derived.get(make, _MISSING)
+        if found is _MISSING:
+            found = self._derived[make] = make(self)
+        return found
 
     @property
     def first_service_date(self) -> date:
@@ -131,7 +142,7 @@ class Review:
 
     def diagnosis_of(self, pointer: int) -> str | None:
         """The diagnosis code a line's pointer (1-based) names, None when it points past the list."""
-        codes = self.claim.diagnosis_codes
+        codes = self.diagnosis_codes
         return codes[pointer - 1] if 0 < pointer <= len(codes) else None
 
     def line_field(self, service: ServiceLine, name: str) -> str:

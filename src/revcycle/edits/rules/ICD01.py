@@ -186,7 +186,7 @@ class Excludes1Pair(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Compare each diagnosis's Excludes1 spans with every other diagnosis, reporting each pair once."""
         day = review.first_service_date
-        codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
+        codes = review.icd10cm_codes
         reported: set[frozenset[str]] = set()
         # Most codes exclude nothing the others start with: one look at the first letters rules them out (an empty
         # code is left to the spans, which fail on it as they always have).

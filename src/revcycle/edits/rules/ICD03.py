@@ -46,7 +46,7 @@ class CodeFirstMissing(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Compare each code's code-first spans with the diagnoses listed before and after it."""
         day = review.first_service_date
-        codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
+        codes = review.icd10cm_codes
         rules = review.reference.derivations(_code_first)
         for index, code in enumerate(codes):
             rule = rules[code, day]

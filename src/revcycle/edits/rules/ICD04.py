@@ -73,7 +73,7 @@ class UseAdditionalMissing(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Check each required instruction of each diagnosis against the claim's other diagnoses."""
         day = review.first_service_date
-        codes = [diagnosis.code for diagnosis in review.claim.diagnoses]
+        codes = review.icd10cm_codes
         rules = review.reference.derivations(_required_of)
         for index, code in enumerate(codes):
             rule = rules[code, day]

@@ -29,7 +29,7 @@ class DiagnosisPointers(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Lines with no pointer or a pointer past the diagnoses."""
-        count = len(review.claim.diagnosis_codes)
+        count = len(review.diagnosis_codes)
         for index, service in enumerate(review.lines):
             # The field's path is made only for a problem: nearly every line has none.
             if not service.diagnosis_pointers:

@@ -32,7 +32,7 @@ class TooManyDiagnoses(Edit):
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Claims over 12 diagnoses and lines over 4 pointers."""
-        count = len(review.claim.diagnosis_codes)
+        count = len(review.diagnosis_codes)
         if count > MAX_DIAGNOSES:
             yield Problem(
                 f"{count} diagnoses; a professional claim holds {MAX_DIAGNOSES}",

@@ -28,7 +28,7 @@ class RepeatedDiagnosis(Edit):
     def check(self, review: Review) -> Iterator[Problem]:
         """Second and later listings of a code."""
         seen: set[str] = set()
-        for index, code in enumerate(review.claim.diagnosis_codes):
+        for index, code in enumerate(review.diagnosis_codes):
             if code in seen:
                 yield Problem(
                     f"{codes.icd10cm_display(code)} is listed again at position {index + 1}",

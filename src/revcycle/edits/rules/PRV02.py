@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from revcycle.domain import Provider, ProviderKind
 from revcycle.edits.edit import Edit
@@ -18,6 +19,9 @@ _PEOPLE = (
     "supervising_provider_id",
 )
 _LINE_PEOPLE = ("rendering_provider_id", "referring_provider_id")
+_people_of = attrgetter(*_PEOPLE)
+_line_people_of = attrgetter(*_LINE_PEOPLE)
+_ORGANISATION = ProviderKind.ORGANIZATION
 
 
 class ProviderMustBePerson(Edit):
@@ -36,8 +40,21 @@ class ProviderMustBePerson(Edit):
     source = "ASC X12 005010X222A1 loops 2310A/B/D, 2420A/F and 005010X223A2 loops 2310A/B/C: NM102 = 1"
     looks_at = ("rendering_provider_id", "referring_provider_id", "lines.rendering_provider_id")
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> Iterable[Problem]:
         """The person roles of the claim and its lines."""
+        providers = review.submitted.providers
+        organisations = {provider_id for provider_id, provider in providers.items() if provider.kind is _ORGANISATION}
+        # Nearly every claim names its organisations (the billing provider) in no person's role: that is seen from
+        # the ids alone, each record of a role is looked at only when one of them is named there.
+        if organisations and not organisations.isdisjoint(_people_of(review.claim)):
+            return self._problems(review)
+        for service in review.lines if organisations else ():
+            if not organisations.isdisjoint(_line_people_of(service)):
+                return self._problems(review)
+        return ()
+
+    @staticmethod
+    def _problems(review: Review) -> Iterator[Problem]:
         claim = review.claim
         # The records looked up in place (an id not given is None, which names no record): a dozen roles a claim.
         providers = review.submitted.providers
