@@ -9,7 +9,7 @@ else: it picks the edits the configuration selects, catches an edit that crashes
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sized
 from typing import ClassVar
 
 from revcycle.domain import ClaimKind
@@ -32,6 +32,10 @@ class Edit:
     """The kinds of claim the edit applies to (professional, institutional)."""
     when_modifiers: ClassVar[frozenset[str] | None] = None
     """For an edit about some modifiers only: the engine runs it on claims with a line carrying one of them."""
+    when_fact: ClassVar[Callable[[Review], Sized] | None] = None
+    """For an edit that reports only from a fact of the claim and has nothing to say when it is empty: the function
+    that works the fact out once per claim (`Review.derived`), e.g. `AOC01.every_add_on_line`. The engine asks it
+    once for the neighbouring edits that share it, and runs them only when it is not empty."""
 
     @classmethod
     def message(cls) -> str:

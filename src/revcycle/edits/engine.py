@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -147,19 +147,26 @@ class Scrubber:
         modifiers = {modifier for service in submitted.claim.lines for modifier in service.modifiers}
         # The loop every claim takes through every edit: kept free of calls it can do without (each edit's check
         # method is bound once per policy, not per claim). Most claims carry no modifier, and then no edit about
-        # modifiers runs: they are left out of the loop at once.
-        for edit, check, needs in chosen.runs if modifiers else chosen.runs_without_modifiers:
-            if needs is not None and needs.isdisjoint(modifiers):
+        # modifiers runs: they are left out of the loop at once. Nor do most claims have add-on lines, E/M visits
+        # after a procedure or PTP pairs: the edits that report only from such a fact are passed over together when
+        # it is empty (`Edit.when_fact`).
+        for fact, runs in chosen.steps if modifiers else chosen.steps_without_modifiers:
+            if fact is not None and not _has(review, fact):
                 continue
-            try:
-                for problem in check(review):
-                    append((edit, problem, problem.severity or edit.severity))
-            except NoRelease as missing:
-                unchecked.setdefault(str(missing), []).append(edit)
-            except Exception as crash:
-                # Any failure of an edit is a finding on the claim, never a stopped run.
-                reason = f"the edit failed on this claim ({type(crash).__name__}: {crash}); the claim is not checked"
-                append((edit, Problem(reason), Severity.ERROR))
+            for edit, check, needs in runs:
+                if needs is not None and needs.isdisjoint(modifiers):
+                    continue
+                try:
+                    for problem in check(review):
+                        append((edit, problem, problem.severity or edit.severity))
+                except NoRelease as missing:
+                    unchecked.setdefault(str(missing), []).append(edit)
+                except Exception as crash:
+                    # Any failure of an edit is a finding on the claim, never a stopped run.
+                    reason = (
+                        f"the edit failed on this claim ({type(crash).__name__}: {crash}); the claim is not checked"
+                    )
+                    append((edit, Problem(reason), Severity.ERROR))
         for reason, edits in unchecked.items():
             # One warning per missing table, not one per edit that needed it.
             others = f" (nor {', '.join(edit.code for edit in edits[1:])})" if len(edits) > 1 else ""
@@ -187,8 +194,8 @@ class Scrubber:
             edits = tuple(edit for edit in (*self.edits, *pack_rules) if policy.runs(edit) and kind in edit.kinds)
             runs = tuple((edit, edit.check, edit.when_modifiers) for edit in edits)
             chosen = self._chosen[(payer_identifier, kind)] = _Chosen(
-                runs,
-                tuple(run for run in runs if run[2] is None),
+                _steps(runs),
+                _steps(tuple(run for run in runs if run[2] is None)),
                 frozenset(edit for edit in edits if matches(edit, policy.suppress)),
                 frozenset(edit for edit in edits if matches(edit, policy.downgrade)),
                 policy.timely_filing_days,
@@ -218,16 +225,43 @@ def _collector_paused() -> Iterator[None]:
 
 
 _Run = tuple[Edit, Callable[[Review], Iterable[Problem]], frozenset[str] | None]
+_Step = tuple[Callable[[Review], Sized] | None, tuple[_Run, ...]]
+"""Neighbouring edits that report only from one fact of the claim (`Edit.when_fact`), or from none, with it."""
+
+
+def _steps(runs: tuple[_Run, ...]) -> tuple[_Step, ...]:
+    """The runs in order, neighbours that share a fact (or have none) gathered in one step."""
+    steps: list[tuple[Callable[[Review], Sized] | None, list[_Run]]] = []
+    for run in runs:
+        fact = type(run[0]).when_fact
+        if steps and steps[-1][0] is fact:
+            steps[-1][1].append(run)
+        else:
+            steps.append((fact, [run]))
+    return tuple((fact, tuple(group)) for fact, group in steps)
+
+
+def _has(review: Review, fact: Callable[[Review], Sized]) -> bool:
+    """Whether the claim's ``fact`` is not empty; True when working it out fails.
+
+    The edits that share the fact then meet the failure themselves (a missing table, a crash), each as it would
+    have alone: the findings say so as they always have.
+    """
+    try:
+        return len(fact(review)) > 0
+    except Exception:
+        return True
 
 
 @dataclass(frozen=True, slots=True)
 class _Chosen:
     """The edits a payer's policy runs on one kind of claim, and how their findings are reported."""
 
-    runs: tuple[_Run, ...]
-    """The edits, in order, each with its check and the modifiers it is about (`Edit.when_modifiers`)."""
-    runs_without_modifiers: tuple[_Run, ...]
-    """The edits that run on a claim without modifiers (those not about some modifiers only), in order."""
+    steps: tuple[_Step, ...]
+    """The edits, in order, each with its check and the modifiers it is about (`Edit.when_modifiers`), in steps of
+    neighbours that share a fact (`Edit.when_fact`)."""
+    steps_without_modifiers: tuple[_Step, ...]
+    """The steps of the edits that run on a claim without modifiers (those not about some modifiers only)."""
     suppressed: frozenset[Edit]
     downgraded: frozenset[Edit]
     timely_filing_days: int | None

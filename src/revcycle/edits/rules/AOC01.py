@@ -28,9 +28,17 @@ def add_on_lines(review: Review, edit_type: str) -> list[AddOnLine]:
     """
     return [
         (service, add_on, others)
-        for strictest, service, add_on, others in review.derived(_add_on_lines)
+        for strictest, service, add_on, others in every_add_on_line(review)
         if strictest == edit_type
     ]
+
+
+def every_add_on_line(review: Review) -> list[tuple[str, ServiceLine, AddOnCode, list[ServiceLine]]]:
+    """Every add-on line with its strictest edit type in force and the day's other lines, once per claim.
+
+    AOC01-AOC03 report from these alone: a claim without an add-on line has nothing for them.
+    """
+    return review.derived(_add_on_lines)
 
 
 def _add_on_lines(review: Review) -> list[tuple[str, ServiceLine, AddOnCode, list[ServiceLine]]]:
@@ -85,6 +93,7 @@ class AddOnWithoutPrimary(Edit):
         "Services, ch. I (Add-on Codes)"
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id")
+    when_fact = every_add_on_line
 
     def check(self, review: Review) -> Iterable[Problem]:
         """Report each type-1 add-on line without a listed primary."""

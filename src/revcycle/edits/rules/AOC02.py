@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.AOC01 import AddOnLine, add_on_lines
+from revcycle.edits.rules.AOC01 import AddOnLine, add_on_lines, every_add_on_line
 
 
 class AddOnContractorPrimary(Edit):
@@ -29,6 +29,7 @@ class AddOnContractorPrimary(Edit):
         "Medicare Services, ch. I (Add-on Codes)"
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id")
+    when_fact = every_add_on_line
 
     def check(self, review: Review) -> Iterable[Problem]:
         """Report each type-2 add-on line with no non-add-on procedure beside it."""

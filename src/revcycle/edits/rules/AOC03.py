@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.AOC01 import AddOnLine, add_on_lines, has_listed_primary, primaries_shown
+from revcycle.edits.rules.AOC01 import AddOnLine, add_on_lines, every_add_on_line, has_listed_primary, primaries_shown
 
 
 class AddOnUnlistedPrimary(Edit):
@@ -29,6 +29,7 @@ class AddOnUnlistedPrimary(Edit):
         "for Medicare Services, ch. I (Add-on Codes)"
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id")
+    when_fact = every_add_on_line
 
     def check(self, review: Review) -> Iterable[Problem]:
         """Report each type-3 add-on line without a listed primary."""

@@ -129,6 +129,7 @@ class EmInPostoperativePeriod(Edit):
         "physician fee schedule RVU file (global days)"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers", "lines.service_date", "history")
+    when_fact = visits
     kinds = frozenset({ClaimKind.PROFESSIONAL})
 
     def check(self, review: Review) -> Iterator[Problem]:

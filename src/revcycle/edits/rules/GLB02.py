@@ -30,6 +30,7 @@ class EmSameDayMinor(Edit):
         "modifier 25); physician fee schedule RVU file (global days 000/010)"
     )
     looks_at = ("lines.procedure_code", "lines.modifiers", "lines.service_date", "history")
+    when_fact = visits
     kinds = frozenset({ClaimKind.PROFESSIONAL})
 
     def check(self, review: Review) -> Iterator[Problem]:

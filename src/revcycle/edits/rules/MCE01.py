@@ -21,7 +21,7 @@ def age_conflicts(review: Review, age_category: str) -> list[Problem]:
     The age is in whole years on the claim's first date of service, as the MCE computes it. A list, not a
     generator: nearly every claim has no misfit, and four edits ask.
     """
-    misfits = review.derived(_age_misfits)
+    misfits = age_misfits(review)
     return [_age_problem(age_category, *misfit) for misfit in misfits if misfit[2].age_category == age_category]
 
 
@@ -44,6 +44,11 @@ def _diagnosis_flags(review: Review) -> list[MceFlags | None]:
     day = review.first_service_date
     mce = review.reference.mce
     return [mce(diagnosis.code, day) for diagnosis in review.claim.diagnoses]
+
+
+def age_misfits(review: Review) -> list[tuple[int, Diagnosis, MceFlags, int, date]]:
+    """The diagnoses whose MCE age category the patient's age does not fit, once per claim (MCE01-MCE04)."""
+    return review.derived(_age_misfits)
 
 
 def _age_misfits(review: Review) -> list[tuple[int, Diagnosis, MceFlags, int, date]]:
@@ -76,6 +81,7 @@ class NewbornAgeConflict(Edit):
     severity = Severity.ERROR
     source = f"{MCE_AGE_SOURCE}, perinatal/newborn diagnoses (age 0)"
     looks_at = ("diagnoses", "patient.birth_date", "lines.service_date")
+    when_fact = age_misfits
 
     def check(self, review: Review) -> list[Problem]:
         """Compare newborn diagnoses with the patient's age."""

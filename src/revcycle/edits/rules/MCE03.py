@@ -5,7 +5,7 @@ from __future__ import annotations
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.MCE01 import MCE_AGE_SOURCE, age_conflicts
+from revcycle.edits.rules.MCE01 import MCE_AGE_SOURCE, age_conflicts, age_misfits
 
 
 class MaternityAgeConflict(Edit):
@@ -24,6 +24,7 @@ class MaternityAgeConflict(Edit):
     severity = Severity.ERROR
     source = f"{MCE_AGE_SOURCE}, maternity diagnoses (ages 12-55 in MCE v37, 9-64 in v43.1)"
     looks_at = ("diagnoses", "patient.birth_date", "lines.service_date")
+    when_fact = age_misfits
 
     def check(self, review: Review) -> list[Problem]:
         """Compare maternity diagnoses with the patient's age."""

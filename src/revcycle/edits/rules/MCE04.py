@@ -5,7 +5,7 @@ from __future__ import annotations
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.MCE01 import MCE_AGE_SOURCE, age_conflicts
+from revcycle.edits.rules.MCE01 import MCE_AGE_SOURCE, age_conflicts, age_misfits
 
 
 class AdultAgeConflict(Edit):
@@ -24,6 +24,7 @@ class AdultAgeConflict(Edit):
     severity = Severity.ERROR
     source = f"{MCE_AGE_SOURCE}, adult diagnoses (ages 15-124)"
     looks_at = ("diagnoses", "patient.birth_date", "lines.service_date")
+    when_fact = age_misfits
 
     def check(self, review: Review) -> list[Problem]:
         """Compare adult diagnoses with the patient's age."""

@@ -38,7 +38,12 @@ class OverMue:
 
 def over_date_mue(review: Review, indicator: int) -> list[OverMue]:
     """The codes of a date-of-service MUE (MAI 2 or 3) whose units, summed over the lines of a date, exceed it."""
-    return [over for over in review.derived(_over_date_mues) if over.mue.adjudication_indicator == indicator]
+    return [over for over in over_date_mues(review) if over.mue.adjudication_indicator == indicator]
+
+
+def over_date_mues(review: Review) -> list[OverMue]:
+    """Every code and date whose units exceed its date-of-service MUE (MAI 2 or 3), once per claim (MUE02, MUE03)."""
+    return review.derived(_over_date_mues)
 
 
 _NO_UNITS = Decimal(0)
@@ -111,6 +116,7 @@ class MueDateUnitsPolicy(Edit):
         "indicator 2); NCCI Policy Manual for Medicare Services, ch. I (Medically Unlikely Edits)"
     )
     looks_at = ("lines.procedure_code", "lines.units", "lines.service_date")
+    when_fact = over_date_mues
 
     def check(self, review: Review) -> list[Problem]:
         """Report each code and date whose units exceed an MAI-2 MUE."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.MUE02 import date_problem, over_date_mue
+from revcycle.edits.rules.MUE02 import date_problem, over_date_mue, over_date_mues
 
 
 class MueDateUnitsClinical(Edit):
@@ -28,6 +28,7 @@ class MueDateUnitsClinical(Edit):
         "indicator 3); NCCI Policy Manual for Medicare Services, ch. I (Medically Unlikely Edits)"
     )
     looks_at = ("lines.procedure_code", "lines.units", "lines.service_date")
+    when_fact = over_date_mues
 
     def check(self, review: Review) -> list[Problem]:
         """Report each code and date whose units exceed an MAI-3 MUE."""

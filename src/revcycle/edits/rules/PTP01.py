@@ -31,6 +31,7 @@ class PtpNoBypass(Edit):
         "(practitioner and hospital tables)"
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id", "lines.modifiers")
+    when_fact = claim_edits
 
     def check(self, review: Review) -> Iterable[Problem]:
         """Report each column-2 line of an indicator-0 edit."""

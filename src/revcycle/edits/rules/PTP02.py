@@ -156,6 +156,7 @@ class PtpModifierMissing(Edit):
         "edits (practitioner and hospital tables)"
     )
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id", "lines.modifiers")
+    when_fact = claim_edits
 
     def check(self, review: Review) -> Iterable[Problem]:
         """Report each column-2 line of an indicator-1 edit that no modifier bypasses."""
