@@ -163,20 +163,25 @@ def dated_ptp_edits_between(
         NoRelease: no PTP release of the setting governs ``day``.
     """
     code_set = PTP_SETS[setting]
-    span = in_force_span(store, code_set, day)
-    answer = ptp_edits_between(store, code_a, code_b, day, setting=setting)
     bare_a, bare_b = _bare(code_a), _bare(code_b)
+    listed = [
+        (release, f"{column1}:{column2}")
+        for release in _ptp_parts(store, code_set, day)
+        for column1, column2 in ((bare_a, bare_b), (bare_b, bare_a))
+        if column2 in ptp_column2_codes(store, release, column1)
+    ]
+    span = in_force_span(store, code_set, day)
+    if not listed:
+        # The answer of nearly every pair, worked out from the column-2 codes alone.
+        return (None, None), *span
     boundaries: list[date] = []
-    for release in _ptp_parts(store, code_set, day):
-        for column1, column2 in ((bare_a, bare_b), (bare_b, bare_a)):
-            if column2 not in ptp_column2_codes(store, release, column1):
-                continue
-            data = store.entry(release, f"{column1}:{column2}")
-            for period in data["periods"] if data is not None else ():
-                effective, deletion = _optional_date(period["effective"]), _optional_date(period["deletion"])
-                boundaries += _period_boundaries(effective, deletion)
-    first, last = narrowed(span, day, boundaries)
-    return answer, first, last
+    for release, key in listed:
+        data = store.entry(release, key)
+        for period in data["periods"] if data is not None else ():
+            effective, deletion = _optional_date(period["effective"]), _optional_date(period["deletion"])
+            boundaries += _period_boundaries(effective, deletion)
+    answer = ptp_edits_between(store, bare_a, bare_b, day, setting=setting)
+    return answer, *narrowed(span, day, boundaries)
 
 
 def _period_boundaries(effective: date | None, deletion: date | None) -> list[date]:
