@@ -9,7 +9,7 @@ name, say) is kept the same way (`EditReference.derived`), so that a warm claim 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
@@ -91,35 +91,52 @@ def over_answers[F: Callable[..., Any]](*questions: str) -> Callable[[F], F]:
     return declared
 
 
-class _Derivations(dict[tuple[Hashable, ...], Any]):
+class Derivations[T](dict[tuple[Hashable, ...], T]):
     """``make(reference, *args)`` by ``args``, worked out on the first ask (`EditReference.derivations`)."""
 
-    __slots__ = ("_dated_by", "_make", "_reference", "_spans")
+    __slots__ = ("_dated_by", "_held", "_make", "_reference", "_spans")
 
-    def __init__(self, reference: EditReference, make: Callable[..., Any]) -> None:
+    def __init__(self, reference: EditReference, make: Callable[..., T]) -> None:
         super().__init__()
         self._reference = reference
         self._make = make
         self._dated_by = _DATED_BY.get(make)
         self._spans: dict[tuple[Hashable, ...], list[_Held]] = {}
+        self._held: dict[Hashable, _Held] = {}
 
-    def __missing__(self, args: tuple[Hashable, ...]) -> Any:
+    def on(self, code: Hashable, day: date) -> T:
+        """``self[code, day]``, read first from the span last used for ``code`` (see `over_answers`).
+
+        The convention edits ask one per diagnosis of every claim: on any day of the span that is one dictionary
+        hit and a comparison of dates, where a new day would be a miss of ``self[code, day]``.
+        """
+        held = self._held.get(code)
+        if held is not None and held[0] <= day <= held[1]:
+            found: T = held[2]
+            return found
+        return self[code, day]
+
+    def __missing__(self, args: tuple[Hashable, ...]) -> T:
         # A NoRelease raised here is not kept: the next ask raises it again, as the answers do.
         if self._dated_by is None:
             value = self[args] = self._make(self._reference, *args)
             return value
         others, day = args[:-1], args[-1]
         assert isinstance(day, date)
-        held = self._spans.get(others)
-        for first, last, value in held or ():
-            if first <= day <= last:
-                self[args] = value
-                return value
-        value = self._make(self._reference, *args)
-        first, last = self._reference.answers_span(self._dated_by, others, day)
-        self._spans.setdefault(others, []).append((first, last, value))
-        self[args] = value
-        return value
+        spans = self._spans.setdefault(others, [])
+        for span in spans:
+            if span[0] <= day <= span[1]:
+                break
+        else:
+            value = self._make(self._reference, *args)
+            first, last = self._reference.answers_span(self._dated_by, others, day)
+            span = (first, last, value)
+            spans.append(span)
+        if len(others) == 1:
+            self._held[others[0]] = span
+        found: T = span[2]
+        self[args] = found
+        return found
 
 
 class EditReference:
@@ -132,7 +149,7 @@ class EditReference:
         self._procedure_answers: dict[Hashable, Any] = {}
         self._place_of_service_answers: dict[Hashable, Any] = {}
         self._ptp_answers: dict[Hashable, Any] = {}
-        self._derived: dict[Callable[..., Any], _Derivations] = {}
+        self._derived: dict[Callable[..., Any], Derivations[Any]] = {}
         # The questions answered for a span of days (see `_ask_dated`), by the arguments other than the day (a code
         # alone is its own key): every span kept, and the one last used, which the question's method looks at first
         # (a warm question is then one dictionary hit and a comparison of dates, on any day of the span).
@@ -157,16 +174,16 @@ class EditReference:
         """
         return self.derivations(make)[args]
 
-    def derivations[T](self, make: Callable[..., T]) -> Mapping[tuple[Hashable, ...], T]:
+    def derivations[T](self, make: Callable[..., T]) -> Derivations[T]:
         """What ``make`` works out, by its arguments (see `derived`): ``derivations(make)[args]``.
 
-        A warm question is a dictionary subscript, with no call in Python: the ICD-10-CM convention edits ask one
-        per diagnosis of every claim. A derivation declared with `over_answers` is worked out once per span of days
-        over which the answers it reads hold, not once per day.
+        A warm question is a dictionary subscript; a code on a day is asked with `Derivations.on` (the ICD-10-CM
+        convention edits ask one per diagnosis of every claim). A derivation declared with `over_answers` is worked
+        out once per span of days over which the answers it reads hold, not once per day.
         """
         found = self._derived.get(make)
         if found is None:
-            found = self._derived[make] = _Derivations(self, make)
+            found = self._derived[make] = Derivations(self, make)
         return found
 
     def answers_span(self, questions: tuple[str, ...], args: tuple[Hashable, ...], day: date) -> Span:

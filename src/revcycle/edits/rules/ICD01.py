@@ -193,7 +193,7 @@ class Excludes1Pair(Edit):
         firsts = {other[0] for other in codes} if all(codes) else None
         rules = review.reference.derivations(_exclusions)
         for index, code in enumerate(codes):
-            rule = rules[code, day]
+            rule = rules.on(code, day)
             if rule is None:
                 continue
             listed, notes, letters = rule

@@ -49,7 +49,7 @@ class CodeFirstMissing(Edit):
         codes = review.icd10cm_codes
         rules = review.reference.derivations(_code_first)
         for index, code in enumerate(codes):
-            rule = rules[code, day]
+            rule = rules.on(code, day)
             if rule is None:
                 continue
             listed, manifestation, spans = rule

@@ -76,7 +76,7 @@ class UseAdditionalMissing(Edit):
         codes = review.icd10cm_codes
         rules = review.reference.derivations(_required_of)
         for index, code in enumerate(codes):
-            rule = rules[code, day]
+            rule = rules.on(code, day)
             if rule is None:
                 continue
             listed, instructions_kept = rule
