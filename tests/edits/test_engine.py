@@ -98,6 +98,45 @@ def test_a_missing_table_is_a_warning_not_a_pass(tmp_path: Path, edit_reference:
     assert _scrub(edit_reference, [ReadsIcd()]) == []
 
 
+ASKED: list[str] = []
+
+
+def _nothing(review: Review) -> tuple[str, ...]:
+    ASKED.append("nothing")
+    return ()
+
+
+def _diagnoses(review: Review) -> tuple[str, ...]:
+    ASKED.append("diagnoses")
+    return review.diagnosis_codes
+
+
+def _failing(review: Review) -> tuple[str, ...]:
+    raise ZeroDivisionError("boom")
+
+
+def _flags_when(fact: object, code: str) -> Edit:
+    """A `Flags` edit that reports only from ``fact`` (`Edit.when_fact`)."""
+    kind = type(f"Flags{code}", (Flags,), {"code": code, "when_fact": fact})
+    edit: Edit = kind()
+    return edit
+
+
+def test_edits_that_report_from_an_empty_fact_are_passed_over_together(edit_reference: EditReference) -> None:
+    ASKED.clear()
+    edits = [_flags_when(_nothing, "TST04"), _flags_when(_nothing, "TST05"), _flags_when(_diagnoses, "TST06")]
+    assert _scrub(edit_reference, edits) == ["TST06:error"]
+    assert ASKED == ["nothing", "diagnoses"]
+
+
+def test_a_fact_that_fails_leaves_its_edits_to_meet_the_failure(tmp_path: Path, edit_reference: EditReference) -> None:
+    crashes = type("CrashesWhen", (Crashes,), {"when_fact": _failing})()
+    reads = type("ReadsIcdWhen", (ReadsIcd,), {"when_fact": _failing})()
+    assert _scrub(edit_reference, [crashes, _flags_when(_failing, "TST07")]) == ["TST01:error", "TST07:error"]
+    empty = EditReference(ReferenceStore(tmp_path / "empty.sqlite"))
+    assert _scrub(empty, [reads]) == ["TST03:warning"]
+
+
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
