@@ -335,29 +335,43 @@ static PyObject *record(const Layout *layout, PyObject **values) {
     return made;
 }
 
-/* A value the reader parses once per distinct text: `function(text)`, remembered under `kind`. A new reference in
- * `*out`. */
-static int checked(State *state, enum Kind kind, PyObject *function, const char *text, Py_ssize_t length,
-                   PyObject **out) {
+/* Makes in C what a Python check would make of a text written plainly; NULL (no error set) for any other text. */
+typedef PyObject *(*Plain)(State *state, const char *text, Py_ssize_t length);
+
+/* A value the reader parses once per distinct text: `plain(text)` where it can, `function(text)` otherwise,
+ * remembered under `kind`. A new reference in `*out`. */
+static int remembered(State *state, enum Kind kind, Plain plain, PyObject *function, const char *text,
+                      Py_ssize_t length, PyObject **out) {
     Key key;
     key_start(&key, kind);
     key_add(&key, text, length);
     uint64_t hash = key_hash(&key);
     PyObject *value = cache_get(state->cache, &key, hash);
     if (value == NULL) {
-        PyObject *argument = ascii_text(text, length);
-        if (argument == NULL) {
+        value = plain != NULL ? plain(state, text, length) : NULL;
+        if (value == NULL && PyErr_Occurred()) {
             return FAILED;
         }
-        value = PyObject_CallOneArg(function, argument);
-        Py_DECREF(argument);
         if (value == NULL) {
-            return refused();
+            PyObject *argument = ascii_text(text, length);
+            if (argument == NULL) {
+                return FAILED;
+            }
+            value = PyObject_CallOneArg(function, argument);
+            Py_DECREF(argument);
+            if (value == NULL) {
+                return refused();
+            }
         }
         cache_put(state->cache, &key, hash, value);
     }
     *out = value;
     return OK;
+}
+
+static int checked(State *state, enum Kind kind, PyObject *function, const char *text, Py_ssize_t length,
+                   PyObject **out) {
+    return remembered(state, kind, NULL, function, text, length, out);
 }
 
 /* The digits of `text` without leading zeros (one zero for zero), into `out`; their count. */
@@ -377,6 +391,17 @@ static int all_digits(const char *text, Py_ssize_t length) {
         }
     }
     return 1;
+}
+
+/* Decimal(text), for a text already in its canonical form. */
+static PyObject *decimal_of(State *state, const char *text, Py_ssize_t length) {
+    PyObject *string = ascii_text(text, length);
+    if (string == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyObject_CallOneArg(state->decimal, string);
+    Py_DECREF(string);
+    return value;
 }
 
 /* The Decimal that `revcycle.domain.money.money` makes of an amount written plainly (an optional minus, 1 to 12
@@ -402,13 +427,7 @@ static PyObject *plain_money(State *state, const char *text, Py_ssize_t length) 
     canonical[size++] = decimals > 1 ? digits[whole + 2] : '0';
     int zero = size == 5 && memcmp(canonical + 1, "0.00", 4) == 0;
     int skip = negative && !zero ? 0 : 1; /* -0.00 is folded into 0.00, as money's "+ 0" does */
-    PyObject *string = ascii_text(canonical + skip, size - skip);
-    if (string == NULL) {
-        return NULL;
-    }
-    PyObject *value = PyObject_CallOneArg(state->decimal, string);
-    Py_DECREF(string);
-    return value;
+    return decimal_of(state, canonical + skip, size - skip);
 }
 
 /* The Decimal that `revcycle.domain.money.quantity` makes of a whole number written as 1 to 12 digits. */
@@ -417,37 +436,7 @@ static PyObject *plain_quantity(State *state, const char *text, Py_ssize_t lengt
         return NULL;
     }
     char canonical[12];
-    PyObject *string = ascii_text(canonical, significant(text, length, canonical));
-    if (string == NULL) {
-        return NULL;
-    }
-    PyObject *value = PyObject_CallOneArg(state->decimal, string);
-    Py_DECREF(string);
-    return value;
-}
-
-/* A Decimal remembered under `kind`: made in C when written plainly, by the Python check `function` otherwise. */
-static int number(State *state, enum Kind kind, PyObject *function, const char *text, Py_ssize_t length,
-                  PyObject **out) {
-    Key key;
-    key_start(&key, kind);
-    key_add(&key, text, length);
-    uint64_t hash = key_hash(&key);
-    PyObject *value = cache_get(state->cache, &key, hash);
-    if (value != NULL) {
-        *out = value;
-        return OK;
-    }
-    value = kind == AMOUNT ? plain_money(state, text, length) : plain_quantity(state, text, length);
-    if (value == NULL) {
-        if (PyErr_Occurred()) {
-            return FAILED;
-        }
-        return checked(state, kind, function, text, length, out);
-    }
-    cache_put(state->cache, &key, hash, value);
-    *out = value;
-    return OK;
+    return decimal_of(state, canonical, significant(text, length, canonical));
 }
 
 /* An amount (required, as `_Reader._amount`). */
@@ -457,7 +446,7 @@ static int amount(State *state, const Segment *segment, int position, PyObject *
     if (length == 0) {
         return UNSURE;
     }
-    return number(state, AMOUNT, state->money, text, length, out);
+    return remembered(state, AMOUNT, plain_money, state->money, text, length, out);
 }
 
 /* A quantity, or None when the text is empty (as `_Reader._quantity`). */
@@ -466,7 +455,7 @@ static int quantity(State *state, const char *text, Py_ssize_t length, PyObject 
         *out = Py_NewRef(Py_None);
         return OK;
     }
-    return number(state, QUANTITY, state->quantity, text, length, out);
+    return remembered(state, QUANTITY, plain_quantity, state->quantity, text, length, out);
 }
 
 /* A CCYYMMDD date (as `_Reader._date`). */
