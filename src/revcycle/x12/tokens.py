@@ -569,7 +569,7 @@ def scanned[C: ScanContext, T](
     except OSError:
         raise Undecided from None  # the Python tokenizer says what is wrong with the file
     with handle:
-        data = handle.read(chunk_bytes)
+        data = handle.read(max(chunk_bytes, ISA_MAX_LENGTH))  # the ISA whole, for its delimiters
         context = context_type(data, str(path))
         base, size, final = 0, chunk_bytes, False
         while True:
