@@ -31,6 +31,18 @@ def icd10cm_fields(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
     return review.derived(_icd10cm_entries)
 
 
+def codes_not_billable(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
+    """The `icd10cm_fields` whose code the release in force does not list as billable (none, or a header).
+
+    COD01, COD02, ICD05 and ICD06 report on these alone (`Edit.when_fact`): nearly every claim has none.
+    """
+    return review.derived(_not_billable)
+
+
+def _not_billable(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
+    return [entry for entry in icd10cm_fields(review) if entry[2] is None or not entry[2].billable]
+
+
 def _icd10cm_entries(review: Review) -> list[tuple[str, str, Icd10cmCode | None]]:
     day = review.first_service_date
     icd10cm = review.reference.icd10cm
@@ -112,6 +124,7 @@ class Icd10cmCodeUnknown(Edit):
         "(Pub. 100-04) ch. 23 §10; Definitions of Medicare Code Edits v43.1 edit 1 (invalid diagnosis code)"
     )
     looks_at = ("diagnoses", "admitting_diagnosis", "reasons_for_visit", "external_causes", "lines.service_date")
+    when_fact = codes_not_billable
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Look each code up in the release in force on the claim's first date of service."""

@@ -8,7 +8,7 @@ from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.COD01 import icd10cm_fields
+from revcycle.edits.rules.COD01 import codes_not_billable, icd10cm_fields
 from revcycle.edits.rules.ICD05 import seventh_character_forms
 from revcycle.refdata.icd10cm import Icd10cmCode
 from revcycle.refdata.reference import in_force
@@ -34,6 +34,7 @@ class Icd10cmCodeNotBillable(Edit):
         "invalid if it is not coded to the full number of characters required); 45 CFR 162.1002(c)(2)"
     )
     looks_at = ("diagnoses", "admitting_diagnosis", "reasons_for_visit", "external_causes", "lines.service_date")
+    when_fact = codes_not_billable
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each code the release in force lists as a header rather than a billable code."""

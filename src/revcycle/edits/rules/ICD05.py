@@ -9,7 +9,7 @@ from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.reference import EditReference
 from revcycle.edits.review import Review
-from revcycle.edits.rules.COD01 import PLACEHOLDER, SEVENTH, icd10cm_fields
+from revcycle.edits.rules.COD01 import PLACEHOLDER, SEVENTH, codes_not_billable, icd10cm_fields
 from revcycle.refdata.icd10cm import Icd10cmCode
 
 
@@ -50,6 +50,7 @@ class SeventhCharacterMissing(Edit):
         "(placeholder character); §I.B.3 (a code is invalid without its 7th character, if applicable)"
     )
     looks_at = ("diagnoses", "admitting_diagnosis", "reasons_for_visit", "external_causes", "lines.service_date")
+    when_fact = codes_not_billable
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each listed code the tabular completes with a 7th character but that was given without one."""

@@ -8,7 +8,7 @@ from revcycle.domain.codes import icd10cm_display
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.COD01 import icd10cm_fields, with_placeholders
+from revcycle.edits.rules.COD01 import codes_not_billable, icd10cm_fields, with_placeholders
 
 
 class PlaceholderMissing(Edit):
@@ -31,6 +31,7 @@ class PlaceholderMissing(Edit):
         "(7th characters: a code shorter than six characters that takes one is filled with X)"
     )
     looks_at = ("diagnoses", "admitting_diagnosis", "reasons_for_visit", "external_causes", "lines.service_date")
+    when_fact = codes_not_billable
 
     def check(self, review: Review) -> Iterator[Problem]:
         """Report each unknown code that becomes a complete code once its missing X's are put back."""
