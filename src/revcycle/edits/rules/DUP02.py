@@ -38,11 +38,14 @@ class DuplicateClaim(Edit):
         claim = review.claim
         if claim.frequency is not ClaimFrequency.ORIGINAL:
             return
+        earlier = review.history.of_patient(claim)
+        if not earlier:
+            return
         services: frozenset[tuple[object, ...]] | None = None  # gathered for the first earlier claim that may match
         # Equal services need the other claim's first line among the claim's own (code and date): one look rules
         # out most earlier claims before their services are gathered.
         code_dates = {(service.procedure_code, service.service_date) for service in claim.lines}
-        for other in review.history.of_patient(claim):
+        for other in earlier:
             if (
                 other.billing_provider_id == claim.billing_provider_id
                 and other.coverage_id == claim.coverage_id

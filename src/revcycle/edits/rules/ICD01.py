@@ -197,12 +197,19 @@ class Excludes1Pair(Edit):
             if rule is None:
                 continue
             listed, notes, letters = rule
-            if firsts is not None and letters.isdisjoint(firsts):
-                continue
+            named = None
+            if firsts is not None:
+                if letters.isdisjoint(firsts):
+                    continue
+                # Notes often name only codes of their own letter: that letter counts only when another code of
+                # the claim starts with it too.
+                named = {other[0] for other in codes if other != code}
+                if letters.isdisjoint(named):
+                    continue
             for note, spans in notes:
                 letters = spans.letters
                 # A note whose spans start with none of the other codes' letters is passed over whole.
-                if firsts is not None and letters.isdisjoint(firsts):
+                if named is not None and letters.isdisjoint(named):
                     continue
                 for other_index, other in enumerate(codes):
                     # The first letter looked at here first: most notes name nothing near most other codes.

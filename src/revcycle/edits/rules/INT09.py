@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from revcycle.domain import codes
 from revcycle.edits.edit import Edit
@@ -25,10 +25,16 @@ class RepeatedDiagnosis(Edit):
     source = "ICD-10-CM Official Guidelines FY2026 I.B.12; ASC X12 005010X222A1 HI (codes not repeated)"
     looks_at = ("diagnoses",)
 
-    def check(self, review: Review) -> Iterator[Problem]:
+    def check(self, review: Review) -> Iterable[Problem]:
         """Second and later listings of a code."""
+        listed = review.diagnosis_codes
+        # Nearly every claim lists each code once: no generator is made for it.
+        return self._repeated(listed) if len(set(listed)) != len(listed) else ()
+
+    @staticmethod
+    def _repeated(listed: tuple[str, ...]) -> Iterator[Problem]:
         seen: set[str] = set()
-        for index, code in enumerate(review.diagnosis_codes):
+        for index, code in enumerate(listed):
             if code in seen:
                 yield Problem(
                     f"{codes.icd10cm_display(code)} is listed again at position {index + 1}",
