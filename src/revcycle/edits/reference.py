@@ -1,10 +1,13 @@
-"""The reference tables the edits read, answered once per code and day and then from memory.
+"""The reference tables the edits read, answered once per code and span of days and then from memory.
 
 A scrub of thousands of claims asks the same questions over and over (is 99213 valid on 2026-07-02? which PTP
-edit pairs 99213 with 20610?); each answer is kept for the life of the `EditReference`, so a warm question is one
-dictionary hit. A missing table raises `NoRelease` every time it is asked about: the engine reports the edit as not
-checked rather than as passed. What an edit works out from the answers about one code (the spans a code's notes
-name, say) is kept the same way (`EditReference.derived`), so that a warm claim does not work it out again.
+edit pairs 99213 with 20610?); each answer is kept for the life of the `EditReference` with the first and last day
+it holds for, as the tables say (the release in force, a code's added and terminated dates, an NCCI edit's own
+periods), so a warm question on any day of the span is one dictionary hit and a comparison of dates, and no answer
+serves a day outside it. A missing table raises `NoRelease` every time it is asked about: the engine reports the edit
+as not checked rather than as passed. What an edit works out from the answers about one code (the spans a code's
+notes name, say) is kept the same way (`EditReference.derivations`, `over_answers`), so that a warm claim does not
+work it out again.
 """
 
 from __future__ import annotations
