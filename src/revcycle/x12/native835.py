@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - an install without a C compiler
     _read835 = None  # type: ignore[assignment]
 
 # Bytes read at a time (the scanner's item lists hold few objects: claims, not segments).
-CHUNK_BYTES = 4 << 20
+CHUNK_BYTES = 512 << 10
 # The fields the scanner fills, in its order (the records' own order: `_check_fields` holds it to that).
 CLAIM_FIELDS = (
     "patient_control_number",
