@@ -218,3 +218,18 @@ def test_a_bad_pack_names_the_rule_and_key(tmp_path: Path) -> None:
     path.write_text("pack: p\npayers: [X]\nrules:\n  - {code: A1, name: a, message: m, source: s, procedures: [1]}\n")
     with pytest.raises(InputFileError, match=r"rules\[0\].require"):
         read_pack(path)
+
+
+def test_edits_about_modifiers_run_on_modifiers_in_lower_case(edit_reference: EditReference) -> None:
+    """A line made without its checks (a reader's `fields.trusted`) may keep a modifier as submitted, in lower case."""
+    document = document_of(
+        {"claim": {"lines": [{"procedure_code": "73030", "service_date": "2026-07-06", "modifiers": ["RT", "LT"]}]}}
+    )
+    records = records_from_json(document, "lower.json")
+    submitted = list(records.submitted())
+    for item in submitted:
+        for service in item.claim.lines:
+            object.__setattr__(service, "modifiers", tuple(modifier.lower() for modifier in service.modifiers))
+    assert [line.modifiers for item in submitted for line in item.claim.lines] == [("rt", "lt")]
+    findings = Scrubber(edit_reference).scrub(submitted, DEFAULT_AS_OF).results[-1].findings
+    assert "MOD02" in {finding.code for finding in findings}

@@ -144,7 +144,9 @@ class Scrubber:
         raw: list[tuple[Edit, Problem, Severity]] = []
         append = raw.append
         unchecked: dict[str, list[Edit]] = {}
-        modifiers = {modifier for service in submitted.claim.lines for modifier in service.modifiers}
+        # As the tables spell them (and as the edits compare them, `MOD01.modifiers_of`): a record made without its
+        # checks may hold a modifier in lower case, which must not pass the edits about it over.
+        modifiers = {modifier.strip().upper() for service in submitted.claim.lines for modifier in service.modifiers}
         # The loop every claim takes through every edit: kept free of calls it can do without (each edit's check
         # method is bound once per policy, not per claim). Most claims carry no modifier, and then no edit about
         # modifiers runs: they are left out of the loop at once. Nor do most claims have add-on lines, E/M visits
