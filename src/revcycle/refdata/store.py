@@ -79,6 +79,9 @@ class ReferenceStore:
         self._releases: dict[str, list[ReleaseInfo]] | None = None
         self._entries: dict[tuple[int, str], dict[str, Any] | None] = {}
         self._derived: dict[tuple[Any, ...], Any] = {}
+        # Counts this object's imports: what others keep from its answers (the scrubber's memos) is good while it
+        # is unchanged.
+        self.imports = 0
 
     def close(self) -> None:
         """Close the file."""
@@ -157,6 +160,7 @@ class ReferenceStore:
             # A replaced release may reuse its row id: nothing cached may outlive an import.
             self._entries.clear()
             self._derived.clear()
+            self.imports += 1
         stored = {info.id: info for info in self.releases()}
         return [(unchanged[key], False) if kind == "same" else (stored[key], True) for kind, key in order if key]
 

@@ -81,16 +81,21 @@ class ScrubRun:
     as_of: date
 
 
-_SCRUBBERS: WeakKeyDictionary[ReferenceStore, dict[int, Scrubber]] = WeakKeyDictionary()
-"""Scrubbers by store and configuration, so a warm process keeps its memoised reference answers."""
+_SCRUBBERS: WeakKeyDictionary[ReferenceStore, dict[int, tuple[int, Scrubber]]] = WeakKeyDictionary()
+"""Scrubbers by store and configuration, so a warm process keeps its memoised reference answers; each with the
+store's import count when it was made."""
 
 
 def scrubber_for(store: ReferenceStore, config: ScrubConfig) -> Scrubber:
-    """The process's scrubber for a store and configuration (made once, then reused with its warm caches)."""
+    """The process's scrubber for a store and configuration (made once, then reused with its warm caches).
+
+    A release imported through the store since makes a new one: the memoised answers came from the tables replaced.
+    """
     by_config = _SCRUBBERS.setdefault(store, {})
-    found = by_config.get(id(config))
-    if found is None or found.config is not config:
-        found = by_config[id(config)] = Scrubber(EditReference(store), config)
+    imports, found = by_config.get(id(config), (-1, None))
+    if found is None or found.config is not config or imports != store.imports:
+        found = Scrubber(EditReference(store), config)
+        by_config[id(config)] = (store.imports, found)
     return found
 
 
