@@ -1,16 +1,18 @@
-/* The 835 reader's hot loop in C: cutting segments and building the claim and service-line records.
+/* The X12 readers' hot loops in C: cutting segments, and building an 835's claim and service-line records.
  *
- * revcycle.x12.read835 is the definition of what an 835 means as records; this module is a faster way to the same
- * records for the files that need no judgement. It cuts the file's bytes into segments and builds each claim (loop
- * 2100, CLP to the segment that closes it) and its service lines (loop 2110) as the Python reader would, calling
- * the same Python checks (money, quantity, procedure code, modifier, remark code, the Adjustment record) once per
- * distinct text and remembering the answers. Every other segment (the envelope, ST, BPR, TRN, N1, LX, PLB, SE ...)
- * is handed back as a `Segment` for the Python reader's own handlers, which also make the remittance.
+ * `segments` cuts a file's bytes into the `Segment` objects the Python tokenizer (revcycle.x12.tokens) would make.
+ * `scan` does the same for an 835 and builds each claim (loop 2100, CLP to the segment that closes it) and its
+ * service lines (loop 2110) as revcycle.x12.read835, the definition of what an 835 means as records, would: the same
+ * Python checks (money, quantity, procedure code, modifier, remark code, adjustment reason) are called once per
+ * distinct text and their answers remembered, and an amount or count written plainly is made here as `money` and
+ * `quantity` would make it. Every other segment (the envelope, ST, BPR, TRN, N1, LX, PLB, SE ...) is handed back as a
+ * `Segment` for the Python reader's own handlers, which also make the remittance.
  *
- * Whatever would need a decision the Python reader makes (a value its checks refuse, a byte that is not ASCII, a
- * line break inside a segment, a second interchange, a file that does not end at its IEA ...) makes `scan` answer
- * None: the caller then reads the file with the Python reader, which decides and explains. So this module can make
- * reading faster but never change what is read; tests read every corpus 835 and mutated files both ways.
+ * Whatever would need a decision the Python code makes (a value its checks refuse, a byte that is not ASCII, a line
+ * break inside a segment, a second interchange, a file that does not end at its IEA ...) makes both answer None: the
+ * caller then reads the file with the Python tokenizer or reader, which decides and explains. So this module can make
+ * reading faster but never change what is read; tests read every corpus file and mutated files both ways
+ * (tests/x12/test_native835.py, test_native_tokens.py).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
