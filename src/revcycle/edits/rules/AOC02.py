@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.AOC01 import AddOnLine, add_on_lines, every_add_on_line
+from revcycle.edits.rules.AOC01 import add_on_lines, every_add_on_line
 
 
 class AddOnContractorPrimary(Edit):
@@ -31,14 +31,10 @@ class AddOnContractorPrimary(Edit):
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id")
     when_fact = every_add_on_line
 
-    def check(self, review: Review) -> Iterable[Problem]:
+    def check(self, review: Review) -> Iterator[Problem]:
         """Report each type-2 add-on line with no non-add-on procedure beside it."""
-        lines = add_on_lines(review, "2")
-        # Nearly every claim has none: no generator is made for it.
-        return self._problems(review, lines) if lines else ()
-
-    def _problems(self, review: Review, lines: list[AddOnLine]) -> Iterator[Problem]:
-        for service, _, others in lines:
+        # Run only on a claim where add_on_lines finds something (`when_fact`).
+        for service, _, others in add_on_lines(review, "2"):
             if any(
                 review.reference.add_on(other.procedure_code.strip().upper(), other.service_date) is None
                 for other in others

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.AOC01 import AddOnLine, add_on_lines, every_add_on_line, has_listed_primary, primaries_shown
+from revcycle.edits.rules.AOC01 import add_on_lines, every_add_on_line, has_listed_primary, primaries_shown
 
 
 class AddOnUnlistedPrimary(Edit):
@@ -31,14 +31,10 @@ class AddOnUnlistedPrimary(Edit):
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id")
     when_fact = every_add_on_line
 
-    def check(self, review: Review) -> Iterable[Problem]:
+    def check(self, review: Review) -> Iterator[Problem]:
         """Report each type-3 add-on line without a listed primary."""
-        lines = add_on_lines(review, "3")
-        # Nearly every claim has none: no generator is made for it.
-        return self._problems(review, lines) if lines else ()
-
-    def _problems(self, review: Review, lines: list[AddOnLine]) -> Iterator[Problem]:
-        for service, add_on, others in lines:
+        # Run only on a claim where add_on_lines finds something (`when_fact`).
+        for service, add_on, others in add_on_lines(review, "3"):
             if has_listed_primary(add_on, others):
                 continue
             yield Problem(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
 from revcycle.edits.review import Review
-from revcycle.edits.rules.PTP02 import PtpFinding, claim_edits
+from revcycle.edits.rules.PTP02 import claim_edits
 
 
 class PtpNoBypass(Edit):
@@ -33,14 +33,10 @@ class PtpNoBypass(Edit):
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id", "lines.modifiers")
     when_fact = claim_edits
 
-    def check(self, review: Review) -> Iterable[Problem]:
+    def check(self, review: Review) -> Iterator[Problem]:
         """Report each column-2 line of an indicator-0 edit."""
-        edits = claim_edits(review)
-        # Nearly every claim has none: no generator is made for it.
-        return self._problems(review, edits) if edits else ()
-
-    def _problems(self, review: Review, edits: list[PtpFinding]) -> Iterator[Problem]:
-        for edit, column1, column2 in edits:
+        # Run only on a claim where claim_edits finds something (`when_fact`).
+        for edit, column1, column2 in claim_edits(review):
             if edit.modifier_indicator != "0":
                 continue
             yield Problem(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import combinations
 
@@ -158,14 +158,10 @@ class PtpModifierMissing(Edit):
     looks_at = ("lines.procedure_code", "lines.service_date", "lines.rendering_provider_id", "lines.modifiers")
     when_fact = claim_edits
 
-    def check(self, review: Review) -> Iterable[Problem]:
+    def check(self, review: Review) -> Iterator[Problem]:
         """Report each column-2 line of an indicator-1 edit that no modifier bypasses."""
-        edits = claim_edits(review)
-        # Nearly every claim has none: no generator is made for it.
-        return self._problems(review, edits) if edits else ()
-
-    def _problems(self, review: Review, edits: list[PtpFinding]) -> Iterator[Problem]:
-        for edit, column1, column2 in edits:
+        # Run only on a claim where claim_edits finds something (`when_fact`).
+        for edit, column1, column2 in claim_edits(review):
             if edit.modifier_indicator != "1" or bypassed(column1, column2):
                 continue
             yield Problem(
