@@ -23,7 +23,7 @@ from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Finding, Problem, Severity
 from revcycle.edits.reference import EditReference
 from revcycle.edits.registry import builtin_edits
-from revcycle.edits.review import History, Review, Submitted
+from revcycle.edits.review import History, Review, Submitted, modifiers_of
 from revcycle.refdata.reference import NoRelease
 
 RECORD_RULES = "INT00"
@@ -144,9 +144,10 @@ class Scrubber:
         raw: list[tuple[Edit, Problem, Severity]] = []
         append = raw.append
         unchecked: dict[str, list[Edit]] = {}
-        # As the tables spell them (and as the edits compare them, `MOD01.modifiers_of`): a record made without its
-        # checks may hold a modifier in lower case, which must not pass the edits about it over.
-        modifiers = {modifier.strip().upper() for service in submitted.claim.lines for modifier in service.modifiers}
+        # As the edits compare them (`modifiers_of`): a record made without its checks may hold a modifier in lower
+        # case, which must not pass the edits about it over.
+        lines = submitted.claim.lines
+        modifiers = {modifier for service in lines if service.modifiers for modifier in modifiers_of(service)}
         # The loop every claim takes through every edit: kept free of calls it can do without (each edit's check
         # method is bound once per policy, not per claim). Most claims carry no modifier, and then no edit about
         # modifiers runs: they are left out of the loop at once. Nor do most claims have add-on lines, E/M visits

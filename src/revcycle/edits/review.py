@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -148,3 +149,14 @@ class Review:
     def line_field(self, service: ServiceLine, name: str) -> str:
         """The path of a line's field, as findings name it (``lines[0].modifiers``)."""
         return f"lines[{self.lines.index(service)}].{name}"
+
+
+def modifiers_of(service: ServiceLine) -> frozenset[str]:
+    """A line's modifiers as the tables spell them (an as-submitted claim may keep them in lower case)."""
+    return _modifier_set(service.modifiers) if service.modifiers else frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _modifier_set(modifiers: tuple[str, ...]) -> frozenset[str]:
+    # Claims repeat a handful of modifier combinations: each is normalised once.
+    return frozenset(modifier.strip().upper() for modifier in modifiers)

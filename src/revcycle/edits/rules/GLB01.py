@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from revcycle.domain import Claim, ClaimKind, ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.review import Review
-from revcycle.edits.rules.MOD01 import is_em, modifiers_of
+from revcycle.edits.review import Review, modifiers_of
+from revcycle.edits.rules.MOD01 import is_em
 
 POSTOPERATIVE_DAYS = {"010": 10, "090": 90}
 """The days after the day of a procedure its global package covers, by the fee schedule's global days."""

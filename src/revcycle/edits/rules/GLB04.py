@@ -7,8 +7,7 @@ from collections.abc import Iterator, Mapping
 from revcycle.domain import ClaimKind, ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.review import Review
-from revcycle.edits.rules.MOD01 import modifiers_of
+from revcycle.edits.review import Review, modifiers_of
 
 
 def indicator_lines(

@@ -5,22 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.review import Review
-
-
-def modifiers_of(service: ServiceLine) -> frozenset[str]:
-    """A line's modifiers as the tables spell them (an as-submitted claim may keep them in lower case)."""
-    return _modifier_set(service.modifiers) if service.modifiers else frozenset()
-
-
-@lru_cache(maxsize=4096)
-def _modifier_set(modifiers: tuple[str, ...]) -> frozenset[str]:
-    # Claims repeat a handful of modifier combinations: each is normalised once.
-    return frozenset(modifier.strip().upper() for modifier in modifiers)
-
+from revcycle.edits.review import Review, modifiers_of
 
 _HOSPITAL_VISITS = frozenset({"G0463", "G0380", "G0381", "G0382", "G0383", "G0384"})
 """The HCPCS visit codes hospitals bill for clinic and type B emergency visits in place of E/M codes (OPPS)."""

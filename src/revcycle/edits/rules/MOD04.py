@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from revcycle.domain import ClaimKind
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.review import Review
-from revcycle.edits.rules.MOD01 import modifiers_of
+from revcycle.edits.review import Review, modifiers_of
 
 PCTC_MEANING = {
     "0": "a physician service, which has no professional and technical components",

@@ -10,8 +10,8 @@ from itertools import combinations
 from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.review import Review
-from revcycle.edits.rules.MOD01 import is_em, modifiers_of
+from revcycle.edits.review import Review, modifiers_of
+from revcycle.edits.rules.MOD01 import is_em
 from revcycle.refdata.edit_tables import PtpEdit
 
 DISTINCT_SERVICE_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from revcycle.domain import ServiceLine
 from revcycle.edits.edit import Edit
 from revcycle.edits.finding import Category, Problem, Severity
-from revcycle.edits.review import Review
-from revcycle.edits.rules.MOD01 import modifiers_of
+from revcycle.edits.review import Review, modifiers_of
 from revcycle.edits.rules.PTP02 import DISTINCT_SERVICE_MODIFIERS, ncci_applies, pair_edits, same_day_groups
 
 
